@@ -1,0 +1,69 @@
+"""Catalogue reads: filtering and diacritic-insensitive search.
+
+On PostgreSQL, search uses full-text search over folded (unaccented, lower-case) text with a
+GIN index; on SQLite, a substring match over the same folded text. Both rank procedures whose
+name holds every word first.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.postgres.search import SearchQuery, SearchRank
+from django.db import connection
+from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+
+from .models import Procedure
+from .text import terms
+
+
+def published_procedures() -> QuerySet[Procedure]:
+    return Procedure.objects.published().select_related("field")
+
+
+def filter_procedures(queryset: QuerySet[Procedure], filters: dict[str, Any]) -> QuerySet[Procedure]:
+    """Apply cleaned filter values (see ``forms.CatalogFilterForm``)."""
+    if filters.get("field"):
+        queryset = queryset.filter(field=filters["field"])
+    if filters.get("agency"):
+        queryset = queryset.filter(agencies=filters["agency"])
+    for name in ("agency_level", "online_level", "service_kind", "applicant_type"):
+        if filters.get(name):
+            queryset = queryset.filter(**{name: filters[name]})
+    return queryset
+
+
+def search_procedures(queryset: QuerySet[Procedure], query: str) -> QuerySet[Procedure]:
+    """Procedures matching every word of ``query``, ignoring case and diacritics."""
+    words = terms(query)
+    if not words:
+        return queryset.order_by("name", "code")
+    name_match = Q()
+    for word in words:
+        name_match &= Q(search_name__contains=word)
+    ranked = queryset.annotate(
+        name_match=Case(When(name_match, then=Value(1)), default=Value(0), output_field=IntegerField())
+    )
+    code_hit = Q(code__startswith=words[0]) if len(words) == 1 and words[0][0].isdigit() else Q()
+
+    if connection.vendor == "postgresql":
+        tsquery = SearchQuery(
+            " & ".join(f"{_tsquery_word(word)}:*" for word in words),
+            search_type="raw",
+            config="simple",
+        )
+        return (
+            ranked.filter(Q(search_vector=tsquery) | code_hit)
+            .annotate(rank=SearchRank("search_vector", tsquery))
+            .order_by("-name_match", "-rank", "name", "code")
+        )
+
+    text_match = Q()
+    for word in words:
+        text_match &= Q(search_text__contains=word)
+    return ranked.filter(text_match | code_hit).order_by("-name_match", "name", "code")
+
+
+def _tsquery_word(word: str) -> str:
+    # Folded words hold only [0-9a-z.]; quote them so tsquery syntax never leaks in.
+    return "'" + word.replace("'", "") + "'"

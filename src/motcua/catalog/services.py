@@ -1,0 +1,322 @@
+"""Operations that change the catalogue: versioning, search index upkeep, JSON import.
+
+Every write goes through here, in a transaction, so that a version is recorded for each change
+and the search columns never drift from the text they index.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from django.contrib.postgres.search import SearchVector
+from django.db import connection, transaction
+from django.db.models import Value
+from django.utils.translation import gettext as _
+from jsonschema import Draft202012Validator
+
+from motcua.accounts.models import User
+from motcua.agencies.codes import normalize_agency_code
+from motcua.agencies.models import Agency, AgencyKind
+
+from .eforms import eform_schema_errors
+from .models import (
+    Component,
+    Field,
+    ProcedureCase,
+    ProcedureVersion,
+    ProcessingStep,
+    Procedure,
+    PublicationStatus,
+    ServiceKind,
+)
+from .serialization import procedure_to_dict
+from .text import fold
+
+ALL_WARDS = "all-wards"
+CATALOG_SCHEMA = json.loads(
+    (Path(__file__).parent / "schemas" / "catalog.schema.json").read_text(encoding="utf-8")
+)
+
+
+# --- versions and search -----------------------------------------------------------------
+
+
+def refresh_search(procedures: Iterable[Procedure]) -> None:
+    """Recompute the folded search columns (and the PostgreSQL vector) of ``procedures``."""
+    for procedure in procedures:
+        procedure.search_name = fold(procedure.name)
+        pieces = [procedure.code, procedure.name, procedure.field.name, procedure.result_document]
+        pieces += [case.name for case in procedure.cases.all()]
+        procedure.search_text = fold(" ".join(pieces))
+        Procedure.objects.filter(pk=procedure.pk).update(
+            search_name=procedure.search_name, search_text=procedure.search_text
+        )
+        if connection.vendor == "postgresql":
+            # Folded text indexed with the 'simple' configuration: no stemming, no accents.
+            Procedure.objects.filter(pk=procedure.pk).update(
+                search_vector=SearchVector(Value(procedure.search_name), weight="A", config="simple")
+                + SearchVector(Value(procedure.search_text), weight="B", config="simple")
+            )
+
+
+@transaction.atomic
+def record_version(*, procedure: Procedure, actor: User | None, note: str = "") -> ProcedureVersion:
+    """Keep a snapshot of the procedure as it is now, and refresh its search columns."""
+    locked = Procedure.objects.select_for_update().get(pk=procedure.pk)
+    number = locked.version + 1
+    Procedure.objects.filter(pk=procedure.pk).update(version=number)
+    procedure.version = number
+    refresh_search([procedure])
+    return ProcedureVersion.objects.create(
+        procedure=procedure,
+        number=number,
+        snapshot=procedure_to_dict(procedure),
+        status=procedure.status,
+        created_by=actor,
+        note=note[:255],
+    )
+
+
+@transaction.atomic
+def set_status(*, procedure: Procedure, status: str, actor: User | None) -> Procedure:
+    """Publish or withdraw to draft; the change is a new version like any other."""
+    if status not in PublicationStatus.values:
+        raise ValueError(status)
+    procedure.status = status
+    procedure.save(update_fields=["status", "updated_at"])
+    record_version(procedure=procedure, actor=actor, note=f"status → {status}")
+    return procedure
+
+
+# --- import -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ImportProblem:
+    """One thing wrong with an import file: which record, which field, what."""
+
+    record: str
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.record} · {self.field}: {self.message}"
+
+
+class CatalogImportError(Exception):
+    def __init__(self, problems: list[ImportProblem]) -> None:
+        super().__init__(f"{len(problems)} problem(s) in the catalogue file")
+        self.problems = problems
+
+
+@dataclass(frozen=True)
+class ImportReport:
+    created: int
+    updated: int
+    fields: int
+
+
+def _record_label(data: Any, path: list[Any]) -> str:
+    if len(path) >= 2 and path[0] in ("procedures", "fields") and isinstance(path[1], int):
+        items = data.get(path[0]) if isinstance(data, dict) else None
+        code = ""
+        if isinstance(items, list) and path[1] < len(items) and isinstance(items[path[1]], dict):
+            code = str(items[path[1]].get("code", ""))
+        kind = _("procedure") if path[0] == "procedures" else _("field")
+        return f"{kind} #{path[1] + 1}" + (f" ({code})" if code else "")
+    return _("file")
+
+
+def _structure_problems(data: Any) -> list[ImportProblem]:
+    validator = Draft202012Validator(CATALOG_SCHEMA)
+    problems = []
+    for error in sorted(validator.iter_errors(data), key=lambda e: list(map(str, e.path))):
+        path = list(error.path)
+        inner = path[2:] if len(path) >= 2 and isinstance(path[1], int) else path
+        field = ".".join(str(p) for p in inner) or _("(record)")
+        problems.append(ImportProblem(_record_label(data, path), field, error.message))
+    return problems
+
+
+def _resolve_agencies(refs: list[str], known: dict[str, Agency]) -> tuple[list[Agency], list[str]]:
+    agencies: list[Agency] = []
+    errors: list[str] = []
+    for ref in refs:
+        if ref == ALL_WARDS:
+            agencies.extend(a for a in known.values() if a.kind == AgencyKind.WARD_COMMITTEE)
+            continue
+        try:
+            code = normalize_agency_code(ref)
+        except Exception:
+            errors.append(_("%(code)s is not an agency code.") % {"code": ref})
+            continue
+        if code not in known:
+            errors.append(_("No agency has the code %(code)s.") % {"code": ref})
+        else:
+            agencies.append(known[code])
+    return agencies, errors
+
+
+def _semantic_problems(data: dict[str, Any], known_agencies: dict[str, Agency]) -> list[ImportProblem]:
+    problems: list[ImportProblem] = []
+    field_codes = {f["code"] for f in data.get("fields", [])} | set(
+        Field.objects.values_list("code", flat=True)
+    )
+    seen_fields: set[str] = set()
+    for index, field in enumerate(data.get("fields", [])):
+        if field["code"] in seen_fields:
+            label = _record_label(data, ["fields", index])
+            problems.append(ImportProblem(label, "code", _("This code appears twice in the file.")))
+        seen_fields.add(field["code"])
+
+    seen_codes: set[str] = set()
+    for index, record in enumerate(data["procedures"]):
+        label = _record_label(data, ["procedures", index])
+        if record["code"] in seen_codes:
+            problems.append(ImportProblem(label, "code", _("This code appears twice in the file.")))
+        seen_codes.add(record["code"])
+        if record["field"] not in field_codes:
+            problems.append(
+                ImportProblem(label, "field", _("Unknown field %(code)s.") % {"code": record["field"]})
+            )
+        _agencies, agency_errors = _resolve_agencies(record["agencies"], known_agencies)
+        problems.extend(ImportProblem(label, "agencies", message) for message in agency_errors)
+        for case_index, case in enumerate(record["cases"]):
+            for message in eform_schema_errors(case.get("eform", {})):
+                problems.append(ImportProblem(label, f"cases.{case_index}.eform", message))
+            limit = Decimal(str(case["time_limit"]))
+            if case["time_unit"] != "working_hours" and limit % 1:
+                problems.append(
+                    ImportProblem(
+                        label,
+                        f"cases.{case_index}.time_limit",
+                        _("Only limits in working hours may have a fraction."),
+                    )
+                )
+    return problems
+
+
+def parse_catalog(raw: bytes | str) -> dict[str, Any]:
+    """Decode an uploaded catalogue file, or raise ``CatalogImportError``."""
+    try:
+        text = raw.decode("utf-8-sig") if isinstance(raw, bytes) else raw
+        data = json.loads(text)
+    except UnicodeDecodeError:
+        raise CatalogImportError(
+            [ImportProblem(_("file"), _("(encoding)"), _("The file is not UTF-8 text."))]
+        ) from None
+    except json.JSONDecodeError as exc:
+        raise CatalogImportError(
+            [
+                ImportProblem(
+                    _("file"),
+                    _("line %(line)s, column %(col)s") % {"line": exc.lineno, "col": exc.colno},
+                    _("The file is not valid JSON: %(message)s") % {"message": exc.msg},
+                )
+            ]
+        ) from None
+    if not isinstance(data, dict):
+        raise CatalogImportError(
+            [ImportProblem(_("file"), _("(record)"), _("The file must hold a JSON object."))]
+        )
+    return data
+
+
+def validate_catalog(data: dict[str, Any]) -> list[ImportProblem]:
+    """Every problem in the file; empty when it can be imported as a whole."""
+    problems = _structure_problems(data)
+    if problems:
+        return problems
+    known = {a.code: a for a in Agency.objects.current()}
+    return _semantic_problems(data, known)
+
+
+@transaction.atomic
+def import_catalog(data: dict[str, Any], *, actor: User | None) -> ImportReport:
+    """Import fields and procedures: all of them, or nothing if any record is wrong.
+
+    Existing procedures (same code) are replaced by the file's content as a new version.
+    """
+    problems = validate_catalog(data)
+    if problems:
+        raise CatalogImportError(problems)
+    known = {a.code: a for a in Agency.objects.current()}
+
+    fields = {f.code: f for f in Field.objects.all()}
+    for item in data.get("fields", []):
+        field, _created = Field.objects.update_or_create(
+            code=item["code"], defaults={"name": item["name"], "name_en": item.get("name_en", "")}
+        )
+        fields[field.code] = field
+
+    created = updated = 0
+    for record in data["procedures"]:
+        procedure, was_created = Procedure.objects.update_or_create(
+            code=record["code"],
+            defaults={
+                "name": record["name"],
+                "field": fields[record["field"]],
+                "service_kind": record.get("service_kind", ServiceKind.ADMINISTRATIVE),
+                "applicant_type": record["applicant_type"],
+                "agency_level": record["agency_level"],
+                "online_level": record["online_level"],
+                "description": record.get("description", ""),
+                "method": record.get("method", ""),
+                "conditions": record.get("conditions", ""),
+                "result_document": record["result_document"],
+                "legal_basis": record.get("legal_basis", []),
+                "publishing_decision": record.get("publishing_decision", ""),
+                "status": record.get("status", PublicationStatus.DRAFT),
+            },
+        )
+        agencies, _errors = _resolve_agencies(record["agencies"], known)
+        procedure.agencies.set(agencies)
+        procedure.cases.all().delete()
+        for position, case in enumerate(record["cases"]):
+            _create_case(procedure, position, case)
+        record_version(procedure=procedure, actor=actor, note="import")
+        created += was_created
+        updated += not was_created
+    return ImportReport(created=created, updated=updated, fields=len(data.get("fields", [])))
+
+
+def _create_case(procedure: Procedure, position: int, data: dict[str, Any]) -> ProcedureCase:
+    case = ProcedureCase.objects.create(
+        procedure=procedure,
+        position=position,
+        name=data["name"],
+        time_limit=Decimal(str(data["time_limit"])),
+        time_unit=data["time_unit"],
+        fee=data.get("fee", 0),
+        fee_description=data.get("fee_description", ""),
+        eform_schema=data.get("eform", {}),
+    )
+    Component.objects.bulk_create(
+        Component(
+            case=case,
+            position=index,
+            name=item["name"],
+            document_type=item.get("document_type", ""),
+            mandatory=item.get("mandatory", True),
+            originals=item.get("originals", 1),
+            copies=item.get("copies", 0),
+            form_template=item.get("form_template", ""),
+        )
+        for index, item in enumerate(data.get("components", []))
+    )
+    ProcessingStep.objects.bulk_create(
+        ProcessingStep(
+            case=case,
+            position=index,
+            name=item["name"],
+            role=item["role"],
+            duration=Decimal(str(item["duration"])),
+        )
+        for index, item in enumerate(data.get("steps", []))
+    )
+    return case

@@ -1,0 +1,174 @@
+"""Catalogue JSON import/export: all or nothing, errors named by record and field."""
+
+import copy
+import json
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from motcua.agencies.tests.factories import AgencyFactory, WardCommitteeFactory
+from motcua.catalog import services
+from motcua.catalog.models import Procedure, ProcedureVersion
+from motcua.catalog.serialization import export_catalog
+from motcua.catalog.tests.factories import EFORM
+
+pytestmark = pytest.mark.django_db
+
+
+def record(code: str = "1.001193", **overrides: Any) -> dict[str, Any]:
+    data = {
+        "code": code,
+        "name": "Đăng ký khai sinh",
+        "field": "ho-tich",
+        "service_kind": "administrative",
+        "applicant_type": "citizen",
+        "agency_level": "ward",
+        "online_level": "full",
+        "agencies": ["all-wards"],
+        "result_document": "Giấy khai sinh",
+        "legal_basis": ["Luật Hộ tịch số 60/2014/QH13"],
+        "status": "published",
+        "cases": [
+            {
+                "name": "Thông thường",
+                "time_limit": 1,
+                "time_unit": "working_days",
+                "fee": 0,
+                "components": [{"name": "Tờ khai", "mandatory": True, "originals": 1}],
+                "steps": [{"name": "Tiếp nhận", "role": "receiver", "duration": 0.5}],
+                "eform": copy.deepcopy(EFORM),
+            }
+        ],
+    }
+    data.update(overrides)
+    return data
+
+
+def catalogue(*records: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "format": "motcua-catalog",
+        "format_version": 1,
+        "fields": [{"code": "ho-tich", "name": "Hộ tịch", "name_en": "Civil status"}],
+        "procedures": list(records),
+    }
+
+
+@pytest.fixture
+def agencies() -> None:
+    AgencyFactory(code="H17.02", name="Sở Tư pháp")
+    WardCommitteeFactory(code="H17.50.01")
+    WardCommitteeFactory(code="H17.50.02")
+
+
+def test_import_creates_procedures_with_cases_and_a_version(agencies: None) -> None:
+    report = services.import_catalog(
+        catalogue(record(), record("2.000488", agency_level="city", agencies=["H17.02"])),
+        actor=None,
+    )
+    assert (report.created, report.updated) == (2, 0)
+    birth = Procedure.objects.get(code="1.001193")
+    assert sorted(a.code for a in birth.agencies.all()) == ["H17.50.01", "H17.50.02"]
+    case = birth.cases.get()
+    assert case.components.get().name == "Tờ khai"
+    assert case.steps.get().role == "receiver"
+    assert birth.version == 1
+    assert birth.versions.get().snapshot["cases"][0]["eform"] == EFORM
+
+
+def test_reimport_updates_and_keeps_every_version(agencies: None) -> None:
+    services.import_catalog(catalogue(record()), actor=None)
+    report = services.import_catalog(catalogue(record(name="Đăng ký khai sinh (sửa)")), actor=None)
+    assert (report.created, report.updated) == (0, 1)
+    versions = ProcedureVersion.objects.filter(procedure__code="1.001193").order_by("number")
+    assert [v.snapshot["name"] for v in versions] == ["Đăng ký khai sinh", "Đăng ký khai sinh (sửa)"]
+
+
+def test_reversed_agency_codes_are_accepted(agencies: None) -> None:
+    services.import_catalog(
+        catalogue(record(agency_level="city", agencies=["000.00.02.H17"])), actor=None
+    )
+    assert list(Procedure.objects.get().agencies.values_list("code", flat=True)) == ["H17.02"]
+
+
+def test_one_bad_record_imports_nothing_and_names_record_and_field(agencies: None) -> None:
+    bad_eform = record("1.000894", name="Đăng ký kết hôn")
+    bad_eform["cases"][0]["eform"] = {"type": "object", "properties": {"x": {"type": "nope"}}}
+    data = catalogue(
+        record(),
+        record("1.000656", applicant_type="alien"),
+        record("1.000657", agencies=["H99.01"]),
+        bad_eform,
+        record("1.000658", field="khong-co"),
+    )
+    with pytest.raises(services.CatalogImportError) as caught:
+        services.import_catalog(data, actor=None)
+    problems = caught.value.problems
+    assert Procedure.objects.count() == 0
+    # Structural errors are reported first and alone: fix the shape, then the references.
+    assert [(p.record, p.field) for p in problems] == [("procedure #2 (1.000656)", "applicant_type")]
+
+    data["procedures"][1]["applicant_type"] = "citizen"
+    with pytest.raises(services.CatalogImportError) as caught:
+        services.import_catalog(data, actor=None)
+    found = {(p.record, p.field) for p in caught.value.problems}
+    assert found == {
+        ("procedure #3 (1.000657)", "agencies"),
+        ("procedure #4 (1.000894)", "cases.0.eform"),
+        ("procedure #5 (1.000658)", "field"),
+    }
+    assert Procedure.objects.count() == 0
+
+
+def test_duplicate_codes_and_fractional_days_are_refused(agencies: None) -> None:
+    fractional = record("1.000111")
+    fractional["cases"][0]["time_limit"] = 1.5
+    with pytest.raises(services.CatalogImportError) as caught:
+        services.import_catalog(catalogue(record(), record(), fractional), actor=None)
+    found = {(p.record, p.field) for p in caught.value.problems}
+    assert ("procedure #2 (1.001193)", "code") in found
+    assert ("procedure #3 (1.000111)", "cases.0.time_limit") in found
+
+
+@pytest.mark.parametrize(
+    "raw, expected",
+    [
+        (b"{not json", "not valid JSON"),
+        (b"\xff\xfe\x00", "not UTF-8"),
+        (b"[]", "JSON object"),
+    ],
+)
+def test_malformed_files_are_refused_clearly(raw: bytes, expected: str) -> None:
+    with pytest.raises(services.CatalogImportError) as caught:
+        services.parse_catalog(raw)
+    assert expected in str(caught.value.problems[0])
+
+
+def test_wrong_format_marker_is_refused(agencies: None) -> None:
+    data = catalogue(record())
+    data["format"] = "something-else"
+    assert services.validate_catalog(data)[0].field == "format"
+
+
+def test_export_round_trips(agencies: None) -> None:
+    services.import_catalog(catalogue(record()), actor=None)
+    exported = export_catalog()
+    assert exported["procedures"][0]["agencies"] == ["H17.50.01", "H17.50.02"]
+    Procedure.objects.all().delete()
+    services.import_catalog(json.loads(json.dumps(exported)), actor=None)
+    again = export_catalog()
+    assert again["procedures"] == exported["procedures"]
+
+
+def test_management_commands_import_and_export(agencies: None, tmp_path: Any) -> None:
+    path = tmp_path / "catalog.json"
+    path.write_text(json.dumps(catalogue(record())), encoding="utf-8")
+    call_command("import_catalog", str(path))
+    out = tmp_path / "out.json"
+    call_command("export_catalog", "--output", str(out))
+    assert json.loads(out.read_text(encoding="utf-8"))["procedures"][0]["code"] == "1.001193"
+
+    path.write_text("{", encoding="utf-8")
+    with pytest.raises(CommandError, match="Nothing imported"):
+        call_command("import_catalog", str(path))

@@ -1,0 +1,48 @@
+import pytest
+from django.core.exceptions import ValidationError
+
+from motcua.catalog.eforms import eform_schema_errors
+from motcua.catalog.models import ProcedureVersion
+from motcua.catalog.tests.factories import CaseFactory, make_procedure
+
+pytestmark = pytest.mark.django_db
+
+
+def test_eform_must_be_valid_json_schema_describing_an_object() -> None:
+    assert eform_schema_errors({"type": "object", "properties": {}}) == []
+    assert eform_schema_errors({}) == []
+    assert eform_schema_errors({"type": "string"})
+    assert eform_schema_errors({"type": "object", "properties": {"a": {"type": 3}}})
+    assert eform_schema_errors([1, 2])
+
+
+def test_a_case_with_an_invalid_eform_is_refused_when_saved_through_validation() -> None:
+    case = CaseFactory.build(procedure=make_procedure(), eform_schema={"type": "nothing"})
+    with pytest.raises(ValidationError) as caught:
+        case.full_clean()
+    assert "eform_schema" in caught.value.message_dict
+
+
+def test_working_day_limits_are_whole_days() -> None:
+    case = CaseFactory.build(procedure=make_procedure(), time_limit=1.5)
+    with pytest.raises(ValidationError):
+        case.full_clean()
+    case.time_unit = "working_hours"
+    case.full_clean()
+
+
+def test_procedure_code_format_is_checked() -> None:
+    procedure = make_procedure(code="1.001193")
+    procedure.code = "1-001193"
+    with pytest.raises(ValidationError):
+        procedure.full_clean()
+    procedure.code = "1.000948.H38"
+    procedure.full_clean()
+
+
+def test_versions_are_never_changed() -> None:
+    version = make_procedure().versions.get()
+    version.note = "edited"
+    with pytest.raises(ValidationError):
+        version.save()
+    assert ProcedureVersion.objects.get(pk=version.pk).note == "factory"

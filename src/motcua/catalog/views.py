@@ -1,0 +1,55 @@
+"""Public catalogue pages: the searchable list and one procedure (printable)."""
+
+from __future__ import annotations
+
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_GET
+
+from .forms import CatalogFilterForm
+from .selectors import filter_procedures, published_procedures, search_procedures
+
+PAGE_SIZE = 20
+
+
+@require_GET
+def procedure_list(request: HttpRequest) -> HttpResponse:
+    form = CatalogFilterForm(request.GET or None)
+    if request.GET and not form.is_valid():
+        # Refuse bad filters with a message next to each, keeping what was typed.
+        return render(request, "catalog/procedure_list.html", {"form": form}, status=400)
+    filters = form.cleaned_data if request.GET else {}
+    procedures = search_procedures(
+        filter_procedures(published_procedures(), filters), filters.get("q") or ""
+    )
+    paginator = Paginator(procedures, PAGE_SIZE)
+    page = paginator.get_page(filters.get("page") or 1)
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "catalog/procedure_list.html",
+        {"form": form, "page": page, "query_string": query.urlencode()},
+    )
+
+
+@require_GET
+def procedure_detail(request: HttpRequest, code: str) -> HttpResponse:
+    procedure = get_object_or_404(
+        published_procedures().prefetch_related(
+            "agencies", "cases__components", "cases__steps"
+        ),
+        code=code,
+    )
+    agencies = list(procedure.agencies.all())
+    return render(
+        request,
+        "catalog/procedure_detail.html",
+        {
+            "procedure": procedure,
+            "agencies": agencies[:12],
+            "agency_count": len(agencies),
+        },
+    )
+

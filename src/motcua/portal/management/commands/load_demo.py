@@ -1,0 +1,23 @@
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+
+from motcua.agencies.demo import load_demo_agencies
+from motcua.catalog import services
+
+DEMO_CATALOG = Path(__file__).resolve().parents[3] / "catalog" / "demo" / "catalog_danang.json"
+
+
+class Command(BaseCommand):
+    help = "Load Đà Nẵng's demo agencies and procedure catalogue (safe to run again)."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        count = load_demo_agencies(settings.MOTCUA_PROVINCE_CODE)
+        self.stdout.write(f"Agencies: {count}")
+        data = services.parse_catalog(DEMO_CATALOG.read_bytes())
+        report = services.import_catalog(data, actor=None)
+        self.stdout.write(
+            f"Procedures: {report.created} new, {report.updated} updated ({report.fields} fields)"
+        )

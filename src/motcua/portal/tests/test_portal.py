@@ -1,0 +1,47 @@
+import pytest
+from django.db import connection
+from django.test import Client
+
+from motcua.catalog.tests.factories import FieldFactory, make_procedure
+
+pytestmark = pytest.mark.django_db
+
+
+def test_home_has_search_and_fields(client: Client) -> None:
+    make_procedure(name="Đăng ký khai sinh", field=FieldFactory(name="Hộ tịch"))
+    response = client.get("/")
+    assert response.status_code == 200
+    assert 'role="search"' in response.text
+    assert "Hộ tịch" in response.text
+    assert '<html lang="vi">' in response.text
+    assert 'name="viewport"' in response.text
+
+
+def test_healthz_checks_the_database(client: Client) -> None:
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "database": connection.vendor}
+
+
+def test_healthz_reports_a_broken_database(client: Client, monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("database down")
+
+    monkeypatch.setattr(connection, "cursor", broken)
+    response = client.get("/healthz")
+    assert response.status_code == 503
+
+
+def test_unknown_page_is_a_translated_404(client: Client) -> None:
+    response = client.get("/khong-co-trang-nay/", HTTP_ACCEPT_LANGUAGE="vi")
+    assert response.status_code == 404
+    assert "Không tìm thấy trang" in response.text
+
+
+def test_load_demo_command() -> None:
+    from django.core.management import call_command
+
+    from motcua.catalog.models import Procedure
+
+    call_command("load_demo")
+    assert Procedure.objects.published().count() >= 40

@@ -1,0 +1,44 @@
+"""Home page and the error pages."""
+
+from __future__ import annotations
+
+from django.db.models import Count, Q
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from motcua.catalog.forms import CatalogFilterForm
+from motcua.catalog.models import Field, OnlineLevel, Procedure
+
+
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    published = Procedure.objects.published()
+    fields = (
+        Field.objects.annotate(
+            procedure_count=Count("procedures", filter=Q(procedures__status="published"))
+        )
+        .filter(procedure_count__gt=0)
+        .order_by("name")
+    )
+    return render(
+        request,
+        "portal/home.html",
+        {
+            "form": CatalogFilterForm(),
+            "fields": fields,
+            "procedure_count": published.count(),
+            "full_online_count": published.filter(online_level=OnlineLevel.FULL).count(),
+        },
+    )
+
+
+def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": _("Not found.")}, status=404)
+    return render(request, "404.html", status=404)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    return render(request, "500.html", status=500)

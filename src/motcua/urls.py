@@ -1,0 +1,33 @@
+"""Top-level URL map: public pages (translated), API, admin, health."""
+
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from motcua.health import healthz
+
+api_v1 = [
+    path("", include("motcua.catalog.api_urls")),
+    path("", include("motcua.agencies.api_urls")),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+]
+
+urlpatterns = [
+    path("healthz", healthz, name="healthz"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("api/v1/", include((api_v1, "api"))),
+    path("", include("motcua.portal.urls")),
+    path("", include("motcua.catalog.urls")),
+    path("", include("motcua.agencies.urls")),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+handler404 = "motcua.portal.views.page_not_found"
+handler500 = "motcua.portal.views.server_error"
