@@ -35,7 +35,8 @@ DEVELOPMENT_SECRET_KEY = "motcua-development-only-not-secret"  # noqa: S105
 SECRET_KEY = os.environ.get("SECRET_KEY", DEVELOPMENT_SECRET_KEY if DEBUG else "")
 if not DEBUG and (not SECRET_KEY or SECRET_KEY == DEVELOPMENT_SECRET_KEY):
     raise ImproperlyConfigured(
-        "SECRET_KEY must be set to a secret value outside debug mode (MOTCUA_DEBUG=1 for development)."
+        "SECRET_KEY must be set to a secret value outside debug mode "
+        "(MOTCUA_DEBUG=1 for development)."
     )
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]" if DEBUG else "")
@@ -156,7 +157,9 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Motcua API",
-    "DESCRIPTION": "Public API of the Motcua digital-government platform (procedure catalogue, agencies).",
+    "DESCRIPTION": (
+        "Public API of the Motcua digital-government platform (procedure catalogue, agencies)."
+    ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": "/api/v1",

@@ -1,4 +1,7 @@
-"""Users of the platform. Identity details (CCCD, assurance level, roles) grow in the identity issue."""
+"""Users of the platform.
+
+Identity details (CCCD, assurance level, roles) grow in the identity issue.
+"""
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import generics, serializers
-from django.utils.translation import gettext as _
 from rest_framework.exceptions import ValidationError
 
 from .models import Agency, AgencyKind, AgencyLevel, OneStopDesk
@@ -19,25 +19,45 @@ class DeskSerializer(serializers.ModelSerializer):
 
 
 class AgencySerializer(serializers.ModelSerializer):
-    parent = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    successor = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    # "parent" is also an attribute of DRF fields; the metaclass moves it into the field list.
+    parent = serializers.SlugRelatedField(slug_field="code", read_only=True)  # type: ignore[assignment,var-annotated]
+    successor: serializers.SlugRelatedField = serializers.SlugRelatedField(
+        slug_field="code", read_only=True
+    )
     url = serializers.HyperlinkedIdentityField(view_name="api:agency-detail", lookup_field="code")
 
     class Meta:
         model = Agency
         fields = [
-            "code", "name", "name_en", "kind", "level", "parent", "province_code", "ward_code",
-            "valid_from", "valid_until", "successor", "url",
+            "code",
+            "name",
+            "name_en",
+            "kind",
+            "level",
+            "parent",
+            "province_code",
+            "ward_code",
+            "valid_from",
+            "valid_until",
+            "successor",
+            "url",
         ]
 
 
 class AgencyDetailSerializer(AgencySerializer):
     desks = DeskSerializer(many=True, read_only=True)
-    children = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
+    children: serializers.SlugRelatedField = serializers.SlugRelatedField(
+        slug_field="code", many=True, read_only=True
+    )
 
     class Meta(AgencySerializer.Meta):
         fields = [
-            *AgencySerializer.Meta.fields, "address", "phone", "email", "website", "desks",
+            *AgencySerializer.Meta.fields,
+            "address",
+            "phone",
+            "email",
+            "website",
+            "desks",
             "children",
         ]
 
@@ -50,7 +70,8 @@ class AgencyDetailSerializer(AgencySerializer):
             OpenApiParameter("level", OpenApiTypes.STR, enum=list(AgencyLevel.values)),
             OpenApiParameter("parent", OpenApiTypes.STR, description="Parent agency code."),
             OpenApiParameter(
-                "include_former", OpenApiTypes.BOOL,
+                "include_former",
+                OpenApiTypes.BOOL,
                 description="Also list agencies that no longer exist.",
             ),
         ],

@@ -11,7 +11,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.db import transaction
-from vietnam_provinces import Ward
+from vietnam_provinces import ProvinceCode, Ward
 
 from .models import Agency, AgencyKind, AgencyLevel, OneStopDesk
 
@@ -29,49 +29,180 @@ class DemoAgency:
 
 
 CITY = DemoAgency(
-    "H17", "Ủy ban nhân dân thành phố Đà Nẵng", "Da Nang City People's Committee",
+    "H17",
+    "Ủy ban nhân dân thành phố Đà Nẵng",
+    "Da Nang City People's Committee",
     AgencyKind.PEOPLES_COMMITTEE,
 )
 DEPARTMENTS = [
-    DemoAgency("H17.01", "Văn phòng Ủy ban nhân dân thành phố", "Office of the City People's Committee", AgencyKind.DEPARTMENT, "H17"),
+    DemoAgency(
+        "H17.01",
+        "Văn phòng Ủy ban nhân dân thành phố",
+        "Office of the City People's Committee",
+        AgencyKind.DEPARTMENT,
+        "H17",
+    ),
     DemoAgency("H17.02", "Sở Tư pháp", "Department of Justice", AgencyKind.DEPARTMENT, "H17"),
     DemoAgency("H17.03", "Sở Xây dựng", "Department of Construction", AgencyKind.DEPARTMENT, "H17"),
     DemoAgency("H17.04", "Sở Tài chính", "Department of Finance", AgencyKind.DEPARTMENT, "H17"),
-    DemoAgency("H17.05", "Sở Nông nghiệp và Môi trường", "Department of Agriculture and Environment", AgencyKind.DEPARTMENT, "H17"),
+    DemoAgency(
+        "H17.05",
+        "Sở Nông nghiệp và Môi trường",
+        "Department of Agriculture and Environment",
+        AgencyKind.DEPARTMENT,
+        "H17",
+    ),
     DemoAgency("H17.06", "Sở Y tế", "Department of Health", AgencyKind.DEPARTMENT, "H17"),
-    DemoAgency("H17.07", "Sở Giáo dục và Đào tạo", "Department of Education and Training", AgencyKind.DEPARTMENT, "H17"),
+    DemoAgency(
+        "H17.07",
+        "Sở Giáo dục và Đào tạo",
+        "Department of Education and Training",
+        AgencyKind.DEPARTMENT,
+        "H17",
+    ),
     DemoAgency("H17.08", "Sở Nội vụ", "Department of Home Affairs", AgencyKind.DEPARTMENT, "H17"),
-    DemoAgency("H17.09", "Sở Công Thương", "Department of Industry and Trade", AgencyKind.DEPARTMENT, "H17"),
-    DemoAgency("H17.10", "Sở Khoa học và Công nghệ", "Department of Science and Technology", AgencyKind.DEPARTMENT, "H17"),
-    DemoAgency("H17.11", "Sở Văn hóa, Thể thao và Du lịch", "Department of Culture, Sports and Tourism", AgencyKind.DEPARTMENT, "H17"),
-    DemoAgency("H17.12", "Sở Dân tộc và Tôn giáo", "Department of Ethnic and Religious Affairs", AgencyKind.DEPARTMENT, "H17"),
+    DemoAgency(
+        "H17.09", "Sở Công Thương", "Department of Industry and Trade", AgencyKind.DEPARTMENT, "H17"
+    ),
+    DemoAgency(
+        "H17.10",
+        "Sở Khoa học và Công nghệ",
+        "Department of Science and Technology",
+        AgencyKind.DEPARTMENT,
+        "H17",
+    ),
+    DemoAgency(
+        "H17.11",
+        "Sở Văn hóa, Thể thao và Du lịch",
+        "Department of Culture, Sports and Tourism",
+        AgencyKind.DEPARTMENT,
+        "H17",
+    ),
+    DemoAgency(
+        "H17.12",
+        "Sở Dân tộc và Tôn giáo",
+        "Department of Ethnic and Religious Affairs",
+        AgencyKind.DEPARTMENT,
+        "H17",
+    ),
     DemoAgency("H17.13", "Thanh tra thành phố", "City Inspectorate", AgencyKind.DEPARTMENT, "H17"),
-    DemoAgency("H17.14", "Sở Ngoại vụ", "Department of Foreign Affairs", AgencyKind.DEPARTMENT, "H17"),
+    DemoAgency(
+        "H17.14", "Sở Ngoại vụ", "Department of Foreign Affairs", AgencyKind.DEPARTMENT, "H17"
+    ),
 ]
 PUBLIC_SERVICE_UNITS = [
-    DemoAgency("H17.01.01", "Trung tâm Phục vụ hành chính công thành phố", "City Public Administrative Service Centre", AgencyKind.PUBLIC_SERVICE_UNIT, "H17.01"),
-    DemoAgency("H17.06.01", "Bệnh viện Đà Nẵng", "Da Nang Hospital", AgencyKind.PUBLIC_SERVICE_UNIT, "H17.06"),
-    DemoAgency("H17.06.02", "Bệnh viện Phụ sản – Nhi Đà Nẵng", "Da Nang Hospital for Women and Children", AgencyKind.PUBLIC_SERVICE_UNIT, "H17.06"),
-    DemoAgency("H17.06.03", "Trung tâm Kiểm soát bệnh tật thành phố", "City Centre for Disease Control", AgencyKind.PUBLIC_SERVICE_UNIT, "H17.06"),
-    DemoAgency("H17.07.01", "Trường Trung học phổ thông Phan Châu Trinh", "Phan Chau Trinh High School", AgencyKind.PUBLIC_SERVICE_UNIT, "H17.07"),
-    DemoAgency("H17.05.01", "Văn phòng Đăng ký đất đai thành phố", "City Land Registration Office", AgencyKind.PUBLIC_SERVICE_UNIT, "H17.05"),
+    DemoAgency(
+        "H17.01.01",
+        "Trung tâm Phục vụ hành chính công thành phố",
+        "City Public Administrative Service Centre",
+        AgencyKind.PUBLIC_SERVICE_UNIT,
+        "H17.01",
+    ),
+    DemoAgency(
+        "H17.06.01",
+        "Bệnh viện Đà Nẵng",
+        "Da Nang Hospital",
+        AgencyKind.PUBLIC_SERVICE_UNIT,
+        "H17.06",
+    ),
+    DemoAgency(
+        "H17.06.02",
+        "Bệnh viện Phụ sản – Nhi Đà Nẵng",
+        "Da Nang Hospital for Women and Children",
+        AgencyKind.PUBLIC_SERVICE_UNIT,
+        "H17.06",
+    ),
+    DemoAgency(
+        "H17.06.03",
+        "Trung tâm Kiểm soát bệnh tật thành phố",
+        "City Centre for Disease Control",
+        AgencyKind.PUBLIC_SERVICE_UNIT,
+        "H17.06",
+    ),
+    DemoAgency(
+        "H17.07.01",
+        "Trường Trung học phổ thông Phan Châu Trinh",
+        "Phan Chau Trinh High School",
+        AgencyKind.PUBLIC_SERVICE_UNIT,
+        "H17.07",
+    ),
+    DemoAgency(
+        "H17.05.01",
+        "Văn phòng Đăng ký đất đai thành phố",
+        "City Land Registration Office",
+        AgencyKind.PUBLIC_SERVICE_UNIT,
+        "H17.05",
+    ),
 ]
 PARTY_AND_MASS_ORGANISATIONS = [
     DemoAgency("H17.90", "Thành ủy Đà Nẵng", "Da Nang City Party Committee", AgencyKind.PARTY_BODY),
-    DemoAgency("H17.90.01", "Ban Tổ chức Thành ủy", "Organisation Commission of the City Party Committee", AgencyKind.PARTY_BODY, "H17.90"),
-    DemoAgency("H17.90.02", "Ủy ban Kiểm tra Thành ủy", "Inspection Commission of the City Party Committee", AgencyKind.PARTY_BODY, "H17.90"),
-    DemoAgency("H17.91", "Ủy ban Mặt trận Tổ quốc Việt Nam thành phố Đà Nẵng", "Vietnam Fatherland Front Committee of Da Nang", AgencyKind.SOCIO_POLITICAL),
-    DemoAgency("H17.91.01", "Thành đoàn Đà Nẵng", "Da Nang Ho Chi Minh Communist Youth Union", AgencyKind.SOCIO_POLITICAL, "H17.91"),
-    DemoAgency("H17.91.02", "Hội Liên hiệp Phụ nữ thành phố Đà Nẵng", "Da Nang Women's Union", AgencyKind.SOCIO_POLITICAL, "H17.91"),
-    DemoAgency("H17.91.03", "Liên đoàn Lao động thành phố Đà Nẵng", "Da Nang Federation of Labour", AgencyKind.SOCIO_POLITICAL, "H17.91"),
-    DemoAgency("H17.91.04", "Hội Nông dân thành phố Đà Nẵng", "Da Nang Farmers' Union", AgencyKind.SOCIO_POLITICAL, "H17.91"),
+    DemoAgency(
+        "H17.90.01",
+        "Ban Tổ chức Thành ủy",
+        "Organisation Commission of the City Party Committee",
+        AgencyKind.PARTY_BODY,
+        "H17.90",
+    ),
+    DemoAgency(
+        "H17.90.02",
+        "Ủy ban Kiểm tra Thành ủy",
+        "Inspection Commission of the City Party Committee",
+        AgencyKind.PARTY_BODY,
+        "H17.90",
+    ),
+    DemoAgency(
+        "H17.91",
+        "Ủy ban Mặt trận Tổ quốc Việt Nam thành phố Đà Nẵng",
+        "Vietnam Fatherland Front Committee of Da Nang",
+        AgencyKind.SOCIO_POLITICAL,
+    ),
+    DemoAgency(
+        "H17.91.01",
+        "Thành đoàn Đà Nẵng",
+        "Da Nang Ho Chi Minh Communist Youth Union",
+        AgencyKind.SOCIO_POLITICAL,
+        "H17.91",
+    ),
+    DemoAgency(
+        "H17.91.02",
+        "Hội Liên hiệp Phụ nữ thành phố Đà Nẵng",
+        "Da Nang Women's Union",
+        AgencyKind.SOCIO_POLITICAL,
+        "H17.91",
+    ),
+    DemoAgency(
+        "H17.91.03",
+        "Liên đoàn Lao động thành phố Đà Nẵng",
+        "Da Nang Federation of Labour",
+        AgencyKind.SOCIO_POLITICAL,
+        "H17.91",
+    ),
+    DemoAgency(
+        "H17.91.04",
+        "Hội Nông dân thành phố Đà Nẵng",
+        "Da Nang Farmers' Union",
+        AgencyKind.SOCIO_POLITICAL,
+        "H17.91",
+    ),
 ]
 # Agencies that ceased to exist, kept with their successors so old records stay readable.
 HISTORICAL = [
-    ("H17.20", "Ủy ban nhân dân quận Hải Châu", "Hai Chau District People's Committee",
-     AgencyKind.PEOPLES_COMMITTEE, datetime.date(2025, 6, 30), "ward:Phường Hải Châu"),
-    ("H17.21", "Sở Tài nguyên và Môi trường", "Department of Natural Resources and Environment",
-     AgencyKind.DEPARTMENT, datetime.date(2025, 2, 28), "H17.05"),
+    (
+        "H17.20",
+        "Ủy ban nhân dân quận Hải Châu",
+        "Hai Chau District People's Committee",
+        AgencyKind.PEOPLES_COMMITTEE,
+        datetime.date(2025, 6, 30),
+        "ward:Phường Hải Châu",
+    ),
+    (
+        "H17.21",
+        "Sở Tài nguyên và Môi trường",
+        "Department of Natural Resources and Environment",
+        AgencyKind.DEPARTMENT,
+        datetime.date(2025, 2, 28),
+        "H17.05",
+    ),
 ]
 
 
@@ -104,7 +235,7 @@ def load_demo_agencies(province_code: int = 48) -> int:
     for item in DEPARTMENTS + PUBLIC_SERVICE_UNITS + PARTY_AND_MASS_ORGANISATIONS:
         put(item, AgencyLevel.CITY, address=CITY_CENTRE)
 
-    wards = sorted(Ward.iter_by_province(province_code), key=lambda w: int(w.code))
+    wards = sorted(Ward.iter_by_province(ProvinceCode(province_code)), key=lambda w: int(w.code))
     ward_by_name: dict[str, Agency] = {}
     for index, ward in enumerate(wards, start=1):
         agency = put(

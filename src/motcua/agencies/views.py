@@ -22,9 +22,7 @@ def agency_list(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def agency_detail(request: HttpRequest, code: str) -> HttpResponse:
-    agency = get_object_or_404(
-        Agency.objects.select_related("parent", "successor"), code=code
-    )
+    agency = get_object_or_404(Agency.objects.select_related("parent", "successor"), code=code)
     return render(
         request,
         "agencies/agency_detail.html",

@@ -13,9 +13,15 @@ from django.urls import URLPattern, path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from motcua.accounts.models import User
+
 from . import services
 from .models import Component, Field, Procedure, ProcedureCase, ProcedureVersion, ProcessingStep
 from .serialization import export_catalog
+
+
+def acting_user(request: HttpRequest) -> User | None:
+    return request.user if isinstance(request.user, User) else None
 
 
 @admin.register(Field)
@@ -28,7 +34,15 @@ class CaseInline(admin.StackedInline):
     model = ProcedureCase
     extra = 0
     show_change_link = True
-    fields = ("position", "name", "time_limit", "time_unit", "fee", "fee_description", "eform_schema")
+    fields = (
+        "position",
+        "name",
+        "time_limit",
+        "time_unit",
+        "fee",
+        "fee_description",
+        "eform_schema",
+    )
 
 
 class VersionInline(admin.TabularInline):
@@ -56,7 +70,9 @@ class ProcedureAdmin(admin.ModelAdmin):
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
         super().save_related(request, form, formsets, change)
         services.record_version(
-            procedure=form.instance, actor=request.user, note="admin"  # type: ignore[arg-type]
+            procedure=form.instance,
+            actor=acting_user(request),
+            note="admin",  # type: ignore[arg-type]
         )
 
     @admin.action(description=gettext_lazy("Export selected procedures as JSON"))
@@ -71,12 +87,12 @@ class ProcedureAdmin(admin.ModelAdmin):
     @admin.action(description=gettext_lazy("Publish selected procedures"))
     def publish(self, request: HttpRequest, queryset: QuerySet[Procedure]) -> None:
         for procedure in queryset:
-            services.set_status(procedure=procedure, status="published", actor=request.user)  # type: ignore[arg-type]
+            services.set_status(procedure=procedure, status="published", actor=acting_user(request))
 
     @admin.action(description=gettext_lazy("Withdraw selected procedures to draft"))
     def unpublish(self, request: HttpRequest, queryset: QuerySet[Procedure]) -> None:
         for procedure in queryset:
-            services.set_status(procedure=procedure, status="draft", actor=request.user)  # type: ignore[arg-type]
+            services.set_status(procedure=procedure, status="draft", actor=acting_user(request))
 
     def get_urls(self) -> list[URLPattern]:
         extra = [
@@ -105,7 +121,7 @@ class ProcedureAdmin(admin.ModelAdmin):
             else:
                 try:
                     data = services.parse_catalog(upload.read())
-                    report = services.import_catalog(data, actor=request.user)  # type: ignore[arg-type]
+                    report = services.import_catalog(data, actor=acting_user(request))
                 except services.CatalogImportError as exc:
                     context["problems"] = [str(p) for p in exc.problems]
                     status = 400
@@ -138,7 +154,9 @@ class ProcedureCaseAdmin(admin.ModelAdmin):
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
         super().save_related(request, form, formsets, change)
         services.record_version(
-            procedure=form.instance.procedure, actor=request.user, note="admin: case"  # type: ignore[arg-type]
+            procedure=form.instance.procedure,
+            actor=acting_user(request),
+            note="admin: case",  # type: ignore[arg-type]
         )
 
 
@@ -147,7 +165,15 @@ class ProcedureVersionAdmin(admin.ModelAdmin):
     list_display = ("procedure", "number", "status", "created_at", "created_by", "note")
     list_filter = ("status",)
     search_fields = ("procedure__code",)
-    readonly_fields = ("procedure", "number", "snapshot", "status", "created_at", "created_by", "note")
+    readonly_fields = (
+        "procedure",
+        "number",
+        "snapshot",
+        "status",
+        "created_at",
+        "created_by",
+        "note",
+    )
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

@@ -9,7 +9,7 @@ from rest_framework import generics, serializers
 from rest_framework.exceptions import ValidationError
 
 from .forms import CatalogFilterForm
-from .models import Component, Procedure, ProcedureCase, ProcessingStep
+from .models import Component, Field, Procedure, ProcedureCase, ProcessingStep
 from .selectors import filter_procedures, published_procedures, search_procedures
 
 
@@ -33,14 +33,25 @@ class CaseSerializer(serializers.ModelSerializer):
     class Meta:
         model = ProcedureCase
         fields = [
-            "name", "time_limit", "time_unit", "fee", "fee_description",
-            "components", "steps", "eform",
+            "name",
+            "time_limit",
+            "time_unit",
+            "fee",
+            "fee_description",
+            "components",
+            "steps",
+            "eform",
         ]
 
 
+class FieldSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Field
+        fields = ["code", "name", "name_en"]
+
+
 class ProcedureSummarySerializer(serializers.ModelSerializer):
-    field = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    field_name = serializers.CharField(source="field.name", read_only=True)
+    field = FieldSerializer(read_only=True)
     url = serializers.HyperlinkedIdentityField(
         view_name="api:procedure-detail", lookup_field="code"
     )
@@ -48,31 +59,50 @@ class ProcedureSummarySerializer(serializers.ModelSerializer):
     class Meta:
         model = Procedure
         fields = [
-            "code", "name", "field", "field_name", "service_kind", "applicant_type",
-            "agency_level", "online_level", "url",
+            "code",
+            "name",
+            "field",
+            "service_kind",
+            "applicant_type",
+            "agency_level",
+            "online_level",
+            "url",
         ]
 
 
 class ProcedureSerializer(ProcedureSummarySerializer):
-    agencies = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
+    agencies: serializers.SlugRelatedField = serializers.SlugRelatedField(
+        slug_field="code", many=True, read_only=True
+    )
     cases = CaseSerializer(many=True, read_only=True)
 
     class Meta(ProcedureSummarySerializer.Meta):
         fields = [
             *ProcedureSummarySerializer.Meta.fields,
-            "agencies", "description", "method", "conditions", "result_document",
-            "legal_basis", "publishing_decision", "version", "updated_at", "cases",
+            "agencies",
+            "description",
+            "method",
+            "conditions",
+            "result_document",
+            "legal_basis",
+            "publishing_decision",
+            "version",
+            "updated_at",
+            "cases",
         ]
 
 
 FILTER_PARAMETERS = [
-    OpenApiParameter("q", OpenApiTypes.STR, description="Search words; case and diacritics ignored."),
+    OpenApiParameter(
+        "q", OpenApiTypes.STR, description="Search words; case and diacritics ignored."
+    ),
     OpenApiParameter("field", OpenApiTypes.STR, description="Field code, e.g. ho-tich."),
     OpenApiParameter("agency", OpenApiTypes.STR, description="Agency code, e.g. H17.02."),
     OpenApiParameter("agency_level", OpenApiTypes.STR, enum=["city", "ward"]),
     OpenApiParameter("online_level", OpenApiTypes.STR, enum=["full", "partial"]),
     OpenApiParameter(
-        "service_kind", OpenApiTypes.STR,
+        "service_kind",
+        OpenApiTypes.STR,
         enum=["administrative", "public_service", "party", "socio_political"],
     ),
     OpenApiParameter("applicant_type", OpenApiTypes.STR, enum=["citizen", "business", "both"]),

@@ -20,8 +20,10 @@ def eform_schema_errors(schema: Any) -> list[str]:
         Draft202012Validator.check_schema(schema)
     except SchemaError as exc:
         where = "/".join(str(part) for part in exc.path) or "(root)"
-        return [_("The e-form is not valid JSON Schema at %(where)s: %(message)s")
-                % {"where": where, "message": exc.message}]
+        return [
+            _("The e-form is not valid JSON Schema at %(where)s: %(message)s")
+            % {"where": where, "message": exc.message}
+        ]
     errors = []
     if schema.get("type") != "object":
         errors.append(_('The e-form schema must describe an object ("type": "object").'))

@@ -106,12 +106,8 @@ class Procedure(models.Model):
     applicant_type = models.CharField(
         _("applicant type"), max_length=16, choices=ApplicantType.choices
     )
-    agency_level = models.CharField(
-        _("agency level"), max_length=16, choices=AgencyLevel.choices
-    )
-    online_level = models.CharField(
-        _("online level"), max_length=16, choices=OnlineLevel.choices
-    )
+    agency_level = models.CharField(_("agency level"), max_length=16, choices=AgencyLevel.choices)
+    online_level = models.CharField(_("online level"), max_length=16, choices=OnlineLevel.choices)
     agencies = models.ManyToManyField(
         Agency,
         verbose_name=_("implementing agencies"),

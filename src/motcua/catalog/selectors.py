@@ -1,8 +1,8 @@
 """Catalogue reads: filtering and diacritic-insensitive search.
 
 On PostgreSQL, search uses full-text search over folded (unaccented, lower-case) text with a
-GIN index; on SQLite, a substring match over the same folded text. Both rank procedures whose
-name holds every word first.
+GIN index; on SQLite, a substring match over the same folded text. Both rank procedures by how
+many of the words their name holds, so name matches come first.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from typing import Any
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection
-from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Case, ExpressionWrapper, IntegerField, Q, QuerySet, Value, When
 
 from .models import Procedure
 from .text import terms
@@ -21,7 +21,9 @@ def published_procedures() -> QuerySet[Procedure]:
     return Procedure.objects.published().select_related("field")
 
 
-def filter_procedures(queryset: QuerySet[Procedure], filters: dict[str, Any]) -> QuerySet[Procedure]:
+def filter_procedures(
+    queryset: QuerySet[Procedure], filters: dict[str, Any]
+) -> QuerySet[Procedure]:
     """Apply cleaned filter values (see ``forms.CatalogFilterForm``)."""
     if filters.get("field"):
         queryset = queryset.filter(field=filters["field"])
@@ -38,11 +40,13 @@ def search_procedures(queryset: QuerySet[Procedure], query: str) -> QuerySet[Pro
     words = terms(query)
     if not words:
         return queryset.order_by("name", "code")
-    name_match = Q()
-    for word in words:
-        name_match &= Q(search_name__contains=word)
+    # Rank by how many of the words the name holds: a name match beats one elsewhere.
+    name_score = sum(
+        (Case(When(search_name__contains=word, then=Value(1)), default=Value(0)) for word in words),
+        start=Value(0),
+    )
     ranked = queryset.annotate(
-        name_match=Case(When(name_match, then=Value(1)), default=Value(0), output_field=IntegerField())
+        name_match=ExpressionWrapper(name_score, output_field=IntegerField())
     )
     code_hit = Q(code__startswith=words[0]) if len(words) == 1 and words[0][0].isdigit() else Q()
 

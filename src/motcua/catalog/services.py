@@ -27,10 +27,10 @@ from .eforms import eform_schema_errors
 from .models import (
     Component,
     Field,
+    Procedure,
     ProcedureCase,
     ProcedureVersion,
     ProcessingStep,
-    Procedure,
     PublicationStatus,
     ServiceKind,
 )
@@ -59,7 +59,9 @@ def refresh_search(procedures: Iterable[Procedure]) -> None:
         if connection.vendor == "postgresql":
             # Folded text indexed with the 'simple' configuration: no stemming, no accents.
             Procedure.objects.filter(pk=procedure.pk).update(
-                search_vector=SearchVector(Value(procedure.search_name), weight="A", config="simple")
+                search_vector=SearchVector(
+                    Value(procedure.search_name), weight="A", config="simple"
+                )
                 + SearchVector(Value(procedure.search_text), weight="B", config="simple")
             )
 
@@ -162,7 +164,9 @@ def _resolve_agencies(refs: list[str], known: dict[str, Agency]) -> tuple[list[A
     return agencies, errors
 
 
-def _semantic_problems(data: dict[str, Any], known_agencies: dict[str, Agency]) -> list[ImportProblem]:
+def _semantic_problems(
+    data: dict[str, Any], known_agencies: dict[str, Agency]
+) -> list[ImportProblem]:
     problems: list[ImportProblem] = []
     field_codes = {f["code"] for f in data.get("fields", [])} | set(
         Field.objects.values_list("code", flat=True)
@@ -182,7 +186,9 @@ def _semantic_problems(data: dict[str, Any], known_agencies: dict[str, Agency]) 
         seen_codes.add(record["code"])
         if record["field"] not in field_codes:
             problems.append(
-                ImportProblem(label, "field", _("Unknown field %(code)s.") % {"code": record["field"]})
+                ImportProblem(
+                    label, "field", _("Unknown field %(code)s.") % {"code": record["field"]}
+                )
             )
         _agencies, agency_errors = _resolve_agencies(record["agencies"], known_agencies)
         problems.extend(ImportProblem(label, "agencies", message) for message in agency_errors)

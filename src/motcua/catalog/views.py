@@ -37,9 +37,7 @@ def procedure_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 def procedure_detail(request: HttpRequest, code: str) -> HttpResponse:
     procedure = get_object_or_404(
-        published_procedures().prefetch_related(
-            "agencies", "cases__components", "cases__steps"
-        ),
+        published_procedures().prefetch_related("agencies", "cases__components", "cases__steps"),
         code=code,
     )
     agencies = list(procedure.agencies.all())
@@ -52,4 +50,3 @@ def procedure_detail(request: HttpRequest, code: str) -> HttpResponse:
             "agency_count": len(agencies),
         },
     )
-

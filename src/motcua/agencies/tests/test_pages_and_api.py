@@ -20,8 +20,11 @@ def test_agency_pages(client: Client, tree: None) -> None:
 
     from motcua.agencies.models import Agency
 
-    make_procedure(code="2.000488", name="Cấp Phiếu lý lịch tư pháp",
-                   agencies=[Agency.objects.get(code="H17.02")])
+    make_procedure(
+        code="2.000488",
+        name="Cấp Phiếu lý lịch tư pháp",
+        agencies=[Agency.objects.get(code="H17.02")],
+    )
     detail = client.get("/co-quan/H17.02/")
     assert detail.status_code == 200
     assert "Cấp Phiếu lý lịch tư pháp" in detail.text
@@ -40,7 +43,7 @@ def test_unknown_agency_is_404(client: Client, tree: None) -> None:
 
 
 def test_agency_api(client: Client, tree: None) -> None:
-    body = client.get("/api/v1/agencies/", {"kind": "ward_committee", "page_size": 100}).json()
+    body = client.get("/api/v1/agencies/", {"kind": "ward_committee", "page_size": "100"}).json()
     assert body["count"] == 94 and len(body["results"]) == 94
     detail = client.get("/api/v1/agencies/H17.50.05/").json()
     assert detail["parent"] == "H17" and detail["desks"]
@@ -49,9 +52,16 @@ def test_agency_api(client: Client, tree: None) -> None:
     assert former == current + 2
 
 
-@pytest.mark.parametrize("params, name", [({"kind": "ministry"}, "kind"),
-                                          ({"level": "x"}, "level"),
-                                          ({"include_former": "maybe"}, "include_former")])
-def test_bad_agency_filters_are_400(client: Client, tree: None, params: dict, name: str) -> None:
+@pytest.mark.parametrize(
+    "params, name",
+    [
+        ({"kind": "ministry"}, "kind"),
+        ({"level": "x"}, "level"),
+        ({"include_former": "maybe"}, "include_former"),
+    ],
+)
+def test_bad_agency_filters_are_400(
+    client: Client, tree: None, params: dict[str, str], name: str
+) -> None:
     response = client.get("/api/v1/agencies/", params)
     assert response.status_code == 400 and name in response.json()

@@ -58,8 +58,8 @@ class CaseFactory(factory.django.DjangoModelFactory):
 def make_procedure(**kwargs: Any) -> Procedure:
     """A published procedure with one case and an agency, indexed for search."""
     agencies = kwargs.pop("agencies", None)
-    procedure = ProcedureFactory(**kwargs)
+    procedure: Procedure = ProcedureFactory(**kwargs)  # type: ignore[assignment]
     CaseFactory(procedure=procedure)
-    procedure.agencies.set(agencies if agencies is not None else [AgencyFactory()])
+    procedure.agencies.set(agencies if agencies is not None else [AgencyFactory.create()])
     services.record_version(procedure=procedure, actor=None, note="factory")
     return procedure

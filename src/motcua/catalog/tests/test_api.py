@@ -28,7 +28,9 @@ def test_list_is_paginated_with_count_next_previous_results(client: Client) -> N
 
 
 def test_search_and_filters(client: Client, catalogue: None) -> None:
-    codes = [p["code"] for p in client.get("/api/v1/procedures/", {"q": "DANG KY"}).json()["results"]]
+    codes = [
+        p["code"] for p in client.get("/api/v1/procedures/", {"q": "DANG KY"}).json()["results"]
+    ]
     assert set(codes) == {"1.001193", "1.000894", "1.004227"}
     body = client.get("/api/v1/procedures/", {"q": "khai sinh", "field": "ho-tich"}).json()
     assert [p["code"] for p in body["results"]] == ["1.001193"]
@@ -71,8 +73,12 @@ def test_openapi_schema_and_docs(client: Client) -> None:
     schema = client.get("/api/v1/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
     assert schema.status_code == 200
     paths = schema.json()["paths"]
-    for path in ("/api/v1/procedures/", "/api/v1/procedures/{code}/", "/api/v1/agencies/",
-                 "/api/v1/agencies/{code}/"):
+    for path in (
+        "/api/v1/procedures/",
+        "/api/v1/procedures/{code}/",
+        "/api/v1/agencies/",
+        "/api/v1/agencies/{code}/",
+    ):
         assert path in paths
     params = {p["name"] for p in paths["/api/v1/procedures/"]["get"]["parameters"]}
     assert {"q", "field", "agency", "online_level", "page"} <= params

@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.utils import translation
 
 from motcua.agencies.tests.factories import AgencyFactory, WardCommitteeFactory
 from motcua.catalog import services
@@ -15,6 +16,13 @@ from motcua.catalog.serialization import export_catalog
 from motcua.catalog.tests.factories import EFORM
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _english() -> Any:
+    # Problems are translated; these tests read the English labels.
+    with translation.override("en"):
+        yield
 
 
 def record(code: str = "1.001193", **overrides: Any) -> dict[str, Any]:
@@ -82,7 +90,10 @@ def test_reimport_updates_and_keeps_every_version(agencies: None) -> None:
     report = services.import_catalog(catalogue(record(name="Đăng ký khai sinh (sửa)")), actor=None)
     assert (report.created, report.updated) == (0, 1)
     versions = ProcedureVersion.objects.filter(procedure__code="1.001193").order_by("number")
-    assert [v.snapshot["name"] for v in versions] == ["Đăng ký khai sinh", "Đăng ký khai sinh (sửa)"]
+    assert [v.snapshot["name"] for v in versions] == [
+        "Đăng ký khai sinh",
+        "Đăng ký khai sinh (sửa)",
+    ]
 
 
 def test_reversed_agency_codes_are_accepted(agencies: None) -> None:
@@ -107,7 +118,9 @@ def test_one_bad_record_imports_nothing_and_names_record_and_field(agencies: Non
     problems = caught.value.problems
     assert Procedure.objects.count() == 0
     # Structural errors are reported first and alone: fix the shape, then the references.
-    assert [(p.record, p.field) for p in problems] == [("procedure #2 (1.000656)", "applicant_type")]
+    assert [(p.record, p.field) for p in problems] == [
+        ("procedure #2 (1.000656)", "applicant_type")
+    ]
 
     data["procedures"][1]["applicant_type"] = "citizen"
     with pytest.raises(services.CatalogImportError) as caught:

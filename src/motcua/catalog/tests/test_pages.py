@@ -16,7 +16,10 @@ def catalogue() -> None:
     justice = AgencyFactory(code="H17.02", name="Sở Tư pháp")
     make_procedure(code="1.001193", name="Đăng ký khai sinh", field=civil, agency_level="ward")
     make_procedure(
-        code="2.000488", name="Cấp Phiếu lý lịch tư pháp", field=civil, agencies=[justice],
+        code="2.000488",
+        name="Cấp Phiếu lý lịch tư pháp",
+        field=civil,
+        agencies=[justice],
         online_level="partial",
     )
     make_procedure(code="1.004227", name="Đăng ký đất đai lần đầu", field=land)
@@ -64,7 +67,7 @@ def test_filters(client: Client, catalogue: None, params: dict, shown: str, hidd
     ],
 )
 def test_bad_filters_get_400_naming_the_parameter_and_keep_input(
-    client: Client, catalogue: None, params: dict, field: str
+    client: Client, catalogue: None, params: dict[str, str], field: str
 ) -> None:
     response = client.get("/thu-tuc/", {**params, "q": params.get("q", "giữ nguyên")})
     assert response.status_code == 400
@@ -80,7 +83,7 @@ def test_pagination(client: Client) -> None:
     first = client.get("/thu-tuc/", {"q": "thu tuc"})
     assert "Thủ tục số 19" in first.text and "Thủ tục số 20" not in first.text
     assert 'rel="next"' in first.text
-    second = client.get("/thu-tuc/", {"q": "thu tuc", "page": 2})
+    second = client.get("/thu-tuc/", {"q": "thu tuc", "page": "2"})
     assert "Thủ tục số 24" in second.text and "Thủ tục số 00" not in second.text
 
 
@@ -88,8 +91,15 @@ def test_procedure_page_shows_what_a_citizen_needs(client: Client, catalogue: No
     response = client.get("/thu-tuc/1.001193/", HTTP_ACCEPT_LANGUAGE="vi")
     assert response.status_code == 200
     text = response.text
-    for expected in ("Đăng ký khai sinh", "1.001193", "Giấy xác nhận", "Thời hạn giải quyết",
-                     "3 ngày làm việc", "Miễn phí", "Họ và tên"):
+    for expected in (
+        "Đăng ký khai sinh",
+        "1.001193",
+        "Giấy xác nhận",
+        "Thời hạn giải quyết",
+        "3 ngày làm việc",
+        "Miễn phí",
+        "Họ và tên",
+    ):
         assert expected in text, expected
 
 

@@ -22,6 +22,4 @@ class Command(BaseCommand):
             for problem in exc.problems:
                 self.stderr.write(str(problem))
             raise CommandError(f"Nothing imported: {len(exc.problems)} problem(s).") from exc
-        self.stdout.write(
-            f"Imported {report.created} new and {report.updated} updated procedures."
-        )
+        self.stdout.write(f"Imported {report.created} new and {report.updated} updated procedures.")

@@ -1,0 +1,681 @@
+"""Catalogue search benchmark: latency of ``/api/v1/procedures/?q=`` and ``/thu-tuc/?q=``.
+
+For each database (PostgreSQL, SQLite or both) it builds a fresh database (``manage.py migrate``,
+Đà Nẵng's demo agencies, N published procedures with generated Vietnamese names imported through
+``motcua.catalog.services.import_catalog``), starts gunicorn in production mode (2 sync workers),
+warms it up, then sends the same mix of diacritic-folded search queries to the JSON API and to the
+HTML page (one phase per endpoint) from a pool of threads, one ``requests.Session`` each. Every
+response must be a 200 with a non-empty result list; failures are counted and printed.
+
+It prints figures only (requests, requests/s, p50/p90/p99/max latency in ms); it never fails on
+speed. The reference target is p99 < 50 ms on PostgreSQL with 5,000 procedures.
+
+Run it from the repository root with the project's virtual environment::
+
+    .venv/bin/python benchmarks/catalog_search.py --db both --procedures 5000 \\
+        --requests 2000 --concurrency 8
+
+PostgreSQL is reached at ``--pg-url`` (default ``postgres://postgres@127.0.0.1:5432/motcua_bench``,
+or ``BENCH_POSTGRES_URL``); that database is dropped and recreated at the start and dropped at the
+end. The SQLite file, collected static files and logs live in a temporary directory, removed at
+the end. Both happen even when the run fails or is interrupted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import random
+import secrets
+import shutil
+import socket
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+import requests
+
+ROOT = Path(__file__).resolve().parent.parent
+MANAGE = ROOT / "manage.py"
+DEFAULT_PG_URL = "postgres://postgres@127.0.0.1:5432/motcua_bench"
+TARGET_P99_MS = 50.0
+GUNICORN_WORKERS = 2
+
+# Searches people type, folded or not; each must match at least one generated procedure.
+QUERIES = [
+    "giay khai sinh",
+    "dang ky kinh doanh",
+    "xay dung",
+    "cap giay phep",
+    "Đăng ký khai sinh",
+    "đăng ký kết hôn",
+    "giấy phép lái xe",
+    "tam tru",
+    "tro cap xa hoi",
+    "ho kinh doanh",
+    "giay phep xay dung nha o",
+    "chung chi hanh nghe",
+    "moi truong",
+    "truong mam non",
+    "le hoi",
+    "2.1012",
+]
+ENDPOINTS = {"api": "/api/v1/procedures/", "html": "/thu-tuc/"}
+
+
+# --- generated catalogue --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Topic:
+    """One field of the catalogue: the verbs and objects that make its procedure names."""
+
+    field: str
+    field_name: str
+    agency: str
+    verbs: tuple[str, ...]
+    objects: tuple[str, ...]
+    result: str
+
+
+TOPICS = (
+    Topic(
+        "ho-tich",
+        "Hộ tịch",
+        "H17.02",
+        ("Đăng ký", "Đăng ký lại", "Cấp bản sao trích lục", "Ghi vào Sổ hộ tịch việc"),
+        ("khai sinh", "kết hôn", "khai tử", "giám hộ", "nhận cha, mẹ, con", "chấm dứt giám hộ"),
+        "Trích lục hộ tịch",
+    ),
+    Topic(
+        "thanh-lap-doanh-nghiep",
+        "Thành lập và hoạt động doanh nghiệp",
+        "H17.04",
+        (
+            "Đăng ký",
+            "Đăng ký thay đổi nội dung",
+            "Tạm ngừng",
+            "Chấm dứt hoạt động",
+            "Cấp lại giấy chứng nhận đăng ký",
+        ),
+        (
+            "kinh doanh hộ kinh doanh",
+            "kinh doanh doanh nghiệp tư nhân",
+            "kinh doanh hợp tác xã",
+            "chi nhánh, văn phòng đại diện",
+            "địa điểm kinh doanh",
+        ),
+        "Giấy chứng nhận đăng ký kinh doanh",
+    ),
+    Topic(
+        "xay-dung",
+        "Hoạt động xây dựng",
+        "H17.03",
+        ("Cấp giấy phép", "Cấp lại giấy phép", "Điều chỉnh giấy phép", "Gia hạn giấy phép"),
+        (
+            "xây dựng nhà ở riêng lẻ",
+            "xây dựng công trình không theo tuyến",
+            "xây dựng có thời hạn",
+            "sửa chữa, cải tạo công trình",
+            "di dời công trình",
+        ),
+        "Giấy phép xây dựng",
+    ),
+    Topic(
+        "dat-dai",
+        "Đất đai",
+        "H17.05.01",
+        ("Cấp", "Cấp đổi", "Cấp lại", "Đính chính", "Đăng ký biến động"),
+        (
+            "Giấy chứng nhận quyền sử dụng đất",
+            "quyền sử dụng đất, quyền sở hữu nhà ở",
+            "quyền sử dụng đất do nhận chuyển nhượng",
+            "quyền sử dụng đất do thừa kế",
+        ),
+        "Giấy chứng nhận quyền sử dụng đất, quyền sở hữu tài sản gắn liền với đất",
+    ),
+    Topic(
+        "duong-bo",
+        "Đường bộ",
+        "H17.03",
+        ("Cấp", "Cấp đổi", "Cấp lại", "Gia hạn", "Thu hồi"),
+        (
+            "giấy phép lái xe",
+            "giấy phép kinh doanh vận tải bằng xe ô tô",
+            "phù hiệu xe taxi",
+            "giấy phép lưu hành xe quá tải trọng",
+            "giấy phép thi công trên đường bộ",
+        ),
+        "Giấy phép",
+    ),
+    Topic(
+        "kham-chua-benh",
+        "Khám bệnh, chữa bệnh",
+        "H17.06",
+        ("Cấp", "Cấp lại", "Điều chỉnh", "Thu hồi"),
+        (
+            "chứng chỉ hành nghề khám bệnh, chữa bệnh",
+            "giấy phép hoạt động phòng khám đa khoa",
+            "giấy chứng nhận đủ điều kiện kinh doanh dược",
+            "giấy chứng nhận cơ sở đủ điều kiện an toàn thực phẩm",
+        ),
+        "Chứng chỉ hành nghề",
+    ),
+    Topic(
+        "viec-lam",
+        "Việc làm",
+        "H17.08",
+        ("Cấp", "Cấp lại", "Gia hạn", "Xác nhận"),
+        (
+            "giấy phép lao động cho người lao động nước ngoài",
+            "giấy phép hoạt động cho thuê lại lao động",
+            "hưởng trợ cấp thất nghiệp",
+            "hợp đồng lao động đi làm việc ở nước ngoài",
+        ),
+        "Giấy phép lao động",
+    ),
+    Topic(
+        "bao-tro-xa-hoi",
+        "Bảo trợ xã hội",
+        "H17.08",
+        ("Thực hiện", "Điều chỉnh", "Thôi hưởng", "Chi trả"),
+        (
+            "trợ cấp xã hội hàng tháng",
+            "hỗ trợ kinh phí chăm sóc người khuyết tật",
+            "trợ giúp xã hội khẩn cấp",
+            "hỗ trợ chi phí mai táng",
+        ),
+        "Quyết định trợ cấp xã hội",
+    ),
+    Topic(
+        "giao-duc",
+        "Giáo dục và Đào tạo",
+        "H17.07",
+        ("Cho phép thành lập", "Cho phép hoạt động giáo dục", "Sáp nhập, chia, tách", "Giải thể"),
+        (
+            "trường mầm non tư thục",
+            "trung tâm ngoại ngữ, tin học",
+            "trường tiểu học tư thục",
+            "cơ sở giáo dục kỹ năng sống",
+        ),
+        "Quyết định cho phép",
+    ),
+    Topic(
+        "moi-truong",
+        "Môi trường",
+        "H17.05",
+        ("Cấp", "Cấp lại", "Điều chỉnh", "Gia hạn"),
+        (
+            "giấy phép môi trường",
+            "giấy phép khai thác nước dưới đất",
+            "giấy phép xả nước thải vào nguồn nước",
+            "giấy phép thăm dò khoáng sản",
+        ),
+        "Giấy phép môi trường",
+    ),
+    Topic(
+        "cu-tru",
+        "Đăng ký, quản lý cư trú",
+        "H17",
+        ("Đăng ký", "Xóa đăng ký", "Điều chỉnh thông tin về", "Gia hạn"),
+        ("thường trú", "tạm trú", "lưu trú cho người nước ngoài", "tạm vắng"),
+        "Xác nhận thông tin về cư trú",
+    ),
+    Topic(
+        "van-hoa",
+        "Văn hóa cơ sở",
+        "H17.11",
+        ("Cấp giấy phép", "Thông báo", "Đăng ký"),
+        (
+            "tổ chức lễ hội",
+            "tổ chức biểu diễn nghệ thuật",
+            "thực hiện quảng cáo",
+            "kinh doanh dịch vụ karaoke",
+        ),
+        "Văn bản chấp thuận",
+    ),
+)
+QUALIFIERS = (
+    "",
+    "",
+    " có yếu tố nước ngoài",
+    " cho tổ chức",
+    " cho cá nhân",
+    " trên địa bàn thành phố",
+    " tại cấp xã",
+    " trong khu công nghiệp",
+    " đối với trường hợp bị mất, hỏng",
+)
+BIRTH_REGISTRATIONS = (
+    "Đăng ký khai sinh",
+    "Đăng ký khai sinh có yếu tố nước ngoài",
+    "Đăng ký khai sinh kết hợp nhận cha, mẹ, con",
+    "Đăng ký khai sinh lưu động",
+    "Đăng ký khai sinh cho người đã có hồ sơ, giấy tờ cá nhân",
+)
+
+
+def procedure_names(count: int, seed: int = 48) -> Iterator[tuple[str, Topic]]:
+    """``count`` varied procedure names (verb × object × qualifier, numbered when repeated)."""
+    rng = random.Random(seed)
+    civil_status = TOPICS[0]
+    seen = dict.fromkeys(BIRTH_REGISTRATIONS, 1)
+    for index in range(count):
+        if index < len(BIRTH_REGISTRATIONS):
+            yield BIRTH_REGISTRATIONS[index], civil_status
+            continue
+        topic = rng.choice(TOPICS)
+        name = f"{rng.choice(topic.verbs)} {rng.choice(topic.objects)}{rng.choice(QUALIFIERS)}"
+        repeat = seen.get(name, 0)
+        seen[name] = repeat + 1
+        yield (f"{name} (mẫu {repeat + 1:02d})" if repeat else name), topic
+
+
+def catalog_data(count: int) -> dict[str, Any]:
+    """A catalogue in the import format (``catalog.schema.json``) with ``count`` procedures."""
+    rng = random.Random(count)
+    procedures = []
+    for index, (name, topic) in enumerate(procedure_names(count)):
+        ward_level = rng.random() < 0.3
+        result = "Giấy khai sinh" if "khai sinh" in name else topic.result
+        cases = [
+            {
+                "name": "Nộp hồ sơ trực tuyến",
+                "time_limit": rng.choice([1, 3, 5, 7, 10, 15]),
+                "time_unit": "working_days",
+                "fee": rng.choice([0, 0, 50000, 100000]),
+                "components": [
+                    {"name": "Tờ khai theo mẫu", "originals": 1},
+                    {"name": "Giấy tờ tùy thân của người nộp", "copies": 1, "mandatory": False},
+                ],
+                "steps": [
+                    {"name": "Tiếp nhận hồ sơ", "role": "receiver", "duration": 0.5},
+                    {"name": "Thẩm định hồ sơ", "role": "processor", "duration": 1},
+                    {"name": "Ký duyệt kết quả", "role": "approver", "duration": 0.5},
+                ],
+            }
+        ]
+        if rng.random() < 0.4:
+            cases.append(
+                {
+                    "name": "Nộp hồ sơ trực tiếp tại Bộ phận Một cửa",
+                    "time_limit": 10,
+                    "time_unit": "working_days",
+                }
+            )
+        procedures.append(
+            {
+                "code": f"2.{100000 + index:06d}",
+                "name": name,
+                "field": topic.field,
+                "applicant_type": rng.choice(["citizen", "business", "both"]),
+                "agency_level": "ward" if ward_level else "city",
+                "online_level": rng.choice(["full", "partial"]),
+                "agencies": ["all-wards"] if ward_level else [topic.agency],
+                "description": f"{name}. Thủ tục sinh tự động cho phép đo hiệu năng tìm kiếm.",
+                "result_document": result,
+                "legal_basis": ["Nghị định số 118/2025/NĐ-CP ngày 09/6/2025"],
+                "status": "published",
+                "cases": cases,
+            }
+        )
+    fields = [{"code": t.field, "name": t.field_name} for t in TOPICS]
+    return {
+        "format": "motcua-catalog",
+        "format_version": 1,
+        "fields": fields,
+        "procedures": procedures,
+    }
+
+
+def seed_database(count: int) -> dict[str, Any]:
+    """Runs inside a child process whose environment selects the database (see ``seed``)."""
+    sys.path.insert(0, str(ROOT / "src"))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "motcua.settings")
+    import django
+
+    django.setup()
+    from django.db import connection
+
+    from motcua.agencies.demo import load_demo_agencies
+    from motcua.catalog.models import Procedure
+    from motcua.catalog.services import import_catalog
+
+    started = time.perf_counter()
+    agencies = load_demo_agencies(province_code=48)
+    import_catalog(catalog_data(count), actor=None)
+    seconds = time.perf_counter() - started
+    if connection.vendor == "postgresql":
+        # Fresh statistics, as autovacuum would have gathered on a live database.
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE")
+    return {
+        "agencies": agencies,
+        "procedures": Procedure.objects.published().count(),
+        "seed_seconds": round(seconds, 1),
+    }
+
+
+# --- databases and server -------------------------------------------------------------------
+
+
+@dataclass
+class Database:
+    kind: str  # "postgres" or "sqlite"
+    url: str
+    version: str = ""
+
+
+def postgres_admin(url: str, statements: list[str]) -> str:
+    """Run ``statements`` on the server's ``postgres`` database; returns the server version."""
+    import psycopg  # the project's own driver
+
+    parts = urlsplit(url)
+    admin_url = urlunsplit((parts.scheme, parts.netloc, "/postgres", "", ""))
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        for statement in statements:
+            conn.execute(statement)  # type: ignore[arg-type]
+        row = conn.execute("SHOW server_version").fetchone()
+    return f"PostgreSQL {row[0] if row else '?'}"
+
+
+def postgres_name(url: str) -> str:
+    name = urlsplit(url).path.lstrip("/")
+    if not name.replace("_", "").isalnum():
+        raise SystemExit(f"Refusing an unusual database name in {url!r}")
+    return name
+
+
+@contextmanager
+def fresh_database(kind: str, workdir: Path, pg_url: str) -> Iterator[Database]:
+    """A new empty database, dropped or deleted afterwards whatever happens."""
+    if kind == "sqlite":
+        folder = workdir / "sqlite"
+        folder.mkdir()
+        try:
+            yield Database(
+                kind, f"sqlite:///{folder / 'bench.sqlite3'}", f"SQLite {sqlite3.sqlite_version}"
+            )
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
+        return
+    name = postgres_name(pg_url)
+    drop = f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'
+    version = postgres_admin(pg_url, [drop, f'CREATE DATABASE "{name}"'])
+    try:
+        yield Database(kind, pg_url, version)
+    finally:
+        with suppress(Exception):
+            postgres_admin(pg_url, [drop])
+
+
+def django_env(database_url: str, workdir: Path) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(
+        {
+            "MOTCUA_DEBUG": "0",
+            "SECRET_KEY": f"bench-{secrets.token_urlsafe(32)}",
+            "ALLOWED_HOSTS": "127.0.0.1",
+            "DATABASE_URL": database_url,
+            "LOG_LEVEL": "WARNING",
+            "DJANGO_SETTINGS_MODULE": "motcua.settings",
+            "MOTCUA_VAR_DIR": str(workdir / "var"),
+            "STATIC_ROOT": str(workdir / "static"),
+            "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT / "src"), env.get("PYTHONPATH")])),
+        }
+    )
+    return env
+
+
+def run(command: list[str], env: dict[str, str]) -> str:
+    result = subprocess.run(command, env=env, cwd=ROOT, capture_output=True, text=True, check=False)
+    if result.returncode:
+        raise RuntimeError(f"{' '.join(command)} failed:\n{result.stdout}\n{result.stderr}")
+    return result.stdout
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@contextmanager
+def gunicorn(env: dict[str, str], log: Path) -> Iterator[str]:
+    """Serve the project with gunicorn until the block ends; yields the base URL."""
+    port = free_port()
+    command = [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "motcua.wsgi:application",
+        "--workers",
+        str(GUNICORN_WORKERS),
+        "--bind",
+        f"127.0.0.1:{port}",
+    ]
+    with log.open("w") as output:
+        process = subprocess.Popen(command, env=env, cwd=ROOT, stdout=output, stderr=output)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            if process.poll() is not None:
+                raise RuntimeError(f"gunicorn exited:\n{log.read_text()[-3000:]}")
+            with suppress(requests.RequestException):
+                if requests.get(f"{base}/healthz", timeout=2).status_code == 200:
+                    break
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"/healthz never answered 200:\n{log.read_text()[-3000:]}")
+            time.sleep(0.2)
+        yield base
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+# --- load -----------------------------------------------------------------------------------
+
+
+@dataclass
+class Failure:
+    endpoint: str
+    query: str
+    reason: str
+
+
+@dataclass
+class Phase:
+    endpoint: str
+    latencies_ms: list[float] = field(default_factory=list)
+    failures: list[Failure] = field(default_factory=list)
+    seconds: float = 0.0
+
+    def row(self) -> dict[str, Any]:
+        cuts = statistics.quantiles(self.latencies_ms, n=100, method="inclusive")
+        return {
+            "endpoint": self.endpoint,
+            "requests": len(self.latencies_ms),
+            "failures": len(self.failures),
+            "rps": len(self.latencies_ms) / self.seconds,
+            "p50": cuts[49],
+            "p90": cuts[89],
+            "p99": cuts[98],
+            "max": max(self.latencies_ms),
+        }
+
+
+def check(endpoint: str, response: requests.Response) -> str | None:
+    """Why a response is not a good search result, or None when it is."""
+    if response.status_code != 200:
+        return f"HTTP {response.status_code}"
+    if endpoint == "api":
+        body = response.json()
+        if not body.get("count") or not body.get("results"):
+            return "no results"
+    elif 'class="result"' not in response.text:
+        return "no results"
+    return None
+
+
+def load(base: str, endpoint: str, total: int, concurrency: int) -> Phase:
+    """``total`` searches on one endpoint from ``concurrency`` threads, cycling the queries."""
+    url = base + ENDPOINTS[endpoint]
+    queries = [QUERIES[i % len(QUERIES)] for i in range(total)]
+    random.Random(total).shuffle(queries)
+    local = threading.local()
+    lock = threading.Lock()
+    phase = Phase(endpoint)
+
+    def one(query: str) -> None:
+        session = getattr(local, "session", None)
+        if session is None:
+            session = local.session = requests.Session()
+        started = time.perf_counter()
+        try:
+            response = session.get(url, params={"q": query}, timeout=30)
+            elapsed = (time.perf_counter() - started) * 1000
+            reason = check(endpoint, response)
+        except (requests.RequestException, ValueError) as exc:
+            elapsed = (time.perf_counter() - started) * 1000
+            reason = f"{type(exc).__name__}: {exc}"
+        with lock:
+            phase.latencies_ms.append(elapsed)
+            if reason:
+                phase.failures.append(Failure(endpoint, query, reason))
+
+    started = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=concurrency) as pool:
+        list(pool.map(one, queries))
+    phase.seconds = time.perf_counter() - started
+    return phase
+
+
+def benchmark(kind: str, args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
+    say: Callable[[str], None] = lambda message: print(f"[{kind}] {message}", flush=True)  # noqa: E731
+    with fresh_database(kind, workdir, args.pg_url) as database:
+        env = django_env(database.url, workdir)
+        say(f"{database.version}: migrating")
+        run([sys.executable, str(MANAGE), "migrate", "--noinput"], env)
+        say(f"importing {args.procedures} procedures")
+        seeded = json.loads(
+            run([sys.executable, __file__, "--seed", str(args.procedures)], env).splitlines()[-1]
+        )
+        say(f"{seeded['procedures']} published procedures in {seeded['seed_seconds']} s")
+        with gunicorn(env, workdir / f"gunicorn-{kind}.log") as base:
+            say(f"gunicorn on {base}; warming up")
+            warm = [
+                load(base, endpoint, len(QUERIES) * 2, args.concurrency) for endpoint in ENDPOINTS
+            ]
+            phases = []
+            for endpoint in ENDPOINTS:
+                say(f"{args.requests} requests on {ENDPOINTS[endpoint]}")
+                phases.append(load(base, endpoint, args.requests, args.concurrency))
+        return {
+            "db": kind,
+            "version": database.version,
+            "procedures": seeded["procedures"],
+            "seed_seconds": seeded["seed_seconds"],
+            "phases": phases,
+            "warmup_failures": [f for phase in warm for f in phase.failures],
+        }
+
+
+# --- report ---------------------------------------------------------------------------------
+
+
+def machine() -> str:
+    cpu = platform.processor() or platform.machine()
+    with suppress(OSError):
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    return (
+        f"nproc {os.cpu_count()}, {cpu}, Python {platform.python_version()}, "
+        f"{platform.system()} {platform.release()}"
+    )
+
+
+def report(results: list[dict[str, Any]], args: argparse.Namespace) -> None:
+    print()
+    print(f"Machine: {machine()}")
+    print(
+        f"Load: {args.requests} requests per endpoint, concurrency {args.concurrency}, "
+        f"gunicorn {GUNICORN_WORKERS} sync workers, {len(QUERIES)} queries"
+    )
+    header = (
+        f"{'database':<18} {'endpoint':<8} {'procs':>6} {'requests':>8} {'fail':>5} "
+        f"{'req/s':>7} {'p50 ms':>7} {'p90 ms':>7} {'p99 ms':>7} {'max ms':>7}"
+    )
+    print(header)
+    print("-" * len(header))
+    for result in results:
+        for phase in result["phases"]:
+            row = phase.row()
+            print(
+                f"{result['version']:<18} {row['endpoint']:<8} {result['procedures']:>6} "
+                f"{row['requests']:>8} {row['failures']:>5} {row['rps']:>7.1f} "
+                f"{row['p50']:>7.1f} {row['p90']:>7.1f} {row['p99']:>7.1f} {row['max']:>7.1f}"
+            )
+    for result in results:
+        failures = result["warmup_failures"] + [f for p in result["phases"] for f in p.failures]
+        if failures:
+            print(f"\n{result['db']}: {len(failures)} failed request(s), first ones:")
+            for failure in failures[:10]:
+                print(f"  {failure.endpoint} q={failure.query!r}: {failure.reason}")
+        if result["db"] == "postgres":
+            worst = max(phase.row()["p99"] for phase in result["phases"])
+            verdict = "met" if worst < TARGET_P99_MS else "MISSED"
+            print(
+                f"\nTarget p99 < {TARGET_P99_MS:.0f} ms on PostgreSQL at "
+                f"{result['procedures']} procedures: {verdict} (worst p99 {worst:.1f} ms)"
+            )
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--db", choices=["postgres", "sqlite", "both"], default="both")
+    parser.add_argument("--procedures", type=int, default=5000)
+    parser.add_argument("--requests", type=int, default=2000, help="per endpoint and database")
+    parser.add_argument("--concurrency", type=int, default=8)
+    parser.add_argument("--pg-url", default=os.environ.get("BENCH_POSTGRES_URL", DEFAULT_PG_URL))
+    parser.add_argument("--seed", type=int, metavar="N", help=argparse.SUPPRESS)  # child process
+    return parser.parse_args()
+
+
+def main() -> None:
+    args = parse_args()
+    if args.seed is not None:
+        print(json.dumps(seed_database(args.seed)))
+        return
+    kinds = ["postgres", "sqlite"] if args.db == "both" else [args.db]
+    workdir = Path(tempfile.mkdtemp(prefix="motcua-bench-"))
+    try:
+        env = django_env(f"sqlite:///{workdir / 'unused.sqlite3'}", workdir)
+        run([sys.executable, str(MANAGE), "collectstatic", "--noinput"], env)
+        results = [benchmark(kind, args, workdir) for kind in kinds]
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+    report(results, args)
+
+
+if __name__ == "__main__":
+    main()
