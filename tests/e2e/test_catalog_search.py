@@ -18,6 +18,11 @@ def test_search_from_home_and_open_birth_registration(live_server: object, page:
 
     page.goto(live_server.url + "/")  # type: ignore[attr-defined]
     expect(page.locator("html")).to_have_attribute("lang", "vi")
+    # The stylesheet loaded: the header has the city's red, not the browser default.
+    header_colour = page.evaluate(
+        "getComputedStyle(document.querySelector('.site-header')).backgroundColor"
+    )
+    assert header_colour == "rgb(165, 14, 14)"
     page.get_by_role("searchbox").fill("giay khai sinh")
     page.get_by_role("button", name="Tìm kiếm").click()
 
@@ -39,8 +44,9 @@ def test_catalogue_works_without_javascript(live_server: object, browser: object
     page = context.new_page()
     page.goto(live_server.url + "/thu-tuc/?q=ket+hon")  # type: ignore[attr-defined]
     assert "Đăng ký kết hôn" in page.inner_text("main")
+    page.click(".filter-panel summary")  # <details> opens natively, no script needed
     page.select_option("#id_agency_level", "ward")
-    page.click("form.filters button[type=submit]")
+    page.click(".filter-panel button[type=submit]")
     assert "agency_level=ward" in page.url
     assert "Đăng ký kết hôn" in page.inner_text("main")
     context.close()

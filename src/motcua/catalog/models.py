@@ -182,6 +182,12 @@ class ProcedureCase(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # The e-form is checked on every save, not only through forms: a broken schema would
+        # break every dossier filed under this case.
+        validate_eform_schema(self.eform_schema)
+        super().save(*args, **kwargs)
+
     def clean(self) -> None:
         super().clean()
         if self.time_unit != TimeUnit.WORKING_HOURS and self.time_limit % 1:

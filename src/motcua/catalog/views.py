@@ -11,14 +11,28 @@ from .forms import CatalogFilterForm
 from .selectors import filter_procedures, published_procedures, search_procedures
 
 PAGE_SIZE = 20
+FILTER_NAMES = (
+    "field",
+    "agency",
+    "agency_level",
+    "online_level",
+    "service_kind",
+    "applicant_type",
+)
 
 
 @require_GET
 def procedure_list(request: HttpRequest) -> HttpResponse:
     form = CatalogFilterForm(request.GET or None)
+    filters_open = any(request.GET.get(name) for name in FILTER_NAMES)
     if request.GET and not form.is_valid():
         # Refuse bad filters with a message next to each, keeping what was typed.
-        return render(request, "catalog/procedure_list.html", {"form": form}, status=400)
+        return render(
+            request,
+            "catalog/procedure_list.html",
+            {"form": form, "filters_open": True},
+            status=400,
+        )
     filters = form.cleaned_data if request.GET else {}
     procedures = search_procedures(
         filter_procedures(published_procedures(), filters), filters.get("q") or ""
@@ -30,7 +44,12 @@ def procedure_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "catalog/procedure_list.html",
-        {"form": form, "page": page, "query_string": query.urlencode()},
+        {
+            "form": form,
+            "page": page,
+            "query_string": query.urlencode(),
+            "filters_open": filters_open,
+        },
     )
 
 

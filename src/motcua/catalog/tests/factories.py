@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 import factory
@@ -63,3 +64,44 @@ def make_procedure(**kwargs: Any) -> Procedure:
     procedure.agencies.set(agencies if agencies is not None else [AgencyFactory.create()])
     services.record_version(procedure=procedure, actor=None, note="factory")
     return procedure
+
+
+# --- catalogue files in the import format ---
+
+
+def record(code: str = "1.001193", **overrides: Any) -> dict[str, Any]:
+    data = {
+        "code": code,
+        "name": "Đăng ký khai sinh",
+        "field": "ho-tich",
+        "service_kind": "administrative",
+        "applicant_type": "citizen",
+        "agency_level": "ward",
+        "online_level": "full",
+        "agencies": ["all-wards"],
+        "result_document": "Giấy khai sinh",
+        "legal_basis": ["Luật Hộ tịch số 60/2014/QH13"],
+        "status": "published",
+        "cases": [
+            {
+                "name": "Thông thường",
+                "time_limit": 1,
+                "time_unit": "working_days",
+                "fee": 0,
+                "components": [{"name": "Tờ khai", "mandatory": True, "originals": 1}],
+                "steps": [{"name": "Tiếp nhận", "role": "receiver", "duration": 0.5}],
+                "eform": copy.deepcopy(EFORM),
+            }
+        ],
+    }
+    data.update(overrides)
+    return data
+
+
+def catalogue(*records: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "format": "motcua-catalog",
+        "format_version": 1,
+        "fields": [{"code": "ho-tich", "name": "Hộ tịch", "name_en": "Civil status"}],
+        "procedures": list(records),
+    }

@@ -1,6 +1,5 @@
 """Catalogue JSON import/export: all or nothing, errors named by record and field."""
 
-import copy
 import json
 from typing import Any
 
@@ -9,11 +8,10 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.utils import translation
 
-from motcua.agencies.tests.factories import AgencyFactory, WardCommitteeFactory
 from motcua.catalog import services
 from motcua.catalog.models import Procedure, ProcedureVersion
 from motcua.catalog.serialization import export_catalog
-from motcua.catalog.tests.factories import EFORM
+from motcua.catalog.tests.factories import EFORM, catalogue, record
 
 pytestmark = pytest.mark.django_db
 
@@ -23,51 +21,6 @@ def _english() -> Any:
     # Problems are translated; these tests read the English labels.
     with translation.override("en"):
         yield
-
-
-def record(code: str = "1.001193", **overrides: Any) -> dict[str, Any]:
-    data = {
-        "code": code,
-        "name": "Đăng ký khai sinh",
-        "field": "ho-tich",
-        "service_kind": "administrative",
-        "applicant_type": "citizen",
-        "agency_level": "ward",
-        "online_level": "full",
-        "agencies": ["all-wards"],
-        "result_document": "Giấy khai sinh",
-        "legal_basis": ["Luật Hộ tịch số 60/2014/QH13"],
-        "status": "published",
-        "cases": [
-            {
-                "name": "Thông thường",
-                "time_limit": 1,
-                "time_unit": "working_days",
-                "fee": 0,
-                "components": [{"name": "Tờ khai", "mandatory": True, "originals": 1}],
-                "steps": [{"name": "Tiếp nhận", "role": "receiver", "duration": 0.5}],
-                "eform": copy.deepcopy(EFORM),
-            }
-        ],
-    }
-    data.update(overrides)
-    return data
-
-
-def catalogue(*records: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "format": "motcua-catalog",
-        "format_version": 1,
-        "fields": [{"code": "ho-tich", "name": "Hộ tịch", "name_en": "Civil status"}],
-        "procedures": list(records),
-    }
-
-
-@pytest.fixture
-def agencies() -> None:
-    AgencyFactory(code="H17.02", name="Sở Tư pháp")
-    WardCommitteeFactory(code="H17.50.01")
-    WardCommitteeFactory(code="H17.50.02")
 
 
 def test_import_creates_procedures_with_cases_and_a_version(agencies: None) -> None:

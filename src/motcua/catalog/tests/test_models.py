@@ -23,6 +23,15 @@ def test_a_case_with_an_invalid_eform_is_refused_when_saved_through_validation()
     assert "eform_schema" in caught.value.message_dict
 
 
+def test_an_invalid_eform_is_refused_on_every_save() -> None:
+    case = CaseFactory(procedure=make_procedure())
+    case.eform_schema = {"type": "object", "properties": {"x": {"type": "nope"}}}
+    with pytest.raises(ValidationError):
+        case.save()
+    case.refresh_from_db()
+    assert case.eform_schema["properties"]["ho_ten"]["type"] == "string"
+
+
 def test_working_day_limits_are_whole_days() -> None:
     case = CaseFactory.build(procedure=make_procedure(), time_limit=1.5)
     with pytest.raises(ValidationError):

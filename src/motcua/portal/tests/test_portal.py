@@ -45,3 +45,26 @@ def test_load_demo_command() -> None:
 
     call_command("load_demo")
     assert Procedure.objects.published().count() >= 40
+
+
+def test_pages_are_vietnamese_unless_english_was_chosen(client: Client) -> None:
+    english_browser = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert '<html lang="vi">' in english_browser.text
+    client.cookies["django_language"] = "en"
+    chosen = client.get("/")
+    assert '<html lang="en">' in chosen.text
+    client.cookies["django_language"] = "xx"
+    assert '<html lang="vi">' in client.get("/").text
+
+
+def test_api_honours_accept_language(client: Client) -> None:
+    vietnamese = client.get("/api/v1/procedures/9.999999/", HTTP_ACCEPT_LANGUAGE="vi")
+    english = client.get("/api/v1/procedures/9.999999/", HTTP_ACCEPT_LANGUAGE="en")
+    assert english.json()["detail"] == "Not found."
+    assert vietnamese.json()["detail"] != english.json()["detail"]
+
+
+def test_stylesheet_is_found() -> None:
+    from django.contrib.staticfiles import finders
+
+    assert finders.find("motcua/site.css")
