@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "motcua.agencies",
     "motcua.catalog",
     "motcua.portal",
+    "motcua.sandbox_eid",
 ]
 
 MIDDLEWARE = [
@@ -174,6 +175,10 @@ SPECTACULAR_SETTINGS = {
 MOTCUA_PROVINCE_CODE = int(os.environ.get("MOTCUA_PROVINCE_CODE", "48"))
 MOTCUA_CITY_AGENCY_CODE = os.environ.get("MOTCUA_CITY_AGENCY_CODE", "H17")
 MOTCUA_SEARCH_MAX_LENGTH = 200
+
+# Sandbox stand-ins for national systems: on in development and tests, off in production
+# unless asked for (a demo deployment). They are labelled as sandboxes on every page.
+MOTCUA_SANDBOX_ENABLED = env_bool("MOTCUA_SANDBOX_ENABLED", DEBUG)
 
 # Security outside debug: secure cookies and HSTS.
 if not DEBUG:

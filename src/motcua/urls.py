@@ -19,6 +19,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", include((api_v1, "api"))),
+    path("sandbox/eid/", include("motcua.sandbox_eid.urls")),
     path("", include("motcua.portal.urls")),
     path("", include("motcua.catalog.urls")),
     path("", include("motcua.agencies.urls")),
