@@ -38,10 +38,11 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
@@ -71,7 +72,7 @@ QUERIES = [
     "moi truong",
     "truong mam non",
     "le hoi",
-    "2.1012",
+    "2.1000",
 ]
 ENDPOINTS = {"api": "/api/v1/procedures/", "html": "/thu-tuc/"}
 
@@ -284,88 +285,91 @@ def procedure_names(count: int, seed: int = 48) -> Iterator[tuple[str, Topic]]:
         yield (f"{name} (mẫu {repeat + 1:02d})" if repeat else name), topic
 
 
-def catalog_data(count: int) -> dict[str, Any]:
-    """A catalogue in the import format (``catalog.schema.json``) with ``count`` procedures."""
-    rng = random.Random(count)
-    procedures = []
-    for index, (name, topic) in enumerate(procedure_names(count)):
-        ward_level = rng.random() < 0.3
-        result = "Giấy khai sinh" if "khai sinh" in name else topic.result
-        cases = [
-            {
-                "name": "Nộp hồ sơ trực tuyến",
-                "time_limit": rng.choice([1, 3, 5, 7, 10, 15]),
-                "time_unit": "working_days",
-                "fee": rng.choice([0, 0, 50000, 100000]),
-                "components": [
-                    {"name": "Tờ khai theo mẫu", "originals": 1},
-                    {"name": "Giấy tờ tùy thân của người nộp", "copies": 1, "mandatory": False},
-                ],
-                "steps": [
-                    {"name": "Tiếp nhận hồ sơ", "role": "receiver", "duration": 0.5},
-                    {"name": "Thẩm định hồ sơ", "role": "processor", "duration": 1},
-                    {"name": "Ký duyệt kết quả", "role": "approver", "duration": 0.5},
-                ],
-            }
-        ]
-        if rng.random() < 0.4:
-            cases.append(
-                {
-                    "name": "Nộp hồ sơ trực tiếp tại Bộ phận Một cửa",
-                    "time_limit": 10,
-                    "time_unit": "working_days",
-                }
-            )
-        procedures.append(
-            {
-                "code": f"2.{100000 + index:06d}",
-                "name": name,
-                "field": topic.field,
-                "applicant_type": rng.choice(["citizen", "business", "both"]),
-                "agency_level": "ward" if ward_level else "city",
-                "online_level": rng.choice(["full", "partial"]),
-                "agencies": ["all-wards"] if ward_level else [topic.agency],
-                "description": f"{name}. Thủ tục sinh tự động cho phép đo hiệu năng tìm kiếm.",
-                "result_document": result,
-                "legal_basis": ["Nghị định số 118/2025/NĐ-CP ngày 09/6/2025"],
-                "status": "published",
-                "cases": cases,
-            }
-        )
-    fields = [{"code": t.field, "name": t.field_name} for t in TOPICS]
-    return {
-        "format": "motcua-catalog",
-        "format_version": 1,
-        "fields": fields,
-        "procedures": procedures,
-    }
-
-
 def seed_database(count: int) -> dict[str, Any]:
-    """Runs inside a child process whose environment selects the database (see ``seed``)."""
+    """Fill the database named by the environment; runs in a child process (``--seed N``).
+
+    Rows are bulk-created, then ``refresh_search`` fills the search columns exactly as the
+    catalogue services do (``import_catalog`` takes over three minutes for 5,000 procedures on
+    PostgreSQL because it records a version of each).
+    """
     sys.path.insert(0, str(ROOT / "src"))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "motcua.settings")
     import django
 
     django.setup()
-    from django.db import connection
+    from django.db import connection, transaction
 
     from motcua.agencies.demo import load_demo_agencies
-    from motcua.catalog.models import Procedure
-    from motcua.catalog.services import import_catalog
+    from motcua.agencies.models import Agency, AgencyKind
+    from motcua.catalog.models import Field, Procedure, ProcedureCase
+    from motcua.catalog.services import refresh_search
 
     started = time.perf_counter()
-    agencies = load_demo_agencies(province_code=48)
-    import_catalog(catalog_data(count), actor=None)
-    seconds = time.perf_counter() - started
+    rng = random.Random(count)
+    with transaction.atomic():
+        agencies = load_demo_agencies(province_code=48)
+        by_code = {agency.code: agency for agency in Agency.objects.current()}
+        wards = [a for a in by_code.values() if a.kind == AgencyKind.WARD_COMMITTEE]
+        Field.objects.bulk_create(Field(code=t.field, name=t.field_name) for t in TOPICS)
+        fields = {f.code: f for f in Field.objects.all()}
+        procedures, topic_of = [], {}
+        for index, (name, topic) in enumerate(procedure_names(count)):
+            code = f"2.{100000 + index:06d}"
+            topic_of[code] = topic
+            procedures.append(
+                Procedure(
+                    code=code,
+                    name=name,
+                    field=fields[topic.field],
+                    applicant_type=rng.choice(["citizen", "business", "both"]),
+                    agency_level="ward" if rng.random() < 0.3 else "city",
+                    online_level=rng.choice(["full", "partial"]),
+                    description=f"{name}. Thủ tục sinh tự động để đo hiệu năng tìm kiếm.",
+                    result_document="Giấy khai sinh" if "khai sinh" in name else topic.result,
+                    legal_basis=["Nghị định số 118/2025/NĐ-CP ngày 09/6/2025"],
+                    status="published",
+                    version=1,
+                )
+            )
+        Procedure.objects.bulk_create(procedures, batch_size=500)
+        saved = Procedure.objects.in_bulk(field_name="code")
+        cases, links = [], []
+        through = Procedure.agencies.through
+        for procedure in saved.values():
+            cases.append(
+                ProcedureCase(
+                    procedure=procedure,
+                    position=0,
+                    name="Nộp hồ sơ trực tuyến",
+                    time_limit=Decimal(rng.choice([1, 3, 5, 7, 10, 15])),
+                    time_unit="working_days",
+                    fee=rng.choice([0, 0, 50000, 100000]),
+                )
+            )
+            if rng.random() < 0.4:
+                cases.append(
+                    ProcedureCase(
+                        procedure=procedure,
+                        position=1,
+                        name="Nộp hồ sơ trực tiếp tại Bộ phận Một cửa",
+                        time_limit=Decimal(10),
+                        time_unit="working_days",
+                    )
+                )
+            city_agency = by_code[topic_of[procedure.code].agency]
+            serving = wards if procedure.agency_level == "ward" else [city_agency]
+            links += [through(procedure_id=procedure.pk, agency_id=a.pk) for a in serving]
+        ProcedureCase.objects.bulk_create(cases, batch_size=1000)
+        through.objects.bulk_create(links, batch_size=5000)
+        refresh_search(Procedure.objects.select_related("field").prefetch_related("cases"))
     if connection.vendor == "postgresql":
-        # Fresh statistics, as autovacuum would have gathered on a live database.
+        # Fresh planner statistics, as autovacuum would have gathered on a live database.
         with connection.cursor() as cursor:
             cursor.execute("VACUUM ANALYZE")
     return {
         "agencies": agencies,
         "procedures": Procedure.objects.published().count(),
-        "seed_seconds": round(seconds, 1),
+        "seed_seconds": round(time.perf_counter() - started, 1),
     }
 
 
@@ -389,7 +393,7 @@ def postgres_admin(url: str, statements: list[str]) -> str:
         for statement in statements:
             conn.execute(statement)  # type: ignore[arg-type]
         row = conn.execute("SHOW server_version").fetchone()
-    return f"PostgreSQL {row[0] if row else '?'}"
+    return f"PostgreSQL {str(row[0]).split()[0] if row else '?'}"
 
 
 def postgres_name(url: str) -> str:
@@ -569,17 +573,22 @@ def load(base: str, endpoint: str, total: int, concurrency: int) -> Phase:
 
 
 def benchmark(kind: str, args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
-    say: Callable[[str], None] = lambda message: print(f"[{kind}] {message}", flush=True)  # noqa: E731
+    """Set up one database, serve it, load both endpoints; the figures and any failures."""
+
+    def say(message: str) -> None:
+        print(f"[{kind}] {message}", flush=True)
+
+    log = workdir / f"gunicorn-{kind}.log"
     with fresh_database(kind, workdir, args.pg_url) as database:
         env = django_env(database.url, workdir)
         say(f"{database.version}: migrating")
         run([sys.executable, str(MANAGE), "migrate", "--noinput"], env)
-        say(f"importing {args.procedures} procedures")
+        say(f"creating {args.procedures} procedures")
         seeded = json.loads(
             run([sys.executable, __file__, "--seed", str(args.procedures)], env).splitlines()[-1]
         )
         say(f"{seeded['procedures']} published procedures in {seeded['seed_seconds']} s")
-        with gunicorn(env, workdir / f"gunicorn-{kind}.log") as base:
+        with gunicorn(env, log) as base:
             say(f"gunicorn on {base}; warming up")
             warm = [
                 load(base, endpoint, len(QUERIES) * 2, args.concurrency) for endpoint in ENDPOINTS
@@ -595,6 +604,7 @@ def benchmark(kind: str, args: argparse.Namespace, workdir: Path) -> dict[str, A
             "seed_seconds": seeded["seed_seconds"],
             "phases": phases,
             "warmup_failures": [f for phase in warm for f in phase.failures],
+            "server_log": log.read_text(errors="replace").splitlines()[-30:],
         }
 
 
@@ -641,21 +651,31 @@ def report(results: list[dict[str, Any]], args: argparse.Namespace) -> None:
             print(f"\n{result['db']}: {len(failures)} failed request(s), first ones:")
             for failure in failures[:10]:
                 print(f"  {failure.endpoint} q={failure.query!r}: {failure.reason}")
+            print("Last lines of the gunicorn log:")
+            print("\n".join(f"  {line}" for line in result["server_log"]))
         if result["db"] == "postgres":
-            worst = max(phase.row()["p99"] for phase in result["phases"])
-            verdict = "met" if worst < TARGET_P99_MS else "MISSED"
-            print(
-                f"\nTarget p99 < {TARGET_P99_MS:.0f} ms on PostgreSQL at "
-                f"{result['procedures']} procedures: {verdict} (worst p99 {worst:.1f} ms)"
-            )
+            for phase in result["phases"]:
+                p99 = phase.row()["p99"]
+                verdict = "met" if p99 < TARGET_P99_MS else "MISSED"
+                print(
+                    f"Target p99 < {TARGET_P99_MS:.0f} ms on PostgreSQL, {phase.endpoint}, "
+                    f"{result['procedures']} procedures: {verdict} (p99 {p99:.1f} ms)"
+                )
+
+
+def positive(text: str) -> int:
+    value = int(text)
+    if not 0 < value <= 900_000:
+        raise argparse.ArgumentTypeError(f"{text} is not between 1 and 900000")
+    return value
 
 
 def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--db", choices=["postgres", "sqlite", "both"], default="both")
-    parser.add_argument("--procedures", type=int, default=5000)
-    parser.add_argument("--requests", type=int, default=2000, help="per endpoint and database")
-    parser.add_argument("--concurrency", type=int, default=8)
+    parser.add_argument("--procedures", type=positive, default=5000)
+    parser.add_argument("--requests", type=positive, default=2000, help="per endpoint and DB")
+    parser.add_argument("--concurrency", type=positive, default=8, help="client threads")
     parser.add_argument("--pg-url", default=os.environ.get("BENCH_POSTGRES_URL", DEFAULT_PG_URL))
     parser.add_argument("--seed", type=int, metavar="N", help=argparse.SUPPRESS)  # child process
     return parser.parse_args()

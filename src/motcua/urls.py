@@ -10,6 +10,7 @@ from motcua.health import healthz
 api_v1: list[URLPattern | URLResolver] = [
     path("", include("motcua.catalog.api_urls")),
     path("", include("motcua.agencies.api_urls")),
+    path("", include("motcua.accounts.api_urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
 ]
@@ -19,6 +20,9 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", include((api_v1, "api"))),
+    path("accounts/", include("motcua.accounts.urls")),
+    path("can-bo/", include("motcua.backoffice.urls")),
+    path("o/", include("oauth2_provider.urls", namespace="oauth2_provider")),
     path("sandbox/eid/", include("motcua.sandbox_eid.urls")),
     path("", include("motcua.portal.urls")),
     path("", include("motcua.catalog.urls")),

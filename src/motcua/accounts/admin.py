@@ -1,15 +1,124 @@
+"""Administrators manage officers (agency roles) here; every role change is audited."""
+
+from __future__ import annotations
+
+from typing import Any
+
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.http import HttpRequest
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .models import User
+from .models import AgencyMembership, AuditAction, AuditEvent, Business, BusinessMembership, User
+from .services import audit
+
+
+class AgencyMembershipInline(admin.TabularInline):
+    model = AgencyMembership
+    fk_name = "user"
+    extra = 0
+    fields = ("agency", "desk", "role", "granted_at", "granted_by", "revoked_at")
+    readonly_fields = ("granted_at", "granted_by")
+    raw_id_fields = ("agency", "desk")
 
 
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
     fieldsets = (
         *(BaseUserAdmin.fieldsets or ()),
-        (_("Identity"), {"fields": ("full_name",)}),
+        (
+            _("Identity"),
+            {
+                "fields": (
+                    "full_name",
+                    "personal_id",
+                    "date_of_birth",
+                    "sex",
+                    "phone",
+                    "assurance_level",
+                    "eid_subject",
+                    "phone_verified_at",
+                    "email_verified_at",
+                )
+            },
+        ),
     )
-    list_display = ("username", "full_name", "email", "is_staff")
-    search_fields = ("username", "full_name", "email")
+    readonly_fields = ("eid_subject", "phone_verified_at", "email_verified_at")
+    list_display = ("username", "full_name", "assurance_level", "is_staff")
+    list_filter = ("assurance_level", "is_staff", "agency_memberships__role")
+    search_fields = ("username", "full_name", "email", "personal_id")
+    inlines = [AgencyMembershipInline]
+
+    def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
+        if formset.model is not AgencyMembership:
+            super().save_formset(request, form, formset, change)
+            return
+        actor = request.user if isinstance(request.user, User) else None
+        memberships = formset.save(commit=False)
+        for membership in memberships:
+            is_new = membership.pk is None
+            if is_new:
+                membership.granted_by = actor
+            membership.save()
+            if is_new:
+                action = AuditAction.ROLE_GRANTED
+            elif membership.revoked_at:
+                action = AuditAction.ROLE_REVOKED
+            else:
+                continue
+            audit(
+                action,
+                actor=actor,
+                subject_user=membership.user,
+                role=membership.role,
+                agency=membership.agency.code,
+            )
+        for deleted in formset.deleted_objects:
+            # Deleting a role is recorded as revoking it; the row stays for the record.
+            deleted.revoked_at = deleted.revoked_at or timezone.now()
+            deleted.save(update_fields=["revoked_at"])
+            audit(
+                AuditAction.ROLE_REVOKED,
+                actor=actor,
+                subject_user=deleted.user,
+                role=deleted.role,
+                agency=deleted.agency.code,
+            )
+        formset.save_m2m()
+
+
+class BusinessMembershipInline(admin.TabularInline):
+    model = BusinessMembership
+    fk_name = "business"
+    extra = 0
+    raw_id_fields = ("user", "granted_by", "revoked_by")
+    readonly_fields = ("granted_at", "granted_by", "revoked_at", "revoked_by")
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # Roles are granted by the business's representative, in the citizen portal.
+        return False
+
+
+@admin.register(Business)
+class BusinessAdmin(admin.ModelAdmin):
+    list_display = ("tax_code", "name", "representative_name")
+    search_fields = ("tax_code", "name")
+    inlines = [BusinessMembershipInline]
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin):
+    list_display = ("created_at", "action", "actor", "subject_user", "on_behalf_of")
+    list_filter = ("action",)
+    date_hierarchy = "created_at"
+    readonly_fields = ("created_at", "action", "actor", "subject_user", "on_behalf_of", "detail")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

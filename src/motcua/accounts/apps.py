@@ -3,7 +3,10 @@ from django.utils.translation import gettext_lazy as _
 
 
 class AccountsConfig(AppConfig):
-    """Tài khoản: users (citizens, businesses, officers)."""
+    """Tài khoản: citizens, businesses, officers, the national e-ID sign-in, the audit log."""
 
     name = "motcua.accounts"
     verbose_name = _("Accounts")
+
+    def ready(self) -> None:
+        from . import signals  # noqa: F401

@@ -3,7 +3,7 @@ import factory
 from motcua.agencies.models import Agency, AgencyKind, AgencyLevel, OneStopDesk
 
 
-class AgencyFactory(factory.django.DjangoModelFactory):
+class AgencyFactory(factory.django.DjangoModelFactory[Agency]):
     class Meta:
         model = Agency
         django_get_or_create = ("code",)
@@ -21,7 +21,7 @@ class WardCommitteeFactory(AgencyFactory):
     level = AgencyLevel.WARD
 
 
-class DeskFactory(factory.django.DjangoModelFactory):
+class DeskFactory(factory.django.DjangoModelFactory[OneStopDesk]):
     class Meta:
         model = OneStopDesk
 

@@ -21,7 +21,7 @@ EFORM = {
 }
 
 
-class FieldFactory(factory.django.DjangoModelFactory):
+class FieldFactory(factory.django.DjangoModelFactory[Field]):
     class Meta:
         model = Field
         django_get_or_create = ("code",)
@@ -30,7 +30,7 @@ class FieldFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Lĩnh vực {n}")
 
 
-class ProcedureFactory(factory.django.DjangoModelFactory):
+class ProcedureFactory(factory.django.DjangoModelFactory[Procedure]):
     class Meta:
         model = Procedure
 
@@ -44,7 +44,7 @@ class ProcedureFactory(factory.django.DjangoModelFactory):
     status = "published"
 
 
-class CaseFactory(factory.django.DjangoModelFactory):
+class CaseFactory(factory.django.DjangoModelFactory[ProcedureCase]):
     class Meta:
         model = ProcedureCase
 
@@ -59,8 +59,8 @@ class CaseFactory(factory.django.DjangoModelFactory):
 def make_procedure(**kwargs: Any) -> Procedure:
     """A published procedure with one case and an agency, indexed for search."""
     agencies = kwargs.pop("agencies", None)
-    procedure: Procedure = ProcedureFactory(**kwargs)  # type: ignore[assignment]
-    CaseFactory(procedure=procedure)
+    procedure = ProcedureFactory.create(**kwargs)
+    CaseFactory.create(procedure=procedure)
     procedure.agencies.set(agencies if agencies is not None else [AgencyFactory.create()])
     services.record_version(procedure=procedure, actor=None, note="factory")
     return procedure

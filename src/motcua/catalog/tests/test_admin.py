@@ -8,6 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from motcua.accounts.models import User
+from motcua.accounts.tests.factories import sign_in_with_second_factor
 from motcua.catalog.models import Procedure
 from motcua.catalog.tests.factories import catalogue, make_procedure, record
 
@@ -17,7 +18,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def admin_client(client: Client) -> Client:
     user = User.objects.create_superuser("steward", "steward@example.vn", "a-long-passphrase-1")
-    client.force_login(user)
+    sign_in_with_second_factor(client, user)
     return client
 
 

@@ -10,7 +10,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def catalogue() -> None:
-    civil = FieldFactory(code="ho-tich", name="Hộ tịch")
+    civil = FieldFactory.create(code="ho-tich", name="Hộ tịch")
     make_procedure(code="1.001193", name="Đăng ký khai sinh", field=civil, agency_level="ward")
     make_procedure(code="1.000894", name="Đăng ký kết hôn", field=civil)
     make_procedure(code="1.004227", name="Đăng ký đất đai lần đầu")

@@ -24,7 +24,7 @@ def test_a_case_with_an_invalid_eform_is_refused_when_saved_through_validation()
 
 
 def test_an_invalid_eform_is_refused_on_every_save() -> None:
-    case = CaseFactory(procedure=make_procedure())
+    case = CaseFactory.create(procedure=make_procedure())
     case.eform_schema = {"type": "object", "properties": {"x": {"type": "nope"}}}
     with pytest.raises(ValidationError):
         case.save()

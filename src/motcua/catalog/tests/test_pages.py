@@ -11,9 +11,9 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def catalogue() -> None:
-    civil = FieldFactory(code="ho-tich", name="Hộ tịch")
-    land = FieldFactory(code="dat-dai", name="Đất đai")
-    justice = AgencyFactory(code="H17.02", name="Sở Tư pháp")
+    civil = FieldFactory.create(code="ho-tich", name="Hộ tịch")
+    land = FieldFactory.create(code="dat-dai", name="Đất đai")
+    justice = AgencyFactory.create(code="H17.02", name="Sở Tư pháp")
     make_procedure(code="1.001193", name="Đăng ký khai sinh", field=civil, agency_level="ward")
     make_procedure(
         code="2.000488",
@@ -77,7 +77,7 @@ def test_bad_filters_get_400_naming_the_parameter_and_keep_input(
 
 
 def test_pagination(client: Client) -> None:
-    field = FieldFactory(code="ho-tich")
+    field = FieldFactory.create(code="ho-tich")
     for n in range(25):
         make_procedure(code=f"3.{n:06d}", name=f"Thủ tục số {n:02d}", field=field)
     first = client.get("/thu-tuc/", {"q": "thu tuc"})

@@ -8,7 +8,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_home_has_search_and_fields(client: Client) -> None:
-    make_procedure(name="Đăng ký khai sinh", field=FieldFactory(name="Hộ tịch"))
+    make_procedure(name="Đăng ký khai sinh", field=FieldFactory.create(name="Hộ tịch"))
     response = client.get("/")
     assert response.status_code == 200
     assert 'role="search"' in response.text

@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class BackofficeConfig(AppConfig):
+    """Trang cán bộ: the officer-facing pages (worklists arrive with dossiers)."""
+
+    name = "motcua.backoffice"
+    verbose_name = _("Officer pages")

@@ -1,0 +1,41 @@
+"""Sending notifications: write to the outbox, then deliver after the transaction commits."""
+
+from __future__ import annotations
+
+import structlog
+from django.db import transaction
+from django.utils import timezone
+
+from .backends import backend_for
+from .models import Channel, DeliveryStatus, OutboxMessage
+
+logger = structlog.get_logger(__name__)
+
+
+def notify(*, channel: str, recipient: str, subject: str = "", body: str) -> OutboxMessage:
+    """Queue a message; it is delivered once the caller's transaction commits."""
+    if channel not in Channel.values:
+        raise ValueError(channel)
+    message = OutboxMessage.objects.create(
+        channel=channel, recipient=recipient, subject=subject, body=body
+    )
+    transaction.on_commit(lambda: deliver(message.pk))
+    return message
+
+
+def deliver(message_id: int) -> None:
+    message = OutboxMessage.objects.get(pk=message_id)
+    if message.status == DeliveryStatus.SENT:
+        return
+    backend = backend_for(message.channel)
+    try:
+        backend.deliver(message)
+    except Exception as exc:  # a failing gateway must not break the user's request
+        message.status = DeliveryStatus.FAILED
+        message.error = type(exc).__name__
+        logger.warning("notification.failed", message_id=message.pk, error=type(exc).__name__)
+    else:
+        message.status = DeliveryStatus.SENT
+        message.sent_at = timezone.now()
+    message.backend = type(backend).__name__
+    message.save(update_fields=["status", "error", "sent_at", "backend"])
