@@ -624,9 +624,10 @@ def machine() -> str:
     )
 
 
-def report(results: list[dict[str, Any]], args: argparse.Namespace) -> None:
+def report(results: list[dict[str, Any]], args: argparse.Namespace, load_avg: str) -> None:
     print()
     print(f"Machine: {machine()}")
+    print(f"Load average (1 min) at start / end: {load_avg} (anything else running skews figures)")
     print(
         f"Load: {args.requests} requests per endpoint, concurrency {args.concurrency}, "
         f"gunicorn {GUNICORN_WORKERS} sync workers, {len(QUERIES)} queries"
@@ -687,6 +688,7 @@ def main() -> None:
         print(json.dumps(seed_database(args.seed)))
         return
     kinds = ["postgres", "sqlite"] if args.db == "both" else [args.db]
+    load_at_start = os.getloadavg()[0]
     workdir = Path(tempfile.mkdtemp(prefix="motcua-bench-"))
     try:
         env = django_env(f"sqlite:///{workdir / 'unused.sqlite3'}", workdir)
@@ -694,7 +696,7 @@ def main() -> None:
         results = [benchmark(kind, args, workdir) for kind in kinds]
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
-    report(results, args)
+    report(results, args, f"{load_at_start:.2f} / {os.getloadavg()[0]:.2f}")
 
 
 if __name__ == "__main__":

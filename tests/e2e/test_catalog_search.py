@@ -7,7 +7,10 @@ import re
 import pytest
 from django.core.management import call_command
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 
 def test_search_from_home_and_open_birth_registration(live_server: object, page: object) -> None:

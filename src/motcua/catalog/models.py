@@ -120,6 +120,12 @@ class Procedure(models.Model):
     result_document = models.CharField(_("result document"), max_length=500)
     legal_basis = models.JSONField(_("legal basis"), default=list, blank=True)
     publishing_decision = models.CharField(_("publishing decision"), max_length=255, blank=True)
+    required_assurance_level = models.PositiveSmallIntegerField(
+        _("required identity assurance level"),
+        choices=[(1, _("Level 1")), (2, _("Level 2"))],
+        default=1,
+        help_text=_("Level 2 (chip ID card with fingerprint) for sensitive procedures."),
+    )
     status = models.CharField(
         _("status"),
         max_length=16,

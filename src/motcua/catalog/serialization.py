@@ -32,6 +32,7 @@ def procedure_to_dict(procedure: Procedure) -> dict[str, Any]:
         "legal_basis": list(procedure.legal_basis),
         "publishing_decision": procedure.publishing_decision,
         "status": procedure.status,
+        "required_assurance_level": procedure.required_assurance_level,
         "cases": [
             {
                 "name": case.name,

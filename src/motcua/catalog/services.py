@@ -19,12 +19,14 @@ from django.db.models import Value
 from django.utils.translation import gettext as _
 from jsonschema import Draft202012Validator
 
-from motcua.accounts.models import User
+from motcua.accounts.models import Business, User
+from motcua.accounts.services import AssuranceTooLow, check_assurance
 from motcua.agencies.codes import normalize_agency_code
 from motcua.agencies.models import Agency, AgencyKind
 
 from .eforms import eform_schema_errors
 from .models import (
+    ApplicantType,
     Component,
     Field,
     Procedure,
@@ -93,6 +95,29 @@ def set_status(*, procedure: Procedure, status: str, actor: User | None) -> Proc
     procedure.save(update_fields=["status", "updated_at"])
     record_version(procedure=procedure, actor=actor, note=f"status → {status}")
     return procedure
+
+
+# --- who may file --------------------------------------------------------------------------
+
+
+def eligibility_problem(
+    *, user: User, procedure: Procedure, acting_for: Business | None
+) -> str | None:
+    """Why this person cannot file this procedure online now (``None`` when they can)."""
+    try:
+        check_assurance(user, procedure.required_assurance_level)
+    except AssuranceTooLow as exc:
+        return str(exc)
+    if procedure.applicant_type == ApplicantType.BUSINESS and acting_for is None:
+        return _(
+            "Only businesses and organisations file this procedure. Choose the business you "
+            "act for in “My businesses”, or sign in with the business's national e-ID account."
+        )
+    if procedure.applicant_type == ApplicantType.CITIZEN and acting_for is not None:
+        return _(
+            "Citizens file this procedure for themselves. Stop acting for %(business)s first."
+        ) % {"business": acting_for.name}
+    return None
 
 
 # --- import -------------------------------------------------------------------------------
@@ -278,6 +303,7 @@ def import_catalog(data: dict[str, Any], *, actor: User | None) -> ImportReport:
                 "legal_basis": record.get("legal_basis", []),
                 "publishing_decision": record.get("publishing_decision", ""),
                 "status": record.get("status", PublicationStatus.DRAFT),
+                "required_assurance_level": record.get("required_assurance_level", 1),
             },
         )
         agencies, _errors = _resolve_agencies(record["agencies"], known)

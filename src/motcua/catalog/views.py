@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
+from motcua.accounts.acting import acting_business
+
 from .forms import CatalogFilterForm
 from .selectors import filter_procedures, published_procedures, search_procedures
+from .services import eligibility_problem
 
 PAGE_SIZE = 20
 FILTER_NAMES = (
@@ -68,4 +72,24 @@ def procedure_detail(request: HttpRequest, code: str) -> HttpResponse:
             "agencies": agencies[:12],
             "agency_count": len(agencies),
         },
+    )
+
+
+@login_required
+@require_GET
+def apply(request: HttpRequest, code: str) -> HttpResponse:
+    """Start filing online: who may file this procedure, checked before any form is shown."""
+    procedure = get_object_or_404(
+        published_procedures().prefetch_related("cases__components"), code=code
+    )
+    problem = eligibility_problem(
+        user=request.user,  # type: ignore[arg-type]
+        procedure=procedure,
+        acting_for=acting_business(request),
+    )
+    return render(
+        request,
+        "catalog/apply.html",
+        {"procedure": procedure, "problem": problem},
+        status=403 if problem else 200,
     )

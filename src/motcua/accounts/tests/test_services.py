@@ -17,7 +17,7 @@ from motcua.accounts.models import (
 from motcua.accounts.tests.factories import BusinessFactory, MembershipFactory, UserFactory
 from motcua.notifications.models import OutboxMessage
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 CITIZEN_CLAIMS = {
     "sub": "sandbox-citizen-1",

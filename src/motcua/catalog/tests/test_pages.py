@@ -119,3 +119,33 @@ def test_english_switch(client: Client, catalogue: None) -> None:
     assert page.headers["Content-Language"] == "en"
     default = Client().get("/thu-tuc/")
     assert "Danh mục thủ tục" in default.text
+
+
+def test_filing_online_checks_the_identity_level(client: Client) -> None:
+    from motcua.accounts.tests.factories import UserFactory
+
+    make_procedure(code="2.000488", name="Cấp Phiếu lý lịch tư pháp", required_assurance_level=2)
+    make_procedure(code="1.001193", name="Đăng ký khai sinh")
+    url = "/thu-tuc/2.000488/nop-truc-tuyen/"
+    assert client.get(url).status_code == 302  # sign in first
+
+    client.force_login(UserFactory.create(assurance_level=1))
+    refused = client.get(url, HTTP_ACCEPT_LANGUAGE="en")
+    assert refused.status_code == 403
+    assert "level 2" in refused.text.lower() or "mức 2" in refused.text.lower()
+    assert client.get("/thu-tuc/1.001193/nop-truc-tuyen/").status_code == 200
+
+    client.force_login(UserFactory.create(assurance_level=2))
+    assert client.get(url).status_code == 200
+
+
+def test_business_procedures_need_a_business(client: Client) -> None:
+    from motcua.accounts.tests.factories import MembershipFactory
+
+    make_procedure(code="2.000575", name="Đăng ký hộ kinh doanh", applicant_type="business")
+    membership = MembershipFactory.create()
+    client.force_login(membership.user)
+    url = "/thu-tuc/2.000575/nop-truc-tuyen/"
+    assert client.get(url).status_code == 403
+    client.post(f"/accounts/businesses/{membership.business.pk}/act/")
+    assert client.get(url).status_code == 200
