@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 
@@ -27,6 +28,13 @@ def chromium_path() -> str | None:
         or shutil.which("chromium")
         or ("/usr/bin/chromium" if os.path.exists("/usr/bin/chromium") else None)
     )
+
+
+@pytest.fixture(autouse=True)
+def _plain_http_live_server(settings: Any) -> None:
+    # The live server speaks plain http: cookies marked Secure would never come back.
+    settings.SESSION_COOKIE_SECURE = False
+    settings.CSRF_COOKIE_SECURE = False
 
 
 @pytest.fixture(scope="session")
