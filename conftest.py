@@ -11,3 +11,14 @@ def _plain_static_storage(settings: pytest.FixtureRequest) -> None:
         **settings.STORAGES,  # type: ignore[attr-defined]
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+@pytest.fixture
+def sandbox_identities(db: None) -> None:
+    """The sandbox e-ID's demo identities, present even after a transactional test's flush."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    seed = import_module("motcua.sandbox_eid.migrations.0002_demo_identities")
+    seed.add_identities(apps, None)

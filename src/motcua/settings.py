@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "motcua.accounts",
     "motcua.agencies",
     "motcua.catalog",
+    "motcua.workcalendar",
     "motcua.notifications",
     "motcua.backoffice",
     "motcua.portal",

@@ -15,7 +15,9 @@ pytestmark = [
 ]
 
 
-def test_sign_in_with_national_eid(live_server: Any, page: Any, settings: Any) -> None:
+def test_sign_in_with_national_eid(
+    live_server: Any, page: Any, settings: Any, sandbox_identities: None
+) -> None:
     from playwright.sync_api import expect
 
     settings.MOTCUA_SANDBOX_ENABLED = True

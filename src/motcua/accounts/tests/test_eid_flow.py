@@ -32,7 +32,7 @@ CALLBACK = "/accounts/eid/callback/"
 
 
 @pytest.fixture
-def provider(live_server: Any, settings: Any) -> str:
+def provider(live_server: Any, settings: Any, sandbox_identities: None) -> str:
     settings.MOTCUA_SANDBOX_ENABLED = True
     settings.MOTCUA_EID_DISCOVERY_URL = (
         f"{live_server.url}/sandbox/eid/.well-known/openid-configuration"
