@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "motcua.agencies",
     "motcua.catalog",
     "motcua.workcalendar",
+    "motcua.dossiers",
     "motcua.notifications",
     "motcua.backoffice",
     "motcua.portal",

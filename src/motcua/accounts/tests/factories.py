@@ -14,6 +14,7 @@ class UserFactory(factory.django.DjangoModelFactory[User]):
     username = factory.Sequence(lambda n: f"user{n}")
     full_name = factory.Sequence(lambda n: f"Nguyễn Văn {n}")
     personal_id = factory.Sequence(lambda n: f"048095{n:06d}")
+    email = factory.Sequence(lambda n: f"user{n}@example.vn")
     assurance_level = 2
     password = factory.django.Password("a-long-passphrase-1")
 

@@ -1,5 +1,7 @@
 """Account pages from the outside: sign-up, sign-in, lockout, audit, businesses, officers."""
 
+from typing import Any
+
 import pytest
 from django.test import Client
 from django_otp.oath import totp
@@ -48,7 +50,10 @@ def test_sign_up_keeps_what_was_typed_on_error_and_creates_unverified_account(
     assert "Phạm Thị Lan" in home.text
 
 
-def test_password_sign_in_is_audited_and_passwords_use_argon2(client: Client) -> None:
+def test_password_sign_in_is_audited_and_passwords_use_argon2(
+    client: Client, settings: Any
+) -> None:
+    settings.PASSWORD_HASHERS = settings.PASSWORD_HASHERS[1:]  # production order: Argon2 first
     user = UserFactory.create(username="officer1")
     assert user.password.startswith("argon2")
     response = client.post("/accounts/login/", {"username": "officer1", "password": PASSWORD})

@@ -1,0 +1,120 @@
+"""The dossier lifecycle: statuses, transitions, who may make them (DOMAIN.md §4).
+
+One table, asked by every service; nothing else decides whether a status may change.
+Status codes are those used to synchronise with the national public-service portal.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Status(models.IntegerChoices):
+    SUBMITTED = 1, _("Submitted")
+    ACCEPTED = 2, _("Accepted")
+    REFUSED = 3, _("Not accepted")
+    PROCESSING = 4, _("Processing")
+    SUPPLEMENT_REQUESTED = 5, _("Supplement requested")
+    AWAITING_PAYMENT = 6, _("Awaiting payment")
+    WITHDRAWN = 7, _("Withdrawn by the applicant")
+    STOPPED = 8, _("Processing stopped")
+    DECIDED = 9, _("Result ready")
+    RETURNED = 10, _("Result returned")
+
+
+class Actor(models.TextChoices):
+    APPLICANT = "applicant", _("Applicant")
+    RECEIVER = "receiver", _("One-stop receiver")
+    PROCESSOR = "processor", _("Processing officer")
+    APPROVER = "approver", _("Approver / leader")
+
+
+class Transition(models.TextChoices):
+    SUBMIT = "submit", _("Submitted online")
+    ACCEPT = "accept", _("Accepted (receipt, form 01)")
+    REQUEST_SUPPLEMENT = "request_supplement", _("Supplement requested (form 02)")
+    SUPPLEMENT = "supplement", _("Supplement provided")
+    REFUSE = "refuse", _("Not accepted (form 03)")
+    FORWARD = "forward", _("Forwarded for processing (form 06)")
+    HAND_OVER = "hand_over", _("Handed over (form 06)")
+    ASK_PAYMENT = "ask_payment", _("Payment requested")
+    CONFIRM_PAYMENT = "confirm_payment", _("Payment received")
+    STOP = "stop", _("Processing stopped (form 05)")
+    DECIDE = "decide", _("Decided")
+    RETURN_RESULT = "return_result", _("Result returned")
+    WITHDRAW = "withdraw", _("Withdrawn")
+
+
+@dataclass(frozen=True)
+class Rule:
+    sources: frozenset[int]
+    target: int | None  # None: back to the status the dossier had before the pause
+    actors: frozenset[str]
+    reason_required: bool = False
+
+
+S = Status
+RULES: dict[str, Rule] = {
+    Transition.ACCEPT: Rule(frozenset({S.SUBMITTED}), S.ACCEPTED, frozenset({Actor.RECEIVER})),
+    # One written request, at intake or during processing (form 02).
+    Transition.REQUEST_SUPPLEMENT: Rule(
+        frozenset({S.SUBMITTED, S.ACCEPTED, S.PROCESSING}),
+        S.SUPPLEMENT_REQUESTED,
+        frozenset({Actor.RECEIVER, Actor.PROCESSOR}),
+        reason_required=True,
+    ),
+    Transition.SUPPLEMENT: Rule(
+        frozenset({S.SUPPLEMENT_REQUESTED}), None, frozenset({Actor.APPLICANT})
+    ),
+    Transition.REFUSE: Rule(
+        frozenset({S.SUBMITTED}), S.REFUSED, frozenset({Actor.RECEIVER}), reason_required=True
+    ),
+    Transition.FORWARD: Rule(frozenset({S.ACCEPTED}), S.PROCESSING, frozenset({Actor.RECEIVER})),
+    Transition.HAND_OVER: Rule(
+        frozenset({S.PROCESSING}), S.PROCESSING, frozenset({Actor.PROCESSOR, Actor.APPROVER})
+    ),
+    Transition.ASK_PAYMENT: Rule(
+        frozenset({S.ACCEPTED, S.PROCESSING, S.DECIDED}),
+        S.AWAITING_PAYMENT,
+        frozenset({Actor.RECEIVER, Actor.PROCESSOR}),
+        reason_required=True,
+    ),
+    Transition.CONFIRM_PAYMENT: Rule(
+        frozenset({S.AWAITING_PAYMENT}), None, frozenset({Actor.RECEIVER})
+    ),
+    Transition.STOP: Rule(
+        frozenset({S.ACCEPTED, S.PROCESSING, S.SUPPLEMENT_REQUESTED, S.AWAITING_PAYMENT}),
+        S.STOPPED,
+        frozenset({Actor.APPROVER}),
+        reason_required=True,
+    ),
+    Transition.DECIDE: Rule(frozenset({S.PROCESSING}), S.DECIDED, frozenset({Actor.APPROVER})),
+    Transition.RETURN_RESULT: Rule(frozenset({S.DECIDED}), S.RETURNED, frozenset({Actor.RECEIVER})),
+    # Before a decision only (DOMAIN.md §4).
+    Transition.WITHDRAW: Rule(
+        frozenset(
+            {S.SUBMITTED, S.ACCEPTED, S.PROCESSING, S.SUPPLEMENT_REQUESTED, S.AWAITING_PAYMENT}
+        ),
+        S.WITHDRAWN,
+        frozenset({Actor.APPLICANT}),
+    ),
+}
+
+PAUSED = frozenset({S.SUPPLEMENT_REQUESTED, S.AWAITING_PAYMENT})
+FINISHED = frozenset({S.REFUSED, S.WITHDRAWN, S.STOPPED, S.RETURNED})
+# Statistics groups (DOMAIN.md §4).
+IN_PROGRESS = frozenset({S.ACCEPTED, S.PROCESSING})
+
+
+def rule(transition: str) -> Rule:
+    return RULES[transition]
+
+
+def allowed(status: int, actor_roles: set[str]) -> list[str]:
+    """Transitions open from ``status`` to someone holding ``actor_roles``."""
+    return [
+        name for name, item in RULES.items() if status in item.sources and item.actors & actor_roles
+    ]

@@ -1,0 +1,222 @@
+"""Dossiers (hồ sơ), their drafts, attachments, history and code counters (DOMAIN.md §4–5)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from motcua.accounts.models import Business
+from motcua.agencies.models import Agency
+from motcua.catalog.models import Procedure, ProcedureVersion
+
+from .lifecycle import Status, Transition
+
+
+class Channel(models.IntegerChoices):
+    IN_PERSON = 1, _("In person")
+    ONLINE = 2, _("Online")
+    POST = 3, _("By post")
+
+
+class DossierDraft(models.Model):
+    """A dossier being prepared: saved at every step, resumable on any device."""
+
+    applicant = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="dossier_drafts"
+    )
+    on_behalf_of = models.ForeignKey(
+        Business, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    procedure = models.ForeignKey(Procedure, on_delete=models.CASCADE, related_name="+")
+    case_position = models.PositiveSmallIntegerField(default=0)
+    receiving_agency = models.ForeignKey(
+        Agency, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    data = models.JSONField(default=dict, blank=True)
+    step = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("draft dossier")
+        verbose_name_plural = _("draft dossiers")
+        ordering = ["-updated_at"]
+
+    def __str__(self) -> str:
+        return f"{self.procedure.code} draft #{self.pk}"
+
+
+class Dossier(models.Model):
+    """Hồ sơ: filed under one version of a procedure; its status follows ``lifecycle``."""
+
+    code = models.CharField(_("dossier code"), max_length=40, unique=True)
+    procedure = models.ForeignKey(
+        Procedure, on_delete=models.PROTECT, related_name="dossiers", verbose_name=_("procedure")
+    )
+    # The exact rules it was filed under (later edits of the procedure do not change them).
+    procedure_version = models.ForeignKey(
+        ProcedureVersion, on_delete=models.PROTECT, related_name="+"
+    )
+    case_position = models.PositiveSmallIntegerField(default=0)
+    case_name = models.CharField(_("case"), max_length=500)
+    applicant = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="dossiers",
+        verbose_name=_("applicant"),
+    )
+    on_behalf_of = models.ForeignKey(
+        Business,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="dossiers",
+        verbose_name=_("on behalf of"),
+    )
+    receiving_agency = models.ForeignKey(
+        Agency,
+        on_delete=models.PROTECT,
+        related_name="received_dossiers",
+        verbose_name=_("receiving agency"),
+    )
+    processing_unit = models.ForeignKey(
+        Agency,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="processing_dossiers",
+        verbose_name=_("processing unit"),
+    )
+    channel = models.PositiveSmallIntegerField(
+        _("channel"), choices=Channel.choices, default=Channel.ONLINE
+    )
+    status = models.PositiveSmallIntegerField(
+        _("status"), choices=Status.choices, default=Status.SUBMITTED, db_index=True
+    )
+    form_data = models.JSONField(_("form"), default=dict)
+    lookup_secret = models.CharField(max_length=16)
+    draft = models.OneToOneField(
+        DossierDraft, on_delete=models.SET_NULL, null=True, blank=True, related_name="dossier"
+    )
+    submitted_at = models.DateTimeField(_("submitted at"), default=timezone.now)
+    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
+    due_at = models.DateTimeField(_("appointment date"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    paused_since = models.DateTimeField(null=True, blank=True)
+    resume_status = models.PositiveSmallIntegerField(null=True, blank=True)
+    supplement_requests = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("dossier")
+        verbose_name_plural = _("dossiers")
+        ordering = ["-submitted_at", "-id"]
+        indexes = [
+            models.Index(fields=["receiving_agency", "status"]),
+            models.Index(fields=["applicant", "-submitted_at"]),
+            models.Index(fields=["status", "due_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.code
+
+    def get_absolute_url(self) -> str:
+        return reverse("dossiers:detail", kwargs={"code": self.code})
+
+    @property
+    def case(self) -> dict[str, Any]:
+        cases: list[dict[str, Any]] = self.procedure_version.snapshot.get("cases", [])
+        return cases[self.case_position] if self.case_position < len(cases) else {}
+
+
+def attachment_path(instance: Attachment, filename: str) -> str:
+    # Never the uploaded name: it can hold anything. The checksum names the content.
+    return f"dossiers/{timezone.now():%Y/%m}/{instance.sha256}"
+
+
+class Attachment(models.Model):
+    """A file for one dossier component, checked by content, with its SHA-256."""
+
+    draft = models.ForeignKey(
+        DossierDraft, on_delete=models.SET_NULL, null=True, blank=True, related_name="attachments"
+    )
+    dossier = models.ForeignKey(
+        Dossier, on_delete=models.PROTECT, null=True, blank=True, related_name="attachments"
+    )
+    component_position = models.PositiveSmallIntegerField()
+    component_name = models.CharField(max_length=500)
+    file = models.FileField(upload_to=attachment_path)
+    original_name = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=64)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(default=timezone.now)
+    for_supplement = models.BooleanField(default=False)
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["component_position", "uploaded_at"]
+
+    def __str__(self) -> str:
+        return f"{self.component_name}: {self.original_name}"
+
+
+class DossierEvent(models.Model):
+    """One line of the dossier's history (and of its control sheet, form 06). Never edited."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.PROTECT, related_name="events")
+    transition = models.CharField(_("action"), max_length=32, choices=Transition.choices)
+    from_status = models.PositiveSmallIntegerField(choices=Status.choices, null=True)
+    to_status = models.PositiveSmallIntegerField(choices=Status.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    actor_role = models.CharField(max_length=32)
+    on_behalf_of = models.ForeignKey(
+        Business, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    from_unit = models.ForeignKey(
+        Agency, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    to_unit = models.ForeignKey(
+        Agency, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    reason = models.TextField(_("reason"), blank=True)
+    created_at = models.DateTimeField(_("time"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("dossier event")
+        verbose_name_plural = _("dossier history")
+        ordering = ["dossier", "created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.dossier_id} {self.transition}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise ValueError("Dossier history is never changed.")
+        super().save(*args, **kwargs)
+
+
+class DossierCounter(models.Model):
+    """The day's last number per receiving agency (DOMAIN.md §5)."""
+
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    day = models.DateField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["agency", "day"], name="one_counter_per_agency_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agency_id} {self.day}: {self.last}"

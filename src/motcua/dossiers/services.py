@@ -1,0 +1,348 @@
+"""Dossier operations: drafts, attachments, submission, every lifecycle transition.
+
+Each operation checks who is acting (role and agency) first, runs in one transaction, and
+appends to the dossier's history; notifications leave only after the transaction commits.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Mapping
+from decimal import Decimal
+from typing import Any
+
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.db.models import Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from motcua.accounts.models import AgencyMembership, Business, BusinessMembership, User
+from motcua.agencies.models import Agency, AgencyKind
+from motcua.catalog.models import Procedure, PublicationStatus
+from motcua.catalog.services import eligibility_problem
+from motcua.notifications.services import notify
+from motcua.workcalendar.deadlines import add_paused, due_at
+from motcua.workcalendar.selectors import load_calendar
+
+from . import lifecycle
+from .lifecycle import Actor, Status, Transition
+from .models import Attachment, Dossier, DossierCounter, DossierDraft, DossierEvent
+from .uploads import check_upload
+
+
+class DossierError(Exception):
+    """A refused dossier operation; ``str()`` is a translated message for the person."""
+
+
+class NotAllowed(DossierError):
+    pass
+
+
+# --- who is acting --------------------------------------------------------------------------
+
+
+def officer_roles(user: User, agency: Agency | None) -> set[str]:
+    if agency is None:
+        return set()
+    return set(
+        AgencyMembership.objects.active()
+        .filter(user=user, agency=agency)
+        .values_list("role", flat=True)
+    )
+
+
+def is_applicant(user: User, dossier: Dossier) -> bool:
+    """The person who filed it, or (for a business's dossier) anyone acting for it now."""
+    if dossier.on_behalf_of_id is None:
+        return dossier.applicant_id == user.pk
+    return (
+        BusinessMembership.objects.active()
+        .filter(user=user, business_id=dossier.on_behalf_of_id)
+        .exists()
+    )
+
+
+def roles_for(user: User, dossier: Dossier) -> set[str]:
+    roles = officer_roles(user, dossier.receiving_agency)
+    if dossier.processing_unit_id and dossier.processing_unit_id != dossier.receiving_agency_id:
+        roles |= officer_roles(user, dossier.processing_unit)
+    if is_applicant(user, dossier):
+        roles.add(Actor.APPLICANT)
+    return roles
+
+
+def can_view(user: User, dossier: Dossier) -> bool:
+    return bool(roles_for(user, dossier))
+
+
+# --- drafts ---------------------------------------------------------------------------------
+
+
+def _ward_committee(user: User) -> Agency | None:
+    if not user.current_ward_code and not user.permanent_ward_code:
+        return None
+    code = user.current_ward_code or user.permanent_ward_code
+    return Agency.objects.current().filter(kind=AgencyKind.WARD_COMMITTEE, ward_code=code).first()
+
+
+@transaction.atomic
+def start_draft(
+    *,
+    user: User,
+    procedure: Procedure,
+    acting_for: Business | None,
+    case_position: int = 0,
+    initial: Mapping[str, Any] | None = None,
+) -> DossierDraft:
+    problem = eligibility_problem(user=user, procedure=procedure, acting_for=acting_for)
+    if problem:
+        raise NotAllowed(problem)
+    if case_position >= procedure.cases.count():
+        raise DossierError(_("This procedure has no such case."))
+    agencies = procedure.agencies.all()
+    receiving = _ward_committee(user) if procedure.agency_level == "ward" else None
+    if receiving is None or not agencies.filter(pk=receiving.pk).exists():
+        receiving = agencies.first()
+    return DossierDraft.objects.create(
+        applicant=user,
+        on_behalf_of=acting_for,
+        procedure=procedure,
+        case_position=case_position,
+        receiving_agency=receiving,
+        data=dict(initial or {}),
+    )
+
+
+def draft_for(user: User, draft_id: int) -> DossierDraft:
+    draft = DossierDraft.objects.select_related("procedure").filter(pk=draft_id).first()
+    if draft is None or draft.applicant_id != user.pk:
+        raise NotAllowed(_("This draft does not exist."))
+    return draft
+
+
+@transaction.atomic
+def save_draft(
+    *, draft: DossierDraft, user: User, values: Mapping[str, Any], step: int | None = None
+) -> DossierDraft:
+    """Keep what was typed; the draft is never lost, whatever the step's validity."""
+    if draft.applicant_id != user.pk:
+        raise NotAllowed(_("This draft does not exist."))
+    if hasattr(draft, "dossier") and draft.dossier is not None:
+        raise DossierError(_("This draft was already submitted."))
+    draft.data = {**draft.data, **values}
+    if step is not None:
+        draft.step = step
+    draft.save(update_fields=["data", "step", "updated_at"])
+    return draft
+
+
+@transaction.atomic
+def attach(
+    *, draft: DossierDraft, user: User, component_position: int, upload: UploadedFile
+) -> Attachment:
+    if draft.applicant_id != user.pk:
+        raise NotAllowed(_("This draft does not exist."))
+    case = draft.procedure.cases.all()[draft.case_position]
+    components = list(case.components.all())
+    if component_position >= len(components):
+        raise DossierError(_("This procedure has no such document."))
+    attached = draft.attachments.aggregate(total=Sum("size"))["total"] or 0
+    checked = check_upload(upload, already_attached=attached)
+    attachment = Attachment(
+        draft=draft,
+        component_position=component_position,
+        component_name=components[component_position].name,
+        original_name=(upload.name or "file")[:255],
+        content_type=checked.content_type,
+        size=checked.size,
+        sha256=checked.sha256,
+        uploaded_by=user,
+    )
+    attachment.file.save(checked.sha256, upload, save=False)
+    attachment.save()
+    return attachment
+
+
+# --- submission -----------------------------------------------------------------------------
+
+
+def next_code(agency: Agency, day: Any) -> str:
+    """``{agency}-{yyMMdd}-{NNNN}`` (DOMAIN.md §5): unique, never reused, per agency and day.
+
+    The counter row is created if missing (ignoring a concurrent creation) and then locked,
+    so concurrent submissions get consecutive numbers. Runs inside the caller's transaction.
+    """
+    DossierCounter.objects.bulk_create(
+        [DossierCounter(agency=agency, day=day, last=0)], ignore_conflicts=True
+    )
+    counter = DossierCounter.objects.select_for_update().get(agency=agency, day=day)
+    counter.last += 1
+    counter.save(update_fields=["last"])
+    return f"{agency.code}-{day:%y%m%d}-{counter.last:04d}"
+
+
+def missing_components(draft: DossierDraft) -> list[str]:
+    case = draft.procedure.cases.all()[draft.case_position]
+    attached = set(draft.attachments.values_list("component_position", flat=True))
+    return [
+        component.name
+        for position, component in enumerate(case.components.all())
+        if component.mandatory and position not in attached
+    ]
+
+
+def submit(*, draft: DossierDraft, user: User, form_errors: Mapping[str, list[str]]) -> Dossier:
+    """File the draft: one dossier per draft, however many times this is called.
+
+    ``form_errors`` is the e-form's validation of ``draft.data`` (done by the caller with the
+    e-form module); any error refuses the submission and keeps the draft as it is.
+    """
+    with transaction.atomic():
+        locked = DossierDraft.objects.select_for_update().get(pk=draft.pk)
+        existing = Dossier.objects.filter(draft=locked).first()
+        if existing is not None:
+            return existing  # a double click or a retried request
+        if locked.applicant_id != user.pk:
+            raise NotAllowed(_("This draft does not exist."))
+        procedure = locked.procedure
+        if procedure.status != PublicationStatus.PUBLISHED:
+            raise DossierError(_("This procedure is no longer offered online."))
+        if form_errors:
+            raise DossierError(_("Some answers in the form need correcting."))
+        missing = missing_components(locked)
+        if missing:
+            raise DossierError(
+                _("These documents are still missing: %(names)s.") % {"names": "; ".join(missing)}
+            )
+        if locked.receiving_agency is None:
+            raise DossierError(_("Choose the agency that should receive the dossier."))
+        now = timezone.now()
+        version = procedure.versions.order_by("-number").first()
+        if version is None:
+            raise DossierError(_("This procedure is no longer offered online."))
+        case = procedure.cases.all()[locked.case_position]
+        dossier = Dossier.objects.create(
+            code=next_code(locked.receiving_agency, timezone.localdate(now)),
+            procedure=procedure,
+            procedure_version=version,
+            case_position=locked.case_position,
+            case_name=case.name,
+            applicant=user,
+            on_behalf_of=locked.on_behalf_of,
+            receiving_agency=locked.receiving_agency,
+            form_data=locked.data,
+            lookup_secret=secrets.token_hex(4).upper(),
+            draft=locked,
+            submitted_at=now,
+        )
+        locked.attachments.update(dossier=dossier)
+        _append(dossier, Transition.SUBMIT, None, Status.SUBMITTED, user, Actor.APPLICANT)
+        _notify_applicant(dossier)
+    return dossier
+
+
+# --- transitions ----------------------------------------------------------------------------
+
+
+def _append(
+    dossier: Dossier,
+    transition: str,
+    from_status: int | None,
+    to_status: int,
+    actor: User | None,
+    role: str,
+    reason: str = "",
+    to_unit: Agency | None = None,
+) -> DossierEvent:
+    return DossierEvent.objects.create(
+        dossier=dossier,
+        transition=transition,
+        from_status=from_status,
+        to_status=to_status,
+        actor=actor,
+        actor_role=role,
+        on_behalf_of=dossier.on_behalf_of if role == Actor.APPLICANT else None,
+        from_unit=dossier.processing_unit or dossier.receiving_agency,
+        to_unit=to_unit,
+        reason=reason,
+    )
+
+
+def _notify_applicant(dossier: Dossier) -> None:
+    applicant = dossier.applicant
+    body = _("Dossier %(code)s: %(status)s.") % {
+        "code": dossier.code,
+        "status": dossier.get_status_display(),
+    }
+    if applicant.email:
+        notify(channel="email", recipient=applicant.email, subject=body, body=body)
+    if applicant.phone:
+        notify(channel="sms", recipient=applicant.phone, body=body)
+
+
+@transaction.atomic
+def act(
+    *,
+    dossier: Dossier,
+    user: User,
+    transition: str,
+    reason: str = "",
+    to_unit: Agency | None = None,
+) -> Dossier:
+    """Make one lifecycle transition, or refuse it and change nothing."""
+    if transition not in lifecycle.RULES:
+        raise NotAllowed(_("Unknown action."))
+    locked = Dossier.objects.select_for_update().get(pk=dossier.pk)
+    rule = lifecycle.rule(transition)
+    roles = roles_for(user, locked)
+    acting_role = next((role for role in rule.actors if role in roles), None)
+    if acting_role is None:
+        raise NotAllowed(_("You may not do this on this dossier."))
+    if locked.status not in rule.sources:
+        raise NotAllowed(
+            _("This cannot be done while the dossier is “%(status)s”.")
+            % {"status": locked.get_status_display()}
+        )
+    reason = reason.strip()
+    if rule.reason_required and not reason:
+        raise DossierError(_("Give the reason; it is sent to the applicant."))
+    if transition == Transition.HAND_OVER and to_unit is None:
+        raise DossierError(_("Choose the unit that takes over."))
+
+    now = timezone.now()
+    previous = locked.status
+    target = rule.target if rule.target is not None else (locked.resume_status or Status.PROCESSING)
+    calendar = load_calendar()
+    if transition == Transition.ACCEPT:
+        case = locked.case
+        locked.accepted_at = now
+        locked.due_at = due_at(
+            calendar, now, Decimal(str(case.get("time_limit", 0))), case.get("time_unit", "")
+        )
+    if target in lifecycle.PAUSED and previous not in lifecycle.PAUSED:
+        locked.paused_since = now
+        locked.resume_status = previous
+    if previous in lifecycle.PAUSED and target not in lifecycle.PAUSED:
+        if locked.due_at is not None and locked.paused_since is not None:
+            # Time the applicant spent is not the agency's (DOMAIN.md §4, §6).
+            locked.due_at = add_paused(calendar, locked.due_at, [(locked.paused_since, now)])
+        locked.paused_since = None
+        locked.resume_status = None
+    if transition == Transition.REQUEST_SUPPLEMENT:
+        locked.supplement_requests += 1
+    if transition == Transition.FORWARD:
+        locked.processing_unit = to_unit or locked.receiving_agency
+    if transition == Transition.HAND_OVER:
+        locked.processing_unit = to_unit
+    if target in lifecycle.FINISHED or target == Status.DECIDED:
+        locked.finished_at = now
+    locked.status = target
+    locked.save()
+    _append(locked, transition, previous, target, user, acting_role, reason, to_unit)
+    _notify_applicant(locked)
+    return locked
+
+
+def history(dossier: Dossier) -> list[DossierEvent]:
+    return list(dossier.events.select_related("actor", "to_unit", "from_unit"))
