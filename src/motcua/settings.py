@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "motcua.agencies",
     "motcua.catalog",
     "motcua.workcalendar",
+    "motcua.eforms",
     "motcua.dossiers",
     "motcua.notifications",
     "motcua.backoffice",

@@ -21,6 +21,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include((api_v1, "api"))),
     path("accounts/", include("motcua.accounts.urls")),
+    path("", include("motcua.dossiers.urls")),
     path("can-bo/", include("motcua.backoffice.urls")),
     path("o/", include("oauth2_provider.urls", namespace="oauth2_provider")),
     path("sandbox/eid/", include("motcua.sandbox_eid.urls")),

@@ -164,6 +164,36 @@ def attach(
     return attachment
 
 
+@transaction.atomic
+def attach_supplement(
+    *, dossier: Dossier, user: User, component_position: int, upload: UploadedFile
+) -> Attachment:
+    """The applicant uploads what the supplement request asked for (status 5 only)."""
+    if Actor.APPLICANT not in roles_for(user, dossier):
+        raise NotAllowed(_("You may not do this on this dossier."))
+    if dossier.status != Status.SUPPLEMENT_REQUESTED:
+        raise NotAllowed(_("No supplement was requested for this dossier."))
+    components = dossier.case.get("components", [])
+    if not 0 <= component_position < len(components):
+        raise DossierError(_("This procedure has no such document."))
+    attached = dossier.attachments.aggregate(total=Sum("size"))["total"] or 0
+    checked = check_upload(upload, already_attached=attached)
+    attachment = Attachment(
+        dossier=dossier,
+        component_position=component_position,
+        component_name=components[component_position]["name"],
+        original_name=(upload.name or "file")[:255],
+        content_type=checked.content_type,
+        size=checked.size,
+        sha256=checked.sha256,
+        uploaded_by=user,
+        for_supplement=True,
+    )
+    attachment.file.save(checked.sha256, upload, save=False)
+    attachment.save()
+    return attachment
+
+
 # --- submission -----------------------------------------------------------------------------
 
 

@@ -104,6 +104,7 @@ def test_the_whole_journey(world: World) -> None:
     assert dossier.status == Status.SUPPLEMENT_REQUESTED and dossier.paused_since is not None
     dossier = services.act(dossier=dossier, user=world.applicant, transition=Transition.SUPPLEMENT)
     assert dossier.status == Status.ACCEPTED
+    assert dossier.due_at is not None and due is not None
     assert dossier.due_at >= due  # paused time added back
     for user, transition in (
         (world.receiver, Transition.FORWARD),

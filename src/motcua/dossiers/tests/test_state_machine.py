@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
@@ -51,10 +53,7 @@ def test_lifecycle_state_machine() -> None:
                 return
             assert expected_ok, (transition, who, self.status)
             assert spec is not None
-            if spec.target is None:
-                target = self.resume or Status.PROCESSING
-            else:
-                target = spec.target
+            target = spec.target if spec.target is not None else self.resume or Status.PROCESSING
             if target in lifecycle.PAUSED and self.status not in lifecycle.PAUSED:
                 self.resume = self.status
             self.status = Status(target)
@@ -67,7 +66,7 @@ def test_lifecycle_state_machine() -> None:
             events = list(stored.events.order_by("id"))
             assert len(events) == self.history_length
             # The history chains: each event starts where the previous one ended.
-            for before, after in zip(events, events[1:], strict=False):
+            for before, after in itertools.pairwise(events):
                 assert after.from_status == before.to_status
             assert events[-1].to_status == stored.status
 

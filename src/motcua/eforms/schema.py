@@ -1,0 +1,523 @@
+"""Reading an e-form's JSON Schema into the fields a server-side form can show.
+
+An e-form is a draft 2020-12 JSON Schema describing an object (``catalog/eforms.py`` checks it
+is valid JSON Schema when the procedure is saved). This module accepts the subset a plain HTML
+form can collect without losing meaning:
+
+- properties of type ``string`` (optionally ``enum``/``const``, ``format`` ``date``,
+  ``date-time`` or ``email``, ``minLength``, ``maxLength``, ``pattern``), ``integer`` and
+  ``number`` (``enum``, ``minimum``, ``maximum``, ``exclusiveMinimum``, ``exclusiveMaximum``,
+  ``multipleOf``) and ``boolean`` (``const: true`` for a box that must be ticked);
+- nested objects, flattened to dotted field names (``nguoi_khai.ho_ten``);
+- arrays of strings (one item per line, or check boxes when the items have an ``enum``).
+
+Anything else raises :class:`UnsupportedSchema` naming every offending path, rather than
+showing a form that silently ignores a rule. ``x-steps`` splits a long form into steps.
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any, Final
+
+from django.utils.translation import gettext as _
+
+#: A step shows at most this many fields when the schema has no ``x-steps``.
+MAX_FIELDS_PER_STEP: Final = 6
+
+#: A string whose ``maxLength`` reaches this is written in a multi-line box.
+TEXTAREA_MIN_LENGTH: Final = 500
+
+_ANNOTATIONS: Final = frozenset(
+    {"title", "description", "default", "examples", "$comment", "deprecated", "readOnly"}
+)
+_ROOT_ONLY: Final = frozenset({"$schema", "$id"})
+_NUMERIC: Final = frozenset(
+    {"type", "enum", "const", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"}
+    | {"multipleOf"}
+)
+_KEYWORDS: Final[dict[str, frozenset[str]]] = {
+    "object": frozenset({"type", "properties", "required", "additionalProperties"}),
+    "string": frozenset({"type", "enum", "const", "format", "maxLength", "minLength", "pattern"}),
+    "integer": _NUMERIC,
+    "number": _NUMERIC,
+    "boolean": frozenset({"type", "const", "enum"}),
+    "array": frozenset({"type", "items", "minItems", "maxItems", "uniqueItems"}),
+}
+
+
+class Kind(enum.StrEnum):
+    """How a property is collected."""
+
+    TEXT = "text"
+    DATE = "date"
+    DATETIME = "datetime"
+    EMAIL = "email"
+    CHOICE = "choice"
+    INTEGER = "integer"
+    NUMBER = "number"
+    BOOLEAN = "boolean"
+    LINES = "lines"
+    MULTI_CHOICE = "multi_choice"
+
+
+_FORMATS: Final[dict[str, Kind]] = {
+    "date": Kind.DATE,
+    "date-time": Kind.DATETIME,
+    "email": Kind.EMAIL,
+}
+
+
+class UnsupportedSchema(ValueError):
+    """The e-form uses JSON Schema that a server-side form cannot collect faithfully."""
+
+    def __init__(self, problems: Sequence[tuple[str, str]]) -> None:
+        self.problems: list[tuple[str, str]] = list(problems)
+        listed = "; ".join(f"{path}: {reason}" for path, reason in self.problems)
+        super().__init__(
+            _("The e-form cannot be shown as a form: %(problems)s") % {"problems": listed}
+        )
+
+
+def _ecma_anchors(pattern: str) -> str:
+    """``$`` as ECMA-262 reads it: the end of the text (Python's also allows a final newline)."""
+    out: list[str] = []
+    escaped = in_class = False
+    for char in pattern:
+        if escaped:
+            escaped = False
+        elif char == "\\":
+            escaped = True
+        elif in_class:
+            in_class = char != "]"
+        elif char == "[":
+            in_class = True
+        elif char == "$":
+            out.append(r"\Z")
+            continue
+        out.append(char)
+    return "".join(out)
+
+
+@lru_cache(maxsize=512)
+def compile_pattern(pattern: str) -> re.Pattern[str]:
+    """A JSON Schema ``pattern`` compiled to behave as ECMA-262, the dialect JSON Schema uses.
+
+    ``\\d`` and ``\\w`` match ASCII only (Python would accept Arabic-Indic or full-width
+    digits in an ID number) and ``$`` matches only at the very end (Python would accept
+    ``"048123456789\\n"`` for ``^\\d{12}$``).
+    """
+    return re.compile(_ecma_anchors(pattern), re.ASCII)
+
+
+@dataclass(frozen=True)
+class Leaf:
+    """One property that becomes one form field."""
+
+    name: str
+    path: tuple[str, ...]
+    schema: Mapping[str, Any]
+    kind: Kind
+    json_type: str
+    required: bool
+    always_required: bool
+    item_schema: Mapping[str, Any] = field(default_factory=dict)
+    item_kind: Kind | None = None
+
+    @property
+    def key(self) -> str:
+        return self.path[-1]
+
+    @property
+    def title(self) -> str:
+        return str(self.schema.get("title") or self.key)
+
+    @property
+    def description(self) -> str:
+        return str(self.schema.get("description") or "")
+
+    @property
+    def choices(self) -> list[Any]:
+        """The allowed values of an enum (of the items, for an array)."""
+        source = self.item_schema if self.kind is Kind.MULTI_CHOICE else self.schema
+        if "const" in source:
+            return [source["const"]]
+        return list(source.get("enum", []))
+
+    @property
+    def must_be_true(self) -> bool:
+        return self.kind is Kind.BOOLEAN and self.choices == [True]
+
+    def item_leaf(self) -> Leaf:
+        """For a list, one of its items as a field of its own."""
+        return Leaf(
+            name=self.name,
+            path=self.path,
+            schema=self.item_schema,
+            kind=self.item_kind or Kind.TEXT,
+            json_type="string",
+            required=True,
+            always_required=True,
+        )
+
+    def leaves(self) -> Iterator[Leaf]:
+        yield self
+
+
+@dataclass(frozen=True)
+class Group:
+    """A nested object (or the whole form, with the empty name)."""
+
+    name: str
+    path: tuple[str, ...]
+    schema: Mapping[str, Any]
+    required: bool
+    always_required: bool
+    children: tuple[Leaf | Group, ...]
+
+    @property
+    def key(self) -> str:
+        return self.path[-1] if self.path else ""
+
+    @property
+    def title(self) -> str:
+        return str(self.schema.get("title") or self.key)
+
+    @property
+    def description(self) -> str:
+        return str(self.schema.get("description") or "")
+
+    def leaves(self) -> Iterator[Leaf]:
+        for child in self.children:
+            yield from child.leaves()
+
+    def find(self, name: str) -> Leaf | Group | None:
+        """The node with the dotted ``name`` (``""`` is this group)."""
+        if name == self.name:
+            return self
+        for child in self.children:
+            if name == child.name:
+                return child
+            if isinstance(child, Group) and name.startswith(child.name + "."):
+                return child.find(name)
+        return None
+
+
+@dataclass(frozen=True)
+class Step:
+    """One page of a multi-step form: its title and the dotted names of its fields."""
+
+    title: str
+    field_names: tuple[str, ...]
+
+
+def _display(path: Sequence[str]) -> str:
+    return ".".join(path) or "(root)"
+
+
+def _json_type(value: Any) -> str | None:
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int):
+        return "integer"
+    if isinstance(value, float):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    return None
+
+
+class _Parser:
+    def __init__(self) -> None:
+        self.problems: list[tuple[str, str]] = []
+
+    def problem(self, where: str, reason: str) -> None:
+        self.problems.append((where, reason))
+
+    def type_of(self, schema: Mapping[str, Any], where: str) -> str | None:
+        declared = schema.get("type")
+        if isinstance(declared, str):
+            if declared not in _KEYWORDS:
+                self.problem(where, _('type "%(type)s" is not supported') % {"type": declared})
+                return None
+            return declared
+        if declared is not None:
+            self.problem(where, _("a list of types is not supported; give one type"))
+            return None
+        if "properties" in schema or not schema:
+            return "object"
+        values = [schema["const"]] if "const" in schema else schema.get("enum")
+        if isinstance(values, list) and values:
+            types = {_json_type(value) for value in values}
+            if len(types) == 1 and None not in types:
+                inferred = types.pop()
+                assert inferred is not None
+                return inferred
+        self.problem(where, _('the property has no "type"'))
+        return None
+
+    def check_keywords(
+        self, schema: Mapping[str, Any], kind: str, where: str, *, root: bool = False
+    ) -> None:
+        allowed = _KEYWORDS[kind] | _ANNOTATIONS | (_ROOT_ONLY if root else frozenset())
+        unknown = sorted(
+            key for key in schema if key not in allowed and not str(key).startswith("x-")
+        )
+        if unknown:
+            self.problem(
+                where,
+                _("these keywords are not supported here: %(keywords)s")
+                % {"keywords": ", ".join(unknown)},
+            )
+
+    def check_values(self, schema: Mapping[str, Any], json_type: str, where: str) -> None:
+        values = [schema["const"]] if "const" in schema else schema.get("enum")
+        if values is None:
+            return
+        accepted = {json_type, "integer"} if json_type == "number" else {json_type}
+        if not values or any(_json_type(value) not in accepted for value in values):
+            self.problem(
+                where,
+                _("the allowed values must all be of type %(type)s") % {"type": json_type},
+            )
+        if json_type == "boolean" and values != [True]:
+            self.problem(where, _("a yes/no property may only be restricted to true"))
+
+    def check_pattern(self, schema: Mapping[str, Any], where: str) -> None:
+        pattern = schema.get("pattern")
+        if pattern is None:
+            return
+        try:
+            compile_pattern(str(pattern))
+        except re.error:
+            self.problem(where, _("the pattern is not a regular expression Python understands"))
+
+    def scalar(
+        self,
+        schema: Mapping[str, Any],
+        json_type: str,
+        where: str,
+    ) -> Kind | None:
+        self.check_keywords(schema, json_type, where)
+        self.check_values(schema, json_type, where)
+        has_choices = "enum" in schema or "const" in schema
+        if json_type == "string":
+            self.check_pattern(schema, where)
+            fmt = schema.get("format")
+            if fmt is not None and fmt not in _FORMATS:
+                self.problem(where, _('format "%(format)s" is not supported') % {"format": fmt})
+                return None
+            if has_choices:
+                return Kind.CHOICE
+            return _FORMATS.get(str(fmt), Kind.TEXT) if fmt else Kind.TEXT
+        if json_type == "boolean":
+            return Kind.BOOLEAN
+        if has_choices:
+            return Kind.CHOICE
+        return Kind.INTEGER if json_type == "integer" else Kind.NUMBER
+
+    def array(
+        self, schema: Mapping[str, Any], where: str
+    ) -> tuple[Kind | None, dict[str, Any], Kind | None]:
+        self.check_keywords(schema, "array", where)
+        items = schema.get("items")
+        items_where = where + "[]"
+        if not isinstance(items, Mapping):
+            self.problem(items_where, _('a list needs an "items" schema'))
+            return None, {}, None
+        item_type = self.type_of(items, items_where)
+        if item_type is None:
+            return None, {}, None
+        if item_type != "string":
+            self.problem(
+                items_where,
+                _("lists of %(type)s are not supported; only lists of text") % {"type": item_type},
+            )
+            return None, {}, None
+        item_kind = self.scalar(items, "string", items_where)
+        if item_kind is None:
+            return None, {}, None
+        if item_kind is Kind.CHOICE:
+            return Kind.MULTI_CHOICE, dict(items), item_kind
+        return Kind.LINES, dict(items), item_kind
+
+    def group(
+        self,
+        schema: Mapping[str, Any],
+        path: tuple[str, ...],
+        *,
+        required: bool,
+        always_required: bool,
+    ) -> Group:
+        where = _display(path)
+        self.check_keywords(schema, "object", where, root=not path)
+        properties = schema.get("properties", {})
+        if not isinstance(properties, Mapping):
+            self.problem(where, _('"properties" must be an object'))
+            properties = {}
+        listed = schema.get("required", [])
+        if not isinstance(listed, list) or not all(isinstance(name, str) for name in listed):
+            self.problem(where, _('"required" must be a list of property names'))
+            listed = []
+        for name in listed:
+            if name not in properties:
+                self.problem(
+                    where,
+                    _('"%(name)s" is required but is not a property') % {"name": name},
+                )
+        extra = schema.get("additionalProperties", False)
+        if not isinstance(extra, bool):
+            self.problem(where, _('"additionalProperties" may only be true or false'))
+        children: list[Leaf | Group] = []
+        for key, prop in properties.items():
+            child_path = (*path, str(key))
+            child_where = _display(child_path)
+            if not key or "." in key:
+                self.problem(child_where, _('property names must not be empty or contain "."'))
+                continue
+            if not isinstance(prop, Mapping):
+                self.problem(child_where, _("the property must be described by an object"))
+                continue
+            child_required = key in listed
+            child_always = always_required and child_required
+            json_type = self.type_of(prop, child_where)
+            if json_type is None:
+                continue
+            if json_type == "object":
+                children.append(
+                    self.group(
+                        prop, child_path, required=child_required, always_required=child_always
+                    )
+                )
+                continue
+            item_schema: dict[str, Any] = {}
+            item_kind: Kind | None = None
+            if json_type == "array":
+                kind, item_schema, item_kind = self.array(prop, child_where)
+            else:
+                kind = self.scalar(prop, json_type, child_where)
+            if kind is None:
+                continue
+            children.append(
+                Leaf(
+                    name=".".join(child_path),
+                    path=child_path,
+                    schema=prop,
+                    kind=kind,
+                    json_type=json_type,
+                    required=child_required,
+                    always_required=child_always,
+                    item_schema=item_schema,
+                    item_kind=item_kind,
+                )
+            )
+        return Group(
+            name=".".join(path),
+            path=path,
+            schema=schema,
+            required=required,
+            always_required=always_required,
+            children=tuple(children),
+        )
+
+
+def parse(schema: Mapping[str, Any]) -> Group:
+    """The form's tree of fields; raises :class:`UnsupportedSchema` listing every problem."""
+    parser = _Parser()
+    if not isinstance(schema, Mapping):
+        raise UnsupportedSchema([("(root)", _("the e-form must be a JSON object"))])
+    if schema and parser.type_of(schema, "(root)") not in (None, "object"):
+        parser.problem("(root)", _('the e-form must describe an object ("type": "object")'))
+        raise UnsupportedSchema(parser.problems)
+    root = parser.group(schema, (), required=True, always_required=True)
+    if parser.problems:
+        raise UnsupportedSchema(parser.problems)
+    return root
+
+
+def _declared_steps(root: Group, declared: Any) -> list[Step]:
+    problems: list[tuple[str, str]] = []
+    if not isinstance(declared, list) or not declared:
+        raise UnsupportedSchema([("x-steps", _("must be a non-empty list of steps"))])
+    order = {leaf.name: index for index, leaf in enumerate(root.leaves())}
+    seen: set[str] = set()
+    steps: list[Step] = []
+    for number, entry in enumerate(declared, start=1):
+        where = f"x-steps[{number}]"
+        if (
+            not isinstance(entry, Mapping)
+            or not isinstance(entry.get("title"), str)
+            or not isinstance(entry.get("properties"), list)
+            or not entry["properties"]
+        ):
+            problems.append((where, _('each step needs a "title" and a list of "properties"')))
+            continue
+        names: list[str] = []
+        for name in entry["properties"]:
+            node = root.find(name) if isinstance(name, str) and name else None
+            if node is None or node is root:
+                problems.append((where, _('"%(name)s" is not a property') % {"name": name}))
+                continue
+            for leaf in node.leaves():
+                if leaf.name in seen:
+                    problems.append(
+                        (where, _('"%(name)s" is in more than one step') % {"name": leaf.name})
+                    )
+                    continue
+                seen.add(leaf.name)
+                names.append(leaf.name)
+        steps.append(Step(entry["title"], tuple(names)))
+    if problems:
+        raise UnsupportedSchema(problems)
+    leftover = tuple(name for name in order if name not in seen)
+    if leftover:
+        # Never drop a field the schema asks for: it gets a step of its own at the end.
+        steps.append(Step(_("Other information"), leftover))
+    return steps
+
+
+def steps_for(root: Group) -> list[Step]:
+    """The steps of a parsed form: ``x-steps`` when given, else runs of at most 6 fields.
+
+    Without ``x-steps`` the fields are split in order into the fewest steps of at most
+    :data:`MAX_FIELDS_PER_STEP` fields, of about equal size; a nested object stays whole.
+    """
+    if "x-steps" in root.schema:
+        return _declared_steps(root, root.schema["x-steps"])
+    groups = [[leaf.name for leaf in child.leaves()] for child in root.children]
+    total = sum(len(names) for names in groups)
+    # The fewest steps of at most MAX_FIELDS_PER_STEP fields, balanced: 7 fields are 4 + 3.
+    target = -(-total // -(-total // MAX_FIELDS_PER_STEP)) if total else 0
+    chunks: list[list[str]] = []
+    current: list[str] = []
+    for names in groups:
+        if current and len(current) + len(names) > target:
+            chunks.append(current)
+            current = []
+        current.extend(names)
+    if current:
+        chunks.append(current)
+    if len(chunks) == 1:
+        return [Step(root.title or _("Form"), tuple(chunks[0]))]
+    return [
+        Step(_("Part %(number)d of %(count)d") % {"number": number, "count": len(chunks)}, tuple(c))
+        for number, c in enumerate(chunks, start=1)
+    ]
+
+
+def form_steps(schema: Mapping[str, Any]) -> list[Step]:
+    """The steps of the e-form ``schema`` (an empty list when it has no fields)."""
+    return steps_for(parse(schema))
+
+
+def unsupported_problems(schema: Mapping[str, Any]) -> list[str]:
+    """Why ``schema`` cannot be shown as a server-side form, one line per problem."""
+    try:
+        steps_for(parse(schema))
+    except UnsupportedSchema as exc:
+        return [f"{path}: {reason}" for path, reason in exc.problems]
+    return []

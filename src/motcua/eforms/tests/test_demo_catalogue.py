@@ -1,0 +1,68 @@
+"""Every e-form of the Đà Nẵng demo catalogue builds, splits into steps and round-trips."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from motcua.eforms.forms import EForm, merge_documents
+from motcua.eforms.schema import MAX_FIELDS_PER_STEP, unsupported_problems
+from motcua.eforms.validation import validate_document
+
+from .strategies import demo_eforms, documents, form_data
+
+DEMO = demo_eforms()
+IDS = [case_id for case_id, _ in DEMO]
+SCHEMAS = [schema for _, schema in DEMO]
+
+
+def test_the_demo_catalogue_has_eforms() -> None:
+    assert len(DEMO) > 90
+
+
+@pytest.mark.parametrize("schema", SCHEMAS, ids=IDS)
+def test_builds_with_one_field_per_property(schema: dict[str, Any]) -> None:
+    assert unsupported_problems(schema) == []
+    form = EForm(schema)
+    assert list(form.fields) == list(schema["properties"])
+    for name, field in form.fields.items():
+        assert field.label == schema["properties"][name]["title"]
+        assert field.required == (name in schema["required"])
+
+
+@pytest.mark.parametrize("schema", SCHEMAS, ids=IDS)
+def test_steps_cover_every_field_once(schema: dict[str, Any]) -> None:
+    steps = EForm.steps(schema)
+    names = [name for step in steps for name in step.field_names]
+    assert names == list(schema["properties"])
+    assert all(0 < len(step.field_names) <= MAX_FIELDS_PER_STEP for step in steps)
+
+
+@pytest.mark.parametrize("schema", SCHEMAS, ids=IDS)
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_round_trip(schema: dict[str, Any], data: st.DataObject) -> None:
+    document = data.draw(documents(schema))
+    assert validate_document(schema, document) == {}
+    form = EForm(schema, data=form_data(schema, document))
+    assert form.is_valid(), form.errors
+    result = form.to_json()
+    assert result == document
+    assert validate_document(schema, result) == {}
+
+
+@pytest.mark.parametrize("schema", SCHEMAS[:12], ids=IDS[:12])
+@settings(max_examples=4, deadline=None)
+@given(data=st.data())
+def test_round_trip_step_by_step(schema: dict[str, Any], data: st.DataObject) -> None:
+    document = data.draw(documents(schema))
+    posted = form_data(schema, document)
+    parts = []
+    for index in range(len(EForm.steps(schema))):
+        form = EForm(schema, data=posted, step=index)
+        assert form.is_valid(), form.errors
+        parts.append(form.to_json())
+    assert merge_documents(*parts) == document
