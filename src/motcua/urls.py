@@ -11,6 +11,7 @@ api_v1: list[URLPattern | URLResolver] = [
     path("", include("motcua.catalog.api_urls")),
     path("", include("motcua.agencies.api_urls")),
     path("", include("motcua.accounts.api_urls")),
+    path("", include("motcua.dossiers.api_urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
 ]

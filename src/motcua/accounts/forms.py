@@ -25,7 +25,7 @@ class SignUpForm(UserCreationForm):
         error_messages={"invalid": _("Enter a Vietnamese mobile number, e.g. 0905123456.")},
     )
 
-    class Meta(UserCreationForm.Meta):
+    class Meta(UserCreationForm.Meta):  # type: ignore[name-defined]
         model = User
         fields = ("username", "full_name", "email", "phone")
 

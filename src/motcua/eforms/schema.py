@@ -12,12 +12,20 @@ form can collect without losing meaning:
 - arrays of strings (one item per line, or check boxes when the items have an ``enum``).
 
 Anything else raises :class:`UnsupportedSchema` naming every offending path, rather than
-showing a form that silently ignores a rule. ``x-steps`` splits a long form into steps.
+showing a form that silently ignores a rule.
+
+Extensions: ``x-steps`` (on the root: ``[{"title": ..., "properties": [names]}]``) splits a long
+form into steps; ``"x-widget": "textarea"`` asks for a multi-line box.
+
+Where a form cannot say what JSON can, the form is the stricter: a required text must not be
+empty, a required yes/no box must be ticked (use ``"const": true`` to say so in the schema
+too) and a required list needs at least one item.
 """
 
 from __future__ import annotations
 
 import enum
+import math
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -491,7 +499,7 @@ def steps_for(root: Group) -> list[Step]:
     groups = [[leaf.name for leaf in child.leaves()] for child in root.children]
     total = sum(len(names) for names in groups)
     # The fewest steps of at most MAX_FIELDS_PER_STEP fields, balanced: 7 fields are 4 + 3.
-    target = -(-total // -(-total // MAX_FIELDS_PER_STEP)) if total else 0
+    target = math.ceil(total / math.ceil(total / MAX_FIELDS_PER_STEP)) if total else 0
     chunks: list[list[str]] = []
     current: list[str] = []
     for names in groups:

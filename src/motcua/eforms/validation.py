@@ -92,8 +92,8 @@ def validator_for(schema: Mapping[str, Any]) -> Any:
 
 def _message(error: ValidationError) -> str:
     keyword = str(error.validator)
-    value = error.validator_value
-    instance = error.instance
+    value: Any = error.validator_value
+    instance: Any = error.instance
     if keyword == "type":
         expected = value if isinstance(value, str) else (list(value) or ["string"])[0]
         return str(messages.TYPE_MESSAGES.get(expected, messages.INVALID))
@@ -144,8 +144,9 @@ def _located(error: ValidationError) -> Iterator[tuple[str, str]]:
         return str(messages.ITEM % {"number": item + 1, "message": message})
 
     instance = error.instance
+    required: Any = error.validator_value
     if error.validator == "required" and isinstance(instance, Mapping):
-        for name in error.validator_value:
+        for name in required:
             if name not in instance:
                 yield where(str(name)), said(str(messages.REQUIRED))
         return

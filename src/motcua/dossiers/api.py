@@ -1,0 +1,353 @@
+"""``/api/v1/dossiers/``: every applicant and officer action of the web pages, for apps.
+
+Applicants authenticate with an OAuth2 bearer token or a session; officer actions need a
+session that passed the second factor (bearer tokens never do).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import generics, serializers, status
+from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from motcua.accounts.acting import acting_business
+from motcua.accounts.models import User
+from motcua.agencies.models import Agency
+from motcua.backoffice.access import IsVerifiedOfficer
+from motcua.catalog.selectors import published_procedures
+from motcua.eforms.validation import validate_document
+
+from . import selectors, services
+from .lifecycle import Transition
+from .models import Attachment, Dossier, DossierDraft, DossierEvent
+from .uploads import UploadRefused
+
+
+def payload(request: Request) -> dict[str, Any]:
+    """The request body as an object (a JSON array is refused)."""
+    if not isinstance(request.data, dict) and not hasattr(request.data, "getlist"):
+        raise ValidationError({"detail": "the body must be an object"})
+    return request.data  # type: ignore[return-value]
+
+
+def _user(request: Request) -> User:
+    assert isinstance(request.user, User)
+    return request.user
+
+
+class EventSerializer(serializers.ModelSerializer):
+    to_unit: serializers.SlugRelatedField = serializers.SlugRelatedField(
+        slug_field="code", read_only=True
+    )
+
+    class Meta:
+        model = DossierEvent
+        fields = [
+            "transition",
+            "from_status",
+            "to_status",
+            "actor_role",
+            "to_unit",
+            "reason",
+            "created_at",
+        ]
+
+
+class AttachmentSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Attachment
+        fields = [
+            "id",
+            "component_position",
+            "component_name",
+            "original_name",
+            "content_type",
+            "size",
+            "sha256",
+            "for_supplement",
+            "uploaded_at",
+        ]
+
+
+class DossierSerializer(serializers.ModelSerializer):
+    procedure: serializers.SlugRelatedField = serializers.SlugRelatedField(
+        slug_field="code", read_only=True
+    )
+    receiving_agency: serializers.SlugRelatedField = serializers.SlugRelatedField(
+        slug_field="code", read_only=True
+    )
+    status_label = serializers.CharField(source="get_status_display", read_only=True)
+
+    class Meta:
+        model = Dossier
+        fields = [
+            "code",
+            "procedure",
+            "case_name",
+            "receiving_agency",
+            "channel",
+            "status",
+            "status_label",
+            "submitted_at",
+            "accepted_at",
+            "due_at",
+            "finished_at",
+        ]
+
+
+class DossierDetailSerializer(DossierSerializer):
+    events = EventSerializer(many=True, read_only=True)
+    attachments = AttachmentSerializer(many=True, read_only=True)
+
+    class Meta(DossierSerializer.Meta):
+        fields = [*DossierSerializer.Meta.fields, "form_data", "events", "attachments"]
+
+
+class DraftSerializer(serializers.ModelSerializer):
+    procedure: serializers.SlugRelatedField = serializers.SlugRelatedField(
+        slug_field="code", queryset=published_procedures()
+    )
+    receiving_agency: serializers.SlugRelatedField = serializers.SlugRelatedField(
+        slug_field="code", read_only=True
+    )
+    attachments = AttachmentSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = DossierDraft
+        fields = [
+            "id",
+            "procedure",
+            "case_position",
+            "receiving_agency",
+            "data",
+            "step",
+            "updated_at",
+            "attachments",
+        ]
+        read_only_fields = ["id", "receiving_agency", "step", "updated_at", "attachments"]
+
+
+class DossierList(generics.ListAPIView):
+    """The applicant's dossiers (and those of businesses they act for)."""
+
+    serializer_class = DossierSerializer
+    permission_classes = [IsAuthenticated]
+
+    def get_queryset(self) -> QuerySet[Dossier]:
+        return selectors.dossiers_of(_user(self.request))
+
+
+@extend_schema(
+    parameters=[
+        OpenApiParameter("list", str, enum=list(selectors.WORKLISTS)),
+        OpenApiParameter("sort", str, enum=list(selectors.SORTS)),
+    ]
+)
+class Worklist(generics.ListAPIView):
+    """An officer's worklist: only dossiers of their agencies."""
+
+    serializer_class = DossierSerializer
+    permission_classes = [IsVerifiedOfficer]
+
+    def get_queryset(self) -> QuerySet[Dossier]:
+        name = self.request.query_params.get("list", "to_receive")
+        if name not in selectors.WORKLISTS:
+            raise ValidationError({"list": [f"one of {', '.join(selectors.WORKLISTS)}"]})
+        sort = self.request.query_params.get("sort", "due")
+        return selectors.worklist(_user(self.request), name, sort=sort)
+
+
+def visible_dossier(request: Request, code: str) -> Dossier:
+    dossier = Dossier.objects.filter(code=code).first()
+    if dossier is None or not services.can_view(_user(request), dossier):
+        raise NotFound
+    return dossier
+
+
+class DossierDetail(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses=DossierDetailSerializer)
+    def get(self, request: Request, code: str) -> Response:
+        return Response(DossierDetailSerializer(visible_dossier(request, code)).data)
+
+
+ActionInput = inline_serializer(
+    "DossierAction",
+    fields={
+        "transition": serializers.ChoiceField(choices=Transition.choices),
+        "reason": serializers.CharField(required=False, allow_blank=True, max_length=4000),
+        "to_unit": serializers.CharField(required=False, max_length=40),
+    },
+)
+
+
+class DossierAction(APIView):
+    """Make a lifecycle transition (applicant: supplement, withdraw; officers: the rest)."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=ActionInput, responses=DossierSerializer)
+    def post(self, request: Request, code: str) -> Response:
+        dossier = visible_dossier(request, code)
+        transition = str(payload(request).get("transition", ""))
+        officer_action = transition not in (Transition.SUPPLEMENT, Transition.WITHDRAW)
+        if officer_action and not IsVerifiedOfficer().has_permission(request, self):
+            raise NotFound
+        to_unit = None
+        if payload(request).get("to_unit"):
+            to_unit = Agency.objects.filter(code=payload(request)["to_unit"]).first()
+            if to_unit is None:
+                raise ValidationError({"to_unit": ["unknown agency code"]})
+        try:
+            dossier = services.act(
+                dossier=dossier,
+                user=_user(request),
+                transition=transition,
+                reason=str(payload(request).get("reason", "")),
+                to_unit=to_unit,
+            )
+        except services.DossierError as exc:
+            raise ValidationError({"detail": str(exc)}) from exc
+        return Response(DossierSerializer(dossier).data)
+
+
+class DraftCreate(generics.CreateAPIView):
+    """Start a draft for a procedure (eligibility is checked first)."""
+
+    serializer_class = DraftSerializer
+    permission_classes = [IsAuthenticated]
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            draft = services.start_draft(
+                user=_user(request),
+                procedure=serializer.validated_data["procedure"],
+                acting_for=acting_business(request),
+                case_position=serializer.validated_data.get("case_position", 0),
+                initial=serializer.validated_data.get("data") or {},
+            )
+        except services.DossierError as exc:
+            raise ValidationError({"detail": str(exc)}) from exc
+        return Response(DraftSerializer(draft).data, status=status.HTTP_201_CREATED)
+
+
+def own_draft(request: Request, draft_id: int) -> DossierDraft:
+    try:
+        return services.draft_for(_user(request), draft_id)
+    except services.NotAllowed:
+        raise NotFound from None
+
+
+class DraftDetail(APIView):
+    """Read or save a draft (``data`` is merged into what was saved)."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses=DraftSerializer)
+    def get(self, request: Request, draft_id: int) -> Response:
+        return Response(DraftSerializer(own_draft(request, draft_id)).data)
+
+    @extend_schema(request=DraftSerializer, responses=DraftSerializer)
+    def patch(self, request: Request, draft_id: int) -> Response:
+        draft = own_draft(request, draft_id)
+        data = payload(request).get("data")
+        if not isinstance(data, dict):
+            raise ValidationError({"data": ["an object of form answers"]})
+        try:
+            services.save_draft(draft=draft, user=_user(request), values=data)
+        except services.DossierError as exc:
+            raise ValidationError({"detail": str(exc)}) from exc
+        return Response(DraftSerializer(draft).data)
+
+
+class DraftAttachment(APIView):
+    parser_classes = [MultiPartParser, FormParser]
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        request=inline_serializer(
+            "DraftUpload",
+            fields={"component": serializers.IntegerField(), "file": serializers.FileField()},
+        ),
+        responses=AttachmentSerializer,
+    )
+    def post(self, request: Request, draft_id: int) -> Response:
+        draft = own_draft(request, draft_id)
+        upload = request.FILES.get("file")
+        if upload is None:
+            raise ValidationError({"file": ["a PDF, JPEG or PNG file"]})
+        try:
+            component = int(payload(request).get("component", ""))
+            attachment = services.attach(
+                draft=draft, user=_user(request), component_position=component, upload=upload
+            )
+        except ValueError:
+            raise ValidationError({"component": ["the component's position"]}) from None
+        except (UploadRefused, services.DossierError) as exc:
+            raise ValidationError({"file": [str(exc)]}) from exc
+        return Response(AttachmentSerializer(attachment).data, status=status.HTTP_201_CREATED)
+
+
+class DraftSubmit(APIView):
+    """File the draft. Calling it again returns the same dossier."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=None, responses={201: DossierSerializer})
+    def post(self, request: Request, draft_id: int) -> Response:
+        draft = own_draft(request, draft_id)
+        schema = draft.procedure.cases.all()[draft.case_position].eform_schema
+        errors = validate_document(schema, draft.data) if schema else {}
+        try:
+            dossier = services.submit(draft=draft, user=_user(request), form_errors=errors)
+        except services.DossierError as exc:
+            raise ValidationError({"detail": str(exc), "form": errors}) from exc
+        return Response(DossierSerializer(dossier).data, status=status.HTTP_201_CREATED)
+
+
+class PublicLookup(APIView):
+    """Status by dossier code and the receipt's lookup code; no sign-in, no personal data."""
+
+    permission_classes = [AllowAny]
+    authentication_classes: list[Any] = []
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("code", str, required=True),
+            OpenApiParameter("secret", str, required=True),
+        ],
+        responses=inline_serializer(
+            "DossierStatus",
+            fields={
+                "code": serializers.CharField(),
+                "status": serializers.IntegerField(),
+                "status_label": serializers.CharField(),
+                "due_at": serializers.DateTimeField(allow_null=True),
+            },
+        ),
+    )
+    def get(self, request: Request) -> Response:
+        code = str(request.query_params.get("code", ""))[:40]
+        secret = str(request.query_params.get("secret", ""))[:16]
+        dossier = selectors.public_status(code, secret)
+        if dossier is None:
+            raise NotFound
+        return Response(
+            {
+                "code": dossier.code,
+                "status": dossier.status,
+                "status_label": dossier.get_status_display(),
+                "due_at": dossier.due_at,
+            }
+        )
