@@ -199,3 +199,16 @@ def test_provider_errors_reach_the_person_as_a_page(client: Client, provider: st
     assert response.status_code == 400
     assert "/accounts/eid/start/" in response.text  # sign in again
     assert not response.wsgi_request.user.is_authenticated
+
+
+def test_no_personal_data_in_the_logs(
+    client: Client, provider: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level("DEBUG")
+    who = identity("Nguyễn Văn An")
+    client.get(front_channel(client, who))
+    client.get("/accounts/")
+    assert User.objects.filter(personal_id=who.personal_id).exists()
+    logged = caplog.text
+    for personal in (who.personal_id, who.name, who.email, who.phone_number):
+        assert personal and personal not in logged, personal
