@@ -107,6 +107,8 @@ class Dossier(models.Model):
     accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
     due_at = models.DateTimeField(_("appointment date"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    due_soon_flagged_at = models.DateTimeField(null=True, blank=True)
+    overdue_flagged_at = models.DateTimeField(null=True, blank=True)
     paused_since = models.DateTimeField(null=True, blank=True)
     resume_status = models.PositiveSmallIntegerField(null=True, blank=True)
     supplement_requests = models.PositiveSmallIntegerField(default=0)
@@ -204,6 +206,40 @@ class DossierEvent(models.Model):
         if self.pk is not None:
             raise ValueError("Dossier history is never changed.")
         super().save(*args, **kwargs)
+
+
+class ApologyStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SENT = "sent", _("Sent")
+
+
+class ApologyLetter(models.Model):
+    """Form 04: apology with the reason and a new appointment date (DOMAIN.md §4.8).
+
+    Drafted by the deadline sweep for a dossier about to be late; an officer completes the
+    reason and sends it. The dossier still counts as late against its first appointment.
+    """
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.PROTECT, related_name="apologies")
+    previous_due_at = models.DateTimeField(_("previous appointment"))
+    proposed_due_at = models.DateTimeField(_("new appointment"))
+    reason = models.TextField(_("reason"), blank=True)
+    status = models.CharField(
+        max_length=8, choices=ApologyStatus.choices, default=ApologyStatus.DRAFT
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("apology letter (form 04)")
+        verbose_name_plural = _("apology letters (form 04)")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.dossier.code} → {self.proposed_due_at:%Y-%m-%d}"
 
 
 class DossierCounter(models.Model):

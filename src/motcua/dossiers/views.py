@@ -21,9 +21,10 @@ from motcua.eforms.prefill import prefill
 from motcua.eforms.validation import validate_document
 
 from . import lifecycle, selectors, services
+from .deadlines import send_apology
 from .forms import ActionForm, LookupForm, UploadForm
 from .lifecycle import Actor, Status, Transition
-from .models import Attachment, Dossier, DossierDraft
+from .models import ApologyLetter, Attachment, Dossier, DossierDraft
 from .uploads import UploadRefused
 
 
@@ -304,8 +305,19 @@ def officer_dossier(request: HttpRequest, code: str) -> HttpResponse:
     roles = services.roles_for(user, dossier) - {Actor.APPLICANT}
     if not roles:
         raise Http404
-    form = ActionForm(request.POST or None)
+    form = ActionForm(request.POST if "transition" in request.POST else None)
     status = 200
+    if request.method == "POST" and request.POST.get("action") == "apology":
+        letter = get_object_or_404(
+            ApologyLetter, pk=request.POST.get("letter", "0"), dossier=dossier
+        )
+        try:
+            send_apology(letter=letter, officer=user, reason=request.POST.get("reason", ""))
+        except services.DossierError as exc:
+            messages.error(request, str(exc))
+            return redirect("dossiers:officer_dossier", code=dossier.code)
+        messages.success(request, _("The apology letter was sent."))
+        return redirect("dossiers:officer_dossier", code=dossier.code)
     if request.method == "POST":
         if form.is_valid():
             try:
@@ -337,6 +349,7 @@ def officer_dossier(request: HttpRequest, code: str) -> HttpResponse:
             "attachments": dossier.attachments.all(),
             "actions": actions,
             "form": form,
+            "letters": dossier.apologies.filter(status="draft"),
         },
         status=status,
     )
