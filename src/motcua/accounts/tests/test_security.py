@@ -22,7 +22,7 @@ def test_password_reset_by_e_mail_link(client: Client) -> None:
     user = UserFactory.create(email="lan@example.vn")
     sent = client.post("/accounts/password-reset/", {"email": "lan@example.vn"})
     assert sent.status_code == 302
-    link = re.search(r"https?://[^/]+(/accounts/password-reset/\S+/)", mail.outbox[0].body)
+    link = re.search(r"https?://[^/]+(/accounts/password-reset/\S+/)", str(mail.outbox[0].body))
     assert link is not None
     form_page = client.get(link.group(1), follow=True)
     assert form_page.status_code == 200
