@@ -30,6 +30,7 @@ class Actor(models.TextChoices):
     RECEIVER = "receiver", _("One-stop receiver")
     PROCESSOR = "processor", _("Processing officer")
     APPROVER = "approver", _("Approver / leader")
+    COORDINATOR = "coordinator", _("Coordinating agency")
 
 
 class Transition(models.TextChoices):
@@ -46,6 +47,8 @@ class Transition(models.TextChoices):
     DECIDE = "decide", _("Decided")
     RETURN_RESULT = "return_result", _("Result returned")
     WITHDRAW = "withdraw", _("Withdrawn")
+    CONSULT = "consult", _("Part sent to a coordinating agency (form 06)")
+    CONSULTATION_ANSWERED = "consultation_answered", _("Coordinating agency answered (form 06)")
 
 
 @dataclass(frozen=True)

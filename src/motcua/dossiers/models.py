@@ -208,6 +208,46 @@ class DossierEvent(models.Model):
         super().save(*args, **kwargs)
 
 
+class Consultation(models.Model):
+    """Liên thông: the lead agency asks a coordinating agency for its part (DOMAIN.md §4.5).
+
+    Each part has its own time slice inside the dossier's time limit; the answer comes back
+    to the lead agency, which decides.
+    """
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.PROTECT, related_name="consultations")
+    lead_agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    coordinating_agency = models.ForeignKey(
+        Agency,
+        on_delete=models.PROTECT,
+        related_name="consultations",
+        verbose_name=_("coordinating agency"),
+    )
+    part = models.TextField(_("what is asked"))
+    requested_at = models.DateTimeField(default=timezone.now)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    due_at = models.DateTimeField(_("due"))
+    answer = models.TextField(_("answer"), blank=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("inter-agency consultation")
+        verbose_name_plural = _("inter-agency consultations")
+        ordering = ["requested_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.dossier.code} → {self.coordinating_agency.code}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.answered_at is None
+
+
 class ApologyStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
     SENT = "sent", _("Sent")

@@ -44,9 +44,15 @@ def officer_agencies(user: User) -> list[int]:
 def worklist(user: User, name: str, *, sort: str = "due") -> QuerySet[Dossier]:
     """Only dossiers received or processed by the officer's agencies."""
     agencies = officer_agencies(user)
-    base = Dossier.objects.filter(
-        Q(receiving_agency__in=agencies) | Q(processing_unit__in=agencies)
-    ).select_related("procedure", "applicant", "receiving_agency")
+    base = (
+        Dossier.objects.filter(
+            Q(receiving_agency__in=agencies)
+            | Q(processing_unit__in=agencies)
+            | Q(consultations__coordinating_agency__in=agencies)
+        )
+        .distinct()
+        .select_related("procedure", "applicant", "receiving_agency")
+    )
     now = timezone.now()
     soon = now + datetime.timedelta(days=2)
     active = [Status.ACCEPTED, Status.PROCESSING]
@@ -55,7 +61,8 @@ def worklist(user: User, name: str, *, sort: str = "due") -> QuerySet[Dossier]:
         "in_progress": Q(status__in=active),
         "due_soon": Q(status__in=active, due_at__gte=now, due_at__lte=soon),
         "overdue": Q(status__in=active, due_at__lt=now),
-        "waiting": Q(status__in=list(lifecycle.PAUSED)),
+        "waiting": Q(status__in=list(lifecycle.PAUSED))
+        | Q(status=Status.PROCESSING, consultations__answered_at__isnull=True),
     }
     return base.filter(filters.get(name, filters["to_receive"])).order_by(
         SORTS.get(sort, "due_at"), "id"

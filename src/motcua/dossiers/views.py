@@ -14,17 +14,18 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from motcua.accounts.acting import acting_business
 from motcua.accounts.models import User
+from motcua.agencies.models import Agency
 from motcua.backoffice.access import officer_required
 from motcua.catalog.selectors import published_procedures
 from motcua.eforms.forms import EForm, initial_from_document, merge_documents
 from motcua.eforms.prefill import prefill
 from motcua.eforms.validation import validate_document
 
-from . import lifecycle, selectors, services
+from . import coordination, lifecycle, selectors, services
 from .deadlines import send_apology
 from .forms import ActionForm, LookupForm, UploadForm
 from .lifecycle import Actor, Status, Transition
-from .models import ApologyLetter, Attachment, Dossier, DossierDraft
+from .models import ApologyLetter, Attachment, Consultation, Dossier, DossierDraft
 from .uploads import UploadRefused
 
 
@@ -318,6 +319,44 @@ def officer_dossier(request: HttpRequest, code: str) -> HttpResponse:
             return redirect("dossiers:officer_dossier", code=dossier.code)
         messages.success(request, _("The apology letter was sent."))
         return redirect("dossiers:officer_dossier", code=dossier.code)
+    if request.method == "POST" and request.POST.get("action") in ("consult", "answer"):
+        try:
+            if request.POST["action"] == "consult":
+                agency = Agency.objects.current().filter(code=request.POST.get("agency")).first()
+                if agency is None:
+                    raise services.DossierError(_("Choose the coordinating agency."))
+                try:
+                    days = int(request.POST.get("working_days", ""))
+                except ValueError:
+                    raise services.DossierError(
+                        _("The time slice is from 1 to 60 working days.")
+                    ) from None
+                coordination.request_part(
+                    dossier=dossier,
+                    officer=user,
+                    agency=agency,
+                    part=request.POST.get("part", ""),
+                    working_days=days,
+                )
+            else:
+                consultation = get_object_or_404(
+                    Consultation, pk=request.POST.get("consultation", "0"), dossier=dossier
+                )
+                coordination.answer_part(
+                    consultation=consultation,
+                    officer=user,
+                    answer=request.POST.get("answer", ""),
+                )
+        except services.DossierError as exc:
+            messages.error(request, str(exc))
+            return render(
+                request,
+                "dossiers/officer_dossier.html",
+                _officer_context(dossier, user, roles, form),
+                status=400,
+            )
+        messages.success(request, _("Done."))
+        return redirect("dossiers:officer_dossier", code=dossier.code)
     if request.method == "POST":
         if form.is_valid():
             try:
@@ -336,20 +375,34 @@ def officer_dossier(request: HttpRequest, code: str) -> HttpResponse:
                 return redirect("dossiers:officer_dossier", code=dossier.code)
         else:
             status = 400
-    actions = [
-        (name, Transition(name).label, lifecycle.RULES[name].reason_required)
-        for name in lifecycle.allowed(dossier.status, roles)
-    ]
     return render(
         request,
         "dossiers/officer_dossier.html",
-        {
-            "dossier": dossier,
-            "events": services.history(dossier),
-            "attachments": dossier.attachments.all(),
-            "actions": actions,
-            "form": form,
-            "letters": dossier.apologies.filter(status="draft"),
-        },
+        _officer_context(dossier, user, roles, form),
         status=status,
     )
+
+
+def _officer_context(
+    dossier: Dossier, user: User, roles: set[str], form: ActionForm
+) -> dict[str, Any]:
+    my_agencies = set(selectors.officer_agencies(user))
+    consultations = list(dossier.consultations.select_related("coordinating_agency"))
+    return {
+        "dossier": dossier,
+        "events": services.history(dossier),
+        "attachments": dossier.attachments.all(),
+        "actions": [
+            (name, Transition(name).label, lifecycle.RULES[name].reason_required)
+            for name in lifecycle.allowed(dossier.status, roles)
+        ],
+        "form": form,
+        "letters": dossier.apologies.filter(status="draft"),
+        "consultations": consultations,
+        "to_answer": [
+            c for c in consultations if c.is_open and c.coordinating_agency_id in my_agencies
+        ],
+        "can_consult": dossier.status == Status.PROCESSING
+        and bool(roles & {Actor.PROCESSOR, Actor.APPROVER}),
+        "agencies": Agency.objects.current().order_by("name"),
+    }
