@@ -15,6 +15,15 @@ def _fast_password_hashing(settings: pytest.FixtureRequest) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _tasks_run_at_once(settings: pytest.FixtureRequest) -> None:
+    # Tests see the effect of background work at once; the database backend and its worker
+    # are exercised by motcua/notifications/tests.
+    settings.TASKS = {  # type: ignore[attr-defined]
+        "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}
+    }
+
+
+@pytest.fixture(autouse=True)
 def _plain_static_storage(settings: pytest.FixtureRequest) -> None:
     settings.STORAGES = {  # type: ignore[attr-defined]
         **settings.STORAGES,  # type: ignore[attr-defined]

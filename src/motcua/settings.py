@@ -56,6 +56,8 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "axes",
     "oauth2_provider",
+    "django_tasks",
+    "django_tasks_db",
     "rest_framework",
     "django_filters",
     "drf_spectacular",
@@ -251,6 +253,14 @@ SPECTACULAR_SETTINGS = {
 MOTCUA_PROVINCE_CODE = int(os.environ.get("MOTCUA_PROVINCE_CODE", "48"))
 MOTCUA_CITY_AGENCY_CODE = os.environ.get("MOTCUA_CITY_AGENCY_CODE", "H17")
 MOTCUA_SEARCH_MAX_LENGTH = 200
+
+# Background work (Django's Tasks API via django-tasks): the database backend by default, so
+# no work is lost if a worker dies; run workers with `manage.py db_worker`.
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get("MOTCUA_TASKS_BACKEND", "django_tasks_db.DatabaseBackend")
+    }
+}
 
 # Sandbox stand-ins for national systems: on in development and tests, off in production
 # unless asked for (a demo deployment). They are labelled as sandboxes on every page.

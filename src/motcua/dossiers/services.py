@@ -289,6 +289,7 @@ def _append(
     role: str,
     reason: str = "",
     to_unit: Agency | None = None,
+    from_unit: Agency | None = None,
 ) -> DossierEvent:
     return DossierEvent.objects.create(
         dossier=dossier,
@@ -298,7 +299,7 @@ def _append(
         actor=actor,
         actor_role=role,
         on_behalf_of=dossier.on_behalf_of if role == Actor.APPLICANT else None,
-        from_unit=dossier.processing_unit or dossier.receiving_agency,
+        from_unit=from_unit or dossier.processing_unit or dossier.receiving_agency,
         to_unit=to_unit,
         reason=reason,
     )
@@ -347,6 +348,7 @@ def act(
 
     now = timezone.now()
     previous = locked.status
+    holder = locked.processing_unit or locked.receiving_agency  # before any hand-over
     target = rule.target if rule.target is not None else (locked.resume_status or Status.PROCESSING)
     calendar = load_calendar()
     if transition == Transition.ACCEPT:
@@ -374,7 +376,9 @@ def act(
         locked.finished_at = now
     locked.status = target
     locked.save()
-    _append(locked, transition, previous, target, user, acting_role, reason, to_unit)
+    _append(
+        locked, transition, previous, target, user, acting_role, reason, to_unit, from_unit=holder
+    )
     _notify_applicant(locked)
     return locked
 

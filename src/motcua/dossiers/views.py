@@ -9,6 +9,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -21,7 +23,7 @@ from motcua.eforms.forms import EForm, initial_from_document, merge_documents
 from motcua.eforms.prefill import prefill
 from motcua.eforms.validation import validate_document
 
-from . import coordination, lifecycle, selectors, services
+from . import coordination, documents, lifecycle, selectors, services
 from .deadlines import send_apology
 from .forms import ActionForm, LookupForm, UploadForm
 from .lifecycle import Actor, Status, Transition
@@ -406,3 +408,49 @@ def _officer_context(
         and bool(roles & {Actor.PROCESSOR, Actor.APPROVER}),
         "agencies": Agency.objects.current().order_by("name"),
     }
+
+
+FORM_EVENTS = {
+    "02": Transition.REQUEST_SUPPLEMENT,
+    "03": Transition.REFUSE,
+    "05": Transition.STOP,
+}
+
+
+@login_required
+def document(request: HttpRequest, code: str, form: str) -> HttpResponse:
+    """The one-stop forms of a dossier as PDF: 01 receipt, 02, 03, 04, 05, 06 control sheet."""
+    dossier = _visible(request, code)
+    roles = services.roles_for(_user(request), dossier)
+    pdf: bytes
+    if form == "01":
+        if dossier.accepted_at is None:
+            raise Http404
+        lookup = (
+            reverse("dossiers:lookup")
+            + "?"
+            + urlencode({"code": dossier.code, "secret": dossier.lookup_secret})
+        )
+        pdf = documents.receipt_pdf(dossier, tracking_url=request.build_absolute_uri(lookup))
+    elif form in FORM_EVENTS:
+        event = dossier.events.filter(transition=FORM_EVENTS[form]).last()
+        if event is None:
+            raise Http404
+        if form == "02":
+            pdf = documents.supplement_request_pdf(dossier, missing=event.reason)
+        elif form == "03":
+            pdf = documents.refusal_pdf(dossier, reason=event.reason)
+        else:
+            pdf = documents.stop_pdf(dossier, reason=event.reason)
+    elif form == "04":
+        letter = dossier.apologies.filter(status="sent").last()
+        if letter is None:
+            raise Http404
+        pdf = documents.apology_pdf(dossier, reason=letter.reason, new_due=letter.proposed_due_at)
+    elif form == "06" and roles - {Actor.APPLICANT}:
+        pdf = documents.control_sheet_pdf(dossier)
+    else:
+        raise Http404
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{dossier.code}-mau-{form}.pdf"'
+    return response

@@ -13,13 +13,15 @@ logger = structlog.get_logger(__name__)
 
 
 def notify(*, channel: str, recipient: str, subject: str = "", body: str) -> OutboxMessage:
-    """Queue a message; it is delivered once the caller's transaction commits."""
+    """Queue a message; a background task delivers it once the caller's transaction commits."""
     if channel not in Channel.values:
         raise ValueError(channel)
     message = OutboxMessage.objects.create(
         channel=channel, recipient=recipient, subject=subject, body=body
     )
-    transaction.on_commit(lambda: deliver(message.pk))
+    from .tasks import deliver_message
+
+    transaction.on_commit(lambda: deliver_message.enqueue(message.pk))
     return message
 
 

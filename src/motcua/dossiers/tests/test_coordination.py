@@ -101,3 +101,15 @@ def test_coordination_through_the_officer_pages(world: World) -> None:
         {"action": "consult", "agency": "H17.03", "part": "x", "working_days": "abc"},
     )
     assert bad.status_code == 400
+
+
+def test_hand_overs_record_who_gave_and_who_received(world: World) -> None:
+    dossier = processing(world)
+    services.act(
+        dossier=dossier,
+        user=world.processor,
+        transition=Transition.HAND_OVER,
+        to_unit=world.other_agency,
+    )
+    event = dossier.events.get(transition=Transition.HAND_OVER)
+    assert (event.from_unit.code, event.to_unit.code) == ("H17.02", "H17.03")  # type: ignore[union-attr]

@@ -131,3 +131,27 @@ def test_public_lookup_shows_status_only(client: Client, world: World) -> None:
     wrong = client.get("/tra-cuu-ho-so/", {"code": dossier.code, "secret": "WRONG"})
     assert wrong.status_code == 404
     assert client.get("/tra-cuu-ho-so/", {"code": "x" * 500}).status_code == 400
+
+
+def test_receipt_and_control_sheet_pdfs(world: World) -> None:
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    dossier = file_dossier(world)
+    applicant, stranger, desk = Client(), Client(), Client()
+    applicant.force_login(world.applicant)
+    stranger.force_login(UserFactory.create())
+    sign_in_with_second_factor(desk, world.receiver)
+    assert applicant.get(f"/ho-so/{dossier.code}/mau-01.pdf").status_code == 404  # not yet
+    desk.post(f"/can-bo/ho-so/{dossier.code}/", {"transition": "accept"})
+
+    receipt = applicant.get(f"/ho-so/{dossier.code}/mau-01.pdf")
+    assert receipt.status_code == 200 and receipt["Content-Type"] == "application/pdf"
+    text = "".join(page.extract_text() for page in PdfReader(BytesIO(receipt.content)).pages)
+    assert "Giấy tiếp nhận hồ sơ và hẹn trả kết quả".lower() in text.lower()
+    assert dossier.code in text
+    assert stranger.get(f"/ho-so/{dossier.code}/mau-01.pdf").status_code == 404
+    assert applicant.get(f"/ho-so/{dossier.code}/mau-06.pdf").status_code == 404  # officers only
+    sheet = desk.get(f"/ho-so/{dossier.code}/mau-06.pdf")
+    assert sheet.status_code == 200 and sheet.content.startswith(b"%PDF")
