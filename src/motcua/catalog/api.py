@@ -10,7 +10,12 @@ from rest_framework.exceptions import ValidationError
 
 from .forms import CatalogFilterForm
 from .models import Component, Field, Procedure, ProcedureCase, ProcessingStep
-from .selectors import filter_procedures, published_procedures, search_procedures
+from .selectors import (
+    filter_procedures,
+    procedure_list_rows,
+    published_procedures,
+    search_procedures,
+)
 
 
 class ComponentSerializer(serializers.ModelSerializer):
@@ -123,7 +128,7 @@ class ProcedureList(generics.ListAPIView):
         if not form.is_valid():
             raise ValidationError(form.error_summary())
         return search_procedures(
-            filter_procedures(published_procedures(), form.cleaned_data),
+            filter_procedures(procedure_list_rows(published_procedures()), form.cleaned_data),
             form.cleaned_data.get("q") or "",
         )
 

@@ -11,7 +11,7 @@ from typing import Any
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection
-from django.db.models import Case, ExpressionWrapper, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Case, ExpressionWrapper, F, IntegerField, Q, QuerySet, Value, When
 
 from .models import Procedure
 from .text import terms
@@ -19,6 +19,14 @@ from .text import terms
 
 def published_procedures() -> QuerySet[Procedure]:
     return Procedure.objects.published().select_related("field")
+
+
+# Long texts a result list never shows; not fetching them keeps list pages fast.
+LIST_DEFERRED = ("search_text", "search_vector", "description", "method", "conditions")
+
+
+def procedure_list_rows(queryset: QuerySet[Procedure]) -> QuerySet[Procedure]:
+    return queryset.defer(*LIST_DEFERRED)
 
 
 def filter_procedures(
@@ -58,7 +66,7 @@ def search_procedures(queryset: QuerySet[Procedure], query: str) -> QuerySet[Pro
         )
         return (
             ranked.filter(Q(search_vector=tsquery) | code_hit)
-            .annotate(rank=SearchRank("search_vector", tsquery))
+            .annotate(rank=SearchRank(F("search_vector"), tsquery))
             .order_by("-name_match", "-rank", "name", "code")
         )
 

@@ -11,7 +11,12 @@ from django.views.decorators.http import require_GET
 from motcua.accounts.acting import acting_business
 
 from .forms import CatalogFilterForm
-from .selectors import filter_procedures, published_procedures, search_procedures
+from .selectors import (
+    filter_procedures,
+    procedure_list_rows,
+    published_procedures,
+    search_procedures,
+)
 from .services import eligibility_problem
 
 PAGE_SIZE = 20
@@ -39,7 +44,8 @@ def procedure_list(request: HttpRequest) -> HttpResponse:
         )
     filters = form.cleaned_data if request.GET else {}
     procedures = search_procedures(
-        filter_procedures(published_procedures(), filters), filters.get("q") or ""
+        filter_procedures(procedure_list_rows(published_procedures()), filters),
+        filters.get("q") or "",
     )
     paginator = Paginator(procedures, PAGE_SIZE)
     page = paginator.get_page(filters.get("page") or 1)
