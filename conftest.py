@@ -24,6 +24,12 @@ def _tasks_run_at_once(settings: pytest.FixtureRequest) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _media_in_a_temporary_directory(settings: pytest.FixtureRequest, tmp_path: object) -> None:
+    # Uploaded files go to pytest's temporary directory: tests leave nothing behind.
+    settings.MEDIA_ROOT = str(tmp_path)  # type: ignore[attr-defined]
+
+
+@pytest.fixture(autouse=True)
 def _plain_static_storage(settings: pytest.FixtureRequest) -> None:
     settings.STORAGES = {  # type: ignore[attr-defined]
         **settings.STORAGES,  # type: ignore[attr-defined]
