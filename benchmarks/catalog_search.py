@@ -383,13 +383,25 @@ class Database:
     version: str = ""
 
 
-def postgres_admin(url: str, statements: list[str]) -> str:
-    """Run ``statements`` on the server's ``postgres`` database; returns the server version."""
+def postgres_admin(url: str, statements: list[str], *, guard: bool = True) -> str:
+    """Run ``statements`` on the server's ``postgres`` database; returns the server version.
+
+    With ``guard``, refuses (before running anything) when another client is connected to the
+    benchmark database, e.g. a second benchmark run, whose database must not be dropped.
+    """
     import psycopg  # the project's own driver
 
     parts = urlsplit(url)
     admin_url = urlunsplit((parts.scheme, parts.netloc, "/postgres", "", ""))
     with psycopg.connect(admin_url, autocommit=True) as conn:
+        busy = conn.execute(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = %s", (postgres_name(url),)
+        ).fetchone()
+        if guard and busy and busy[0]:
+            raise RuntimeError(
+                f"{busy[0]} connection(s) to {postgres_name(url)} (another benchmark run?); "
+                "wait for it or pass another --pg-url"
+            )
         for statement in statements:
             conn.execute(statement)  # type: ignore[arg-type]
         row = conn.execute("SHOW server_version").fetchone()
@@ -418,12 +430,12 @@ def fresh_database(kind: str, workdir: Path, pg_url: str) -> Iterator[Database]:
         return
     name = postgres_name(pg_url)
     drop = f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'
-    version = postgres_admin(pg_url, [drop, f'CREATE DATABASE "{name}"'])
+    version = postgres_admin(pg_url, [drop, f'CREATE DATABASE "{name}"'])  # or refuses
     try:
         yield Database(kind, pg_url, version)
     finally:
         with suppress(Exception):
-            postgres_admin(pg_url, [drop])
+            postgres_admin(pg_url, [drop], guard=False)
 
 
 def django_env(database_url: str, workdir: Path) -> dict[str, str]:
