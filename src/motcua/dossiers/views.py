@@ -61,11 +61,15 @@ def _profile(user: User) -> dict[str, object]:
 def start(request: HttpRequest, code: str) -> HttpResponse:
     procedure = get_object_or_404(published_procedures(), code=code)
     user = _user(request)
+    cases = list(procedure.cases.all())
     try:
         case_position = int(request.POST.get("case", "0"))
     except ValueError:
-        case_position = 0
-    schema = procedure.cases.all()[case_position].eform_schema if procedure.cases.exists() else {}
+        case_position = -1
+    if not 0 <= case_position < len(cases):
+        messages.error(request, _("This procedure has no such case."))
+        return redirect("catalog:apply", code=code)
+    schema = cases[case_position].eform_schema
     try:
         draft = services.start_draft(
             user=user,

@@ -155,3 +155,14 @@ def test_receipt_and_control_sheet_pdfs(world: World) -> None:
     assert applicant.get(f"/ho-so/{dossier.code}/mau-06.pdf").status_code == 404  # officers only
     sheet = desk.get(f"/ho-so/{dossier.code}/mau-06.pdf")
     assert sheet.status_code == 200 and sheet.content.startswith(b"%PDF")
+
+
+@pytest.mark.parametrize("case", ["7", "-1", "abc"])
+def test_an_unknown_case_is_refused_not_a_server_error(
+    client: Client, world: World, case: str
+) -> None:
+    client.force_login(world.applicant)
+    response = client.post("/ho-so/nop/2.000488/", {"case": case})
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/thu-tuc/2.000488/nop-truc-tuyen/"
+    assert not DossierDraft.objects.exists()
