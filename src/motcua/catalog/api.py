@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db.models import QuerySet
+from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import generics, serializers
@@ -57,9 +58,7 @@ class FieldSerializer(serializers.ModelSerializer):
 
 class ProcedureSummarySerializer(serializers.ModelSerializer):
     field = FieldSerializer(read_only=True)
-    url = serializers.HyperlinkedIdentityField(
-        view_name="api:procedure-detail", lookup_field="code"
-    )
+    url = serializers.SerializerMethodField()
 
     class Meta:
         model = Procedure
@@ -73,6 +72,17 @@ class ProcedureSummarySerializer(serializers.ModelSerializer):
             "online_level",
             "url",
         ]
+
+
+    def get_url(self, procedure: Procedure) -> str:
+        # One reverse per page, not per row: list pages are the hot path.
+        request = self.context.get("request")
+        prefix = self.context.setdefault(
+            "procedure_url_prefix",
+            reverse("api:procedure-detail", kwargs={"code": "CODE"}).removesuffix("CODE/"),
+        )
+        path = f"{prefix}{procedure.code}/"
+        return request.build_absolute_uri(path) if request is not None else path
 
 
 class ProcedureSerializer(ProcedureSummarySerializer):

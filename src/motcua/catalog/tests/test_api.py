@@ -36,6 +36,8 @@ def test_search_and_filters(client: Client, catalogue: None) -> None:
     assert [p["code"] for p in body["results"]] == ["1.001193"]
     ward = client.get("/api/v1/procedures/", {"agency_level": "ward"}).json()
     assert [p["code"] for p in ward["results"]] == ["1.001193"]
+    assert ward["results"][0]["url"] == "http://testserver/api/v1/procedures/1.001193/"
+    assert client.get(ward["results"][0]["url"]).json()["code"] == "1.001193"
 
 
 def test_detail_has_cases_components_and_eform(client: Client, catalogue: None) -> None:
