@@ -73,7 +73,6 @@ class ProcedureSummarySerializer(serializers.ModelSerializer):
             "url",
         ]
 
-
     def get_url(self, procedure: Procedure) -> str:
         # One reverse per page, not per row: list pages are the hot path.
         request = self.context.get("request")
