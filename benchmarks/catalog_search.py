@@ -1,11 +1,12 @@
 """Catalogue search benchmark: latency of ``/api/v1/procedures/?q=`` and ``/thu-tuc/?q=``.
 
 For each database (PostgreSQL, SQLite or both) it builds a fresh database (``manage.py migrate``,
-Đà Nẵng's demo agencies, N published procedures with generated Vietnamese names imported through
-``motcua.catalog.services.import_catalog``), starts gunicorn in production mode (2 sync workers),
-warms it up, then sends the same mix of diacritic-folded search queries to the JSON API and to the
-HTML page (one phase per endpoint) from a pool of threads, one ``requests.Session`` each. Every
-response must be a 200 with a non-empty result list; failures are counted and printed.
+Đà Nẵng's demo agencies, N published procedures with generated Vietnamese names, bulk-created and
+indexed with ``motcua.catalog.services.refresh_search``), starts gunicorn in production mode
+(2 sync workers), warms it up, then sends the same mix of search queries, with and without
+diacritics, to the JSON API and to the HTML page (one phase per endpoint) from a pool of threads,
+one ``requests.Session`` each. Every response must be a 200 with a non-empty result list;
+failures are counted and printed.
 
 It prints figures only (requests, requests/s, p50/p90/p99/max latency in ms); it never fails on
 speed. The reference target is p99 < 50 ms on PostgreSQL with 5,000 procedures.
@@ -16,9 +17,10 @@ Run it from the repository root with the project's virtual environment::
         --requests 2000 --concurrency 8
 
 PostgreSQL is reached at ``--pg-url`` (default ``postgres://postgres@127.0.0.1:5432/motcua_bench``,
-or ``BENCH_POSTGRES_URL``); that database is dropped and recreated at the start and dropped at the
-end. The SQLite file, collected static files and logs live in a temporary directory, removed at
-the end. Both happen even when the run fails or is interrupted.
+or ``BENCH_POSTGRES_URL``); that database is dropped and recreated at the start (refused if another
+client is connected to it) and dropped at the end. The SQLite file, collected static files and
+logs live in a temporary directory, removed at the end. Both happen even when the run fails or is
+interrupted. The machine should be otherwise idle: the 1-minute load average is printed.
 """
 
 from __future__ import annotations
