@@ -188,14 +188,15 @@ def sign_in_with_eid(identity: EidIdentity) -> tuple[User, Business | None]:
 
     business = None
     if identity.account_type == 2:
+        province_code, ward_code, street = _address(identity.current_address)
         business, _created = Business.objects.update_or_create(
             tax_code=identity.tax_code,
             defaults={
                 "name": identity.business_name,
                 "representative_name": identity.representative_name or identity.full_name,
-                "province_code": _address(identity.current_address)[0],
-                "ward_code": _address(identity.current_address)[1],
-                "address": _address(identity.current_address)[2],
+                "province_code": province_code,
+                "ward_code": ward_code,
+                "address": street,
             },
         )
         has_role = BusinessMembership.objects.active().filter(business=business, user=user)

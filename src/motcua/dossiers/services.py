@@ -67,9 +67,12 @@ def roles_for(user: User, dossier: Dossier) -> set[str]:
     roles = officer_roles(user, dossier.receiving_agency)
     if dossier.processing_unit_id and dossier.processing_unit_id != dossier.receiving_agency_id:
         roles |= officer_roles(user, dossier.processing_unit)
-    if dossier.pk and any(
-        officer_roles(user, consultation.coordinating_agency)
-        for consultation in dossier.consultations.select_related("coordinating_agency")
+    # One query for all coordinating agencies, not one per consultation.
+    if (
+        dossier.pk
+        and AgencyMembership.objects.active()
+        .filter(user=user, agency__consultations__dossier=dossier)
+        .exists()
     ):
         roles.add(Actor.COORDINATOR)  # sees the dossier, answers its part; nothing else
     if is_applicant(user, dossier):
