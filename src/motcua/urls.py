@@ -12,6 +12,8 @@ api_v1: list[URLPattern | URLResolver] = [
     path("", include("motcua.agencies.api_urls")),
     path("", include("motcua.accounts.api_urls")),
     path("", include("motcua.dossiers.api_urls")),
+    path("", include("motcua.payments.api_urls")),
+    path("", include("motcua.results.api_urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
 ]
@@ -23,6 +25,8 @@ urlpatterns = [
     path("api/v1/", include((api_v1, "api"))),
     path("accounts/", include("motcua.accounts.urls")),
     path("", include("motcua.dossiers.urls")),
+    path("", include("motcua.payments.urls")),
+    path("", include("motcua.results.urls")),
     path("can-bo/", include("motcua.backoffice.urls")),
     path("o/", include("oauth2_provider.urls", namespace="oauth2_provider")),
     path("sandbox/eid/", include("motcua.sandbox_eid.urls")),
