@@ -258,6 +258,19 @@ MOTCUA_PROVINCE_CODE = int(os.environ.get("MOTCUA_PROVINCE_CODE", "48"))
 MOTCUA_CITY_AGENCY_CODE = os.environ.get("MOTCUA_CITY_AGENCY_CODE", "H17")
 MOTCUA_SEARCH_MAX_LENGTH = 200
 
+# Cache: Redis when REDIS_URL is set (shared by every app server, as in production);
+# otherwise each process keeps its own small in-memory cache.
+if os.environ.get("REDIS_URL"):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": os.environ["REDIS_URL"],
+            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "motcua"),
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
 # Background work (Django's Tasks API via django-tasks): the database backend by default, so
 # no work is lost if a worker dies; run workers with `manage.py db_worker`.
 TASKS = {
