@@ -41,6 +41,10 @@ class CaseInline(admin.StackedInline):
         "time_unit",
         "fee",
         "fee_description",
+        "fee_basis",
+        "fee_copies_field",
+        "fee_rules",
+        "payment_timing",
         "eform_schema",
     )
 

@@ -75,6 +75,40 @@ class TimeUnit(models.TextChoices):
     WORKING_HOURS = "working_hours", _("working hours")
 
 
+class FeeBasis(models.TextChoices):
+    FIXED = "fixed", _("Fixed amount")
+    PER_COPY = "per_copy", _("Per copy requested")
+    RULE = "rule", _("By a rule on the form's answers")
+
+
+class PaymentTiming(models.TextChoices):
+    BEFORE_PROCESSING = "before_processing", _("Before processing starts")
+    AT_RESULT = "at_result", _("When the result is ready")
+
+
+def validate_fee_rules(value: Any) -> None:
+    """``[{"field": name, "equals": value, "amount": đồng}, …]``: the first match applies."""
+    if not isinstance(value, list):
+        raise ValidationError(_("Fee rules must be a list."))
+    for index, item in enumerate(value, start=1):
+        if (
+            not isinstance(item, dict)
+            or set(item) != {"field", "equals", "amount"}
+            or not isinstance(item["field"], str)
+            or not item["field"]
+            or not isinstance(item["amount"], int)
+            or isinstance(item["amount"], bool)
+            or item["amount"] < 0
+        ):
+            raise ValidationError(
+                _(
+                    "Fee rule %(number)s needs a form field name, the value it equals and "
+                    "a whole, non-negative amount in đồng."
+                )
+                % {"number": index}
+            )
+
+
 class StepRole(models.TextChoices):
     RECEIVER = "receiver", _("One-stop receiver")
     PROCESSOR = "processor", _("Processing officer")
@@ -176,6 +210,31 @@ class ProcedureCase(models.Model):
     time_unit = models.CharField(_("time unit"), max_length=16, choices=TimeUnit.choices)
     fee = models.PositiveBigIntegerField(_("fee (đồng)"), default=0)
     fee_description = models.CharField(_("fee details"), max_length=500, blank=True)
+    fee_basis = models.CharField(
+        _("fee basis"), max_length=16, choices=FeeBasis.choices, default=FeeBasis.FIXED
+    )
+    fee_copies_field = models.CharField(
+        _("form field with the number of copies"),
+        max_length=100,
+        blank=True,
+        help_text=_("For a fee per copy: the e-form field that holds how many copies."),
+    )
+    fee_rules = models.JSONField(
+        _("fee rules"),
+        default=list,
+        blank=True,
+        validators=[validate_fee_rules],
+        help_text=_(
+            'For a fee by rule: [{"field": …, "equals": …, "amount": …}]; the first match '
+            "applies, otherwise the fee above."
+        ),
+    )
+    payment_timing = models.CharField(
+        _("when the fee is paid"),
+        max_length=20,
+        choices=PaymentTiming.choices,
+        default=PaymentTiming.BEFORE_PROCESSING,
+    )
     eform_schema = models.JSONField(
         _("e-form (JSON Schema)"), default=dict, validators=[validate_eform_schema]
     )
@@ -199,6 +258,10 @@ class ProcedureCase(models.Model):
         if self.time_unit != TimeUnit.WORKING_HOURS and self.time_limit % 1:
             raise ValidationError(
                 {"time_limit": _("Only limits in working hours may have a fraction.")}
+            )
+        if self.fee_basis == FeeBasis.PER_COPY and not self.fee_copies_field:
+            raise ValidationError(
+                {"fee_copies_field": _("Name the form field that holds the number of copies.")}
             )
 
 

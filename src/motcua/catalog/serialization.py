@@ -40,6 +40,10 @@ def procedure_to_dict(procedure: Procedure) -> dict[str, Any]:
                 "time_unit": case.time_unit,
                 "fee": case.fee,
                 "fee_description": case.fee_description,
+                "fee_basis": case.fee_basis,
+                "fee_copies_field": case.fee_copies_field,
+                "fee_rules": list(case.fee_rules),
+                "payment_timing": case.payment_timing,
                 "components": [
                     {
                         "name": c.name,

@@ -28,7 +28,9 @@ from .eforms import eform_schema_errors
 from .models import (
     ApplicantType,
     Component,
+    FeeBasis,
     Field,
+    PaymentTiming,
     Procedure,
     ProcedureCase,
     ProcedureVersion,
@@ -326,6 +328,10 @@ def _create_case(procedure: Procedure, position: int, data: dict[str, Any]) -> P
         time_unit=data["time_unit"],
         fee=data.get("fee", 0),
         fee_description=data.get("fee_description", ""),
+        fee_basis=data.get("fee_basis", FeeBasis.FIXED),
+        fee_copies_field=data.get("fee_copies_field", ""),
+        fee_rules=data.get("fee_rules", []),
+        payment_timing=data.get("payment_timing", PaymentTiming.BEFORE_PROCESSING),
         eform_schema=data.get("eform", {}),
     )
     Component.objects.bulk_create(

@@ -138,3 +138,42 @@ def test_management_commands_import_and_export(agencies: None, tmp_path: Any) ->
     path.write_text("{", encoding="utf-8")
     with pytest.raises(CommandError, match="Nothing imported"):
         call_command("import_catalog", str(path))
+
+
+def test_fee_basis_rules_and_timing_are_imported_and_kept_in_the_version(agencies: None) -> None:
+    by_copy = record()
+    by_copy["cases"][0].update(
+        fee=8000, fee_basis="per_copy", fee_copies_field="so_ban_sao", payment_timing="at_result"
+    )
+    by_rule = record("1.000894", name="Đăng ký kết hôn")
+    by_rule["cases"][0].update(
+        fee=1000,
+        fee_basis="rule",
+        fee_rules=[{"field": "doi_tuong", "equals": "sinh_vien", "amount": 500}],
+    )
+    services.import_catalog(catalogue(by_copy, by_rule), actor=None)
+    case = Procedure.objects.get(code="1.001193").cases.get()
+    assert (case.fee_basis, case.fee_copies_field, case.payment_timing) == (
+        "per_copy",
+        "so_ban_sao",
+        "at_result",
+    )
+    snapshot = Procedure.objects.get(code="1.000894").versions.get().snapshot["cases"][0]
+    assert snapshot["fee_rules"] == [{"field": "doi_tuong", "equals": "sinh_vien", "amount": 500}]
+    assert snapshot["payment_timing"] == "before_processing"
+
+
+def test_fee_per_copy_without_its_field_and_bad_rules_are_refused(agencies: None) -> None:
+    no_field = record()
+    no_field["cases"][0].update(fee=8000, fee_basis="per_copy")
+    bad_rule = record("1.000894", name="Đăng ký kết hôn")
+    bad_rule["cases"][0].update(fee_basis="rule", fee_rules=[{"field": "x", "amount": -1}])
+    with pytest.raises(services.CatalogImportError) as caught:
+        services.import_catalog(catalogue(no_field, bad_rule), actor=None)
+    found = {(p.record, p.field) for p in caught.value.problems}
+    assert ("procedure #1 (1.001193)", "cases.0") in found
+    assert any(
+        where == "procedure #2 (1.000894)" and field.startswith("cases.0.fee_rules.0")
+        for where, field in found
+    )
+    assert Procedure.objects.count() == 0

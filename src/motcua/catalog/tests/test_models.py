@@ -2,7 +2,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from motcua.catalog.eforms import eform_schema_errors
-from motcua.catalog.models import ProcedureVersion
+from motcua.catalog.models import ProcedureVersion, validate_fee_rules
 from motcua.catalog.tests.factories import CaseFactory, make_procedure
 
 pytestmark = pytest.mark.django_db
@@ -55,3 +55,23 @@ def test_versions_are_never_changed() -> None:
     with pytest.raises(ValidationError):
         version.save()
     assert ProcedureVersion.objects.get(pk=version.pk).note == "factory"
+
+
+@pytest.mark.parametrize(
+    "rules",
+    [
+        {"field": "x", "equals": 1, "amount": 1},
+        [{"field": "x", "equals": 1}],
+        [{"field": "", "equals": 1, "amount": 1}],
+        [{"field": "x", "equals": 1, "amount": -5}],
+        [{"field": "x", "equals": 1, "amount": True}],
+        [{"field": "x", "equals": 1, "amount": 1.5}],
+    ],
+)
+def test_malformed_fee_rules_are_refused(rules: object) -> None:
+    with pytest.raises(ValidationError):
+        validate_fee_rules(rules)
+
+
+def test_well_formed_fee_rules_pass() -> None:
+    validate_fee_rules([{"field": "doi_tuong", "equals": "sinh_vien", "amount": 0}])
