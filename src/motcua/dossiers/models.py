@@ -64,11 +64,13 @@ class Dossier(models.Model):
     )
     case_position = models.PositiveSmallIntegerField(default=0)
     case_name = models.CharField(_("case"), max_length=500)
+    # Not indexed alone: the (applicant, -submitted_at) index below leads with it.
     applicant = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
         related_name="dossiers",
         verbose_name=_("applicant"),
+        db_index=False,
     )
     on_behalf_of = models.ForeignKey(
         Business,
@@ -78,11 +80,13 @@ class Dossier(models.Model):
         related_name="dossiers",
         verbose_name=_("on behalf of"),
     )
+    # Not indexed alone: the (receiving_agency, status) index below leads with it.
     receiving_agency = models.ForeignKey(
         Agency,
         on_delete=models.PROTECT,
         related_name="received_dossiers",
         verbose_name=_("receiving agency"),
+        db_index=False,
     )
     processing_unit = models.ForeignKey(
         Agency,
@@ -95,8 +99,9 @@ class Dossier(models.Model):
     channel = models.PositiveSmallIntegerField(
         _("channel"), choices=Channel.choices, default=Channel.ONLINE
     )
+    # Not indexed alone: the (status, due_at) index below leads with it.
     status = models.PositiveSmallIntegerField(
-        _("status"), choices=Status.choices, default=Status.SUBMITTED, db_index=True
+        _("status"), choices=Status.choices, default=Status.SUBMITTED
     )
     form_data = models.JSONField(_("form"), default=dict)
     lookup_secret = models.CharField(max_length=16)
