@@ -27,6 +27,7 @@ urlpatterns = [
     path("", include("motcua.dossiers.urls")),
     path("", include("motcua.payments.urls")),
     path("", include("motcua.results.urls")),
+    path("", include("motcua.feedback.urls")),
     path("can-bo/", include("motcua.backoffice.urls")),
     path("o/", include("oauth2_provider.urls", namespace="oauth2_provider")),
     path("sandbox/eid/", include("motcua.sandbox_eid.urls")),

@@ -22,6 +22,7 @@ from motcua.catalog.selectors import published_procedures
 from motcua.eforms.forms import EForm, initial_from_document, merge_documents
 from motcua.eforms.prefill import prefill
 from motcua.eforms.validation import validate_document
+from motcua.feedback import context as feedback_context
 
 from . import coordination, documents, lifecycle, selectors, services
 from .deadlines import send_apology
@@ -250,6 +251,7 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
             and dossier.status in lifecycle.RULES[Transition.WITHDRAW].sources,
             "problems": problems,
             "components": dossier.case.get("components", []),
+            **feedback_context.for_dossier(dossier, user),
         },
         status=status,
     )

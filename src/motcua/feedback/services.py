@@ -1,0 +1,53 @@
+"""Rating a returned dossier: by its applicant, once."""
+
+from __future__ import annotations
+
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from motcua.accounts.models import User
+from motcua.dossiers.lifecycle import Actor, Status
+from motcua.dossiers.models import Dossier
+from motcua.dossiers.services import roles_for
+
+from .models import Rating, Satisfaction
+
+COMMENT_LIMIT = 2000
+
+
+class RatingError(Exception):
+    """A refused rating; ``str()`` is a translated message for the person."""
+
+
+def can_rate(user: User, dossier: Dossier) -> bool:
+    return (
+        dossier.status == Status.RETURNED
+        and Actor.APPLICANT in roles_for(user, dossier)
+        and not Rating.objects.filter(dossier=dossier).exists()
+    )
+
+
+def rate(*, dossier: Dossier, user: User, value: int, comment: str = "") -> Rating:
+    if Actor.APPLICANT not in roles_for(user, dossier):
+        raise RatingError(_("Only the applicant may rate this dossier."))
+    if dossier.status != Status.RETURNED:
+        raise RatingError(_("A dossier can be rated once its result has been returned."))
+    if value not in Satisfaction.values:
+        raise RatingError(_("Choose satisfied, normal or dissatisfied."))
+    comment = comment.strip()
+    if len(comment) > COMMENT_LIMIT:
+        raise RatingError(
+            _("The comment is too long (at most %(limit)s characters).") % {"limit": COMMENT_LIMIT}
+        )
+    try:
+        with transaction.atomic():
+            return Rating.objects.create(
+                dossier=dossier,
+                agency=dossier.processing_unit or dossier.receiving_agency,
+                value=value,
+                comment=comment,
+                rated_by=user,
+            )
+    except IntegrityError:
+        # The one-to-one key makes "once per dossier" hold under concurrent posts too.
+        raise RatingError(_("This dossier has already been rated.")) from None
