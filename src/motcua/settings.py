@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "motcua.payments",
     "motcua.results",
     "motcua.feedback",
+    "motcua.scheduling",
     "motcua.notifications",
     "motcua.backoffice",
     "motcua.portal",
@@ -133,6 +134,47 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     )
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = False
+# Payments (DOMAIN.md §11). Gateways by name: an engine and its terminal code, hash secret,
+# payment URL and query URL. The sandbox gateway (/sandbox/pay/, VNPay's protocol, no money)
+# ships with the project; its terminal code and secret are not credentials of anything real.
+MOTCUA_PAYMENT_SANDBOX_ENABLED = env_bool(
+    "MOTCUA_PAYMENT_SANDBOX_ENABLED", env_bool("MOTCUA_SANDBOX_ENABLED", DEBUG)
+)
+MOTCUA_PAYMENT_SANDBOX_TMN_CODE = os.environ.get("MOTCUA_PAYMENT_SANDBOX_TMN_CODE", "MCSANDBX")
+MOTCUA_PAYMENT_SANDBOX_HASH_SECRET = os.environ.get(
+    "MOTCUA_PAYMENT_SANDBOX_HASH_SECRET", "motcua-payment-sandbox-not-a-secret"
+)
+MOTCUA_PAYMENT_GATEWAYS = {
+    "vnpay": {
+        "ENGINE": "vnpay",
+        "TMN_CODE": os.environ.get("MOTCUA_VNPAY_TMN_CODE", ""),
+        "HASH_SECRET": os.environ.get("MOTCUA_VNPAY_HASH_SECRET", ""),
+        "PAYMENT_URL": os.environ.get(
+            "MOTCUA_VNPAY_PAYMENT_URL", "https://sandbox.vnpayment.vn/paymentv2/vpcpay.html"
+        ),
+        "QUERY_URL": os.environ.get(
+            "MOTCUA_VNPAY_QUERY_URL", "https://sandbox.vnpayment.vn/merchant_webapi/api/transaction"
+        ),
+    },
+    "sandbox": {
+        "ENGINE": "vnpay-sandbox",
+        "TMN_CODE": MOTCUA_PAYMENT_SANDBOX_TMN_CODE,
+        "HASH_SECRET": MOTCUA_PAYMENT_SANDBOX_HASH_SECRET,
+        "PAYMENT_URL": "/sandbox/pay/paymentv2/vpcpay.html",
+        "QUERY_URL": "/sandbox/pay/merchant_webapi/api/transaction",
+    },
+}
+MOTCUA_PAYMENT_GATEWAY = os.environ.get(
+    "MOTCUA_PAYMENT_GATEWAY", "sandbox" if MOTCUA_PAYMENT_SANDBOX_ENABLED else "vnpay"
+)
+# How gateways (and the sandbox's server-to-server calls) reach this platform, e.g.
+# "https://dichvucong.example.vn"; empty: the sandbox uses the request's own host.
+MOTCUA_PAYMENT_BASE_URL = os.environ.get("MOTCUA_PAYMENT_BASE_URL", "")
+MOTCUA_PAYMENT_EXPIRY_MINUTES = int(os.environ.get("MOTCUA_PAYMENT_EXPIRY_MINUTES", "15"))
+# Reconciliation queries payments left pending this long without a notification.
+MOTCUA_PAYMENT_QUERY_AFTER_MINUTES = int(os.environ.get("MOTCUA_PAYMENT_QUERY_AFTER_MINUTES", "5"))
+MOTCUA_PAYMENT_HTTP_TIMEOUT = float(os.environ.get("MOTCUA_PAYMENT_HTTP_TIMEOUT", "10"))
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -233,7 +275,8 @@ REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"]
     + (["rest_framework.renderers.BrowsableAPIRenderer"] if DEBUG else []),
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "oauth2_provider.contrib.rest_framework.OAuth2Authentication",
+        # DOT's bearer-token check, answered from the cache for a few seconds.
+        "motcua.accounts.api_auth.CachedOAuth2Authentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
@@ -277,6 +320,15 @@ TASKS = {
     "default": {
         "BACKEND": os.environ.get("MOTCUA_TASKS_BACKEND", "django_tasks_db.DatabaseBackend")
     }
+}
+
+# Periodic tasks, enqueued by `manage.py run_scheduler` (started next to the worker) when their
+# interval in seconds has passed.
+MOTCUA_PERIODIC_TASKS: dict[str, dict[str, object]] = {
+    "sweep-deadlines": {
+        "task": "motcua.dossiers.tasks.sweep_deadlines_task",
+        "every": int(os.environ.get("MOTCUA_SWEEP_EVERY", "900")),
+    },
 }
 
 # Sandbox stand-ins for national systems: on in development and tests, off in production
@@ -334,3 +386,24 @@ structlog.configure(
     wrapper_class=structlog.stdlib.BoundLogger,
     cache_logger_on_first_use=True,
 )
+
+# Signed results
+# Signing keys: "files" (PEM or PKCS#12 per agency under MOTCUA_SIGNING_DIR) or "pkcs11" (an HSM
+# or token, needs python-pkcs11). The CA certificate is the trust root of the verification page.
+MOTCUA_SIGNING_BACKEND = os.environ.get("MOTCUA_SIGNING_BACKEND", "files")
+MOTCUA_SIGNING_DIR = Path(os.environ.get("MOTCUA_SIGNING_DIR", VAR_DIR / "signing"))
+MOTCUA_SIGNING_CA_CERT = Path(
+    os.environ.get("MOTCUA_SIGNING_CA_CERT", MOTCUA_SIGNING_DIR / "ca" / "ca.cert.pem")
+)
+MOTCUA_SIGNING_KEY_PASSPHRASE = os.environ.get("MOTCUA_SIGNING_KEY_PASSPHRASE", "")
+MOTCUA_PKCS11_MODULE = os.environ.get("MOTCUA_PKCS11_MODULE", "")
+MOTCUA_PKCS11_TOKEN_LABEL = os.environ.get("MOTCUA_PKCS11_TOKEN_LABEL", "")
+MOTCUA_PKCS11_PIN = os.environ.get("MOTCUA_PKCS11_PIN", "")
+# An RFC 3161 time-stamping service for the signing time (none: the server's clock).
+MOTCUA_SIGNING_TSA_URL = os.environ.get("MOTCUA_SIGNING_TSA_URL", "")
+# Certificate revocation (CRL/OCSP): off-line by default; "require" with fetching in production.
+MOTCUA_SIGNING_ALLOW_FETCHING = env_bool("MOTCUA_SIGNING_ALLOW_FETCHING", False)
+MOTCUA_SIGNING_REVOCATION_MODE = os.environ.get("MOTCUA_SIGNING_REVOCATION_MODE", "soft-fail")
+# The public address printed in QR codes of results (no request at hand when signing).
+MOTCUA_PUBLIC_URL = os.environ.get("MOTCUA_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
+MOTCUA_VERIFY_MAX_BYTES = int(os.environ.get("MOTCUA_VERIFY_MAX_BYTES", str(10 * 1024 * 1024)))

@@ -1,3 +1,8 @@
-from django.urls import URLPattern, path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list[URLPattern] = []
+from . import api
+
+urlpatterns = [
+    path("results/verify/", api.VerifyUpload.as_view(), name="result-verify"),
+    path("results/<str:token>/", api.VerifyToken.as_view(), name="result-detail"),
+]

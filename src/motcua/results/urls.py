@@ -1,5 +1,19 @@
-from django.urls import URLPattern, path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "results"
 
-urlpatterns: list[URLPattern] = []
+urlpatterns = [
+    path("ket-qua/<int:result_id>.pdf", views.download, name="download"),
+    path("ket-qua/<int:result_id>/gui-buu-chinh/", views.request_delivery, name="request_delivery"),
+    # Officer actions live under /can-bo/, where the second factor is enforced.
+    path(
+        "can-bo/ket-qua/<int:result_id>/buu-chinh/",
+        views.update_delivery,
+        name="update_delivery",
+    ),
+    path("can-bo/ket-qua/<int:result_id>/thu-hoi/", views.revoke, name="revoke"),
+    path("verify/", views.verify, name="verify"),
+    path("verify/<str:token>/", views.verify_token, name="verify_token"),
+]

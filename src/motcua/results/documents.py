@@ -1,0 +1,121 @@
+"""The result document: the agency's decision on a dossier, as PDF bytes before signing.
+
+Drawn on the one-stop forms' frame (Decree 30/2020 layout, DejaVu embedded). The decision text
+comes from the procedure's ``ResultTemplate`` or, when it has none, a generic text.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from typing import Any
+
+from django.template import Context
+from fpdf.enums import WrapMode, XPos
+
+from motcua.agencies.models import Agency
+from motcua.dossiers.documents.base import LINE, FormPDF, Signer, clean, date_vn, lines_of
+from motcua.dossiers.models import Dossier
+
+from .models import TEMPLATE_ENGINE, ResultTemplate
+
+GENERIC_TITLE = "Kết quả giải quyết thủ tục hành chính"
+# One paragraph per line (the lines are long: they are paragraphs, wrapped by the PDF).
+GENERIC_BODY = "\n".join(
+    [
+        "Căn cứ hồ sơ số {{ dossier.code }} nộp ngày {{ dossier.submitted_at }} "
+        "và kết quả thẩm định;",
+        '{{ agency.name }} chấp thuận yêu cầu "{{ dossier.procedure }}" ({{ dossier.case }}) '
+        "của {{ applicant }}.",
+        "Văn bản này là kết quả giải quyết thủ tục hành chính dạng điện tử, được ký số, "
+        "có giá trị pháp lý như bản giấy.",
+    ]
+)
+QR_SIZE = 30.0
+
+
+@dataclass(frozen=True)
+class ResultText:
+    title: str
+    paragraphs: list[str]
+
+
+def template_context(dossier: Dossier, agency: Agency) -> dict[str, Any]:
+    """What a result template may use: plain values, never the model objects themselves."""
+    applicant = dossier.applicant
+    name = applicant.full_name or applicant.username
+    if dossier.on_behalf_of is not None:
+        name = f"{name}, đại diện {dossier.on_behalf_of.name}"
+    return {
+        "dossier": {
+            "code": dossier.code,
+            "procedure": dossier.procedure.name,
+            "procedure_code": dossier.procedure.code,
+            "case": dossier.case_name,
+            "submitted_at": date_vn(dossier.submitted_at),
+            "accepted_at": date_vn(dossier.accepted_at),
+        },
+        "form": dict(dossier.form_data or {}),
+        "applicant": name,
+        "agency": {"name": agency.name, "code": agency.code, "address": agency.address},
+    }
+
+
+def result_text(dossier: Dossier, agency: Agency) -> ResultText:
+    template = ResultTemplate.objects.filter(procedure_id=dossier.procedure_id).first()
+    title_source = template.title if template else GENERIC_TITLE
+    body_source = template.body if template else GENERIC_BODY
+    context = Context(template_context(dossier, agency), autoescape=False)
+    title = clean(TEMPLATE_ENGINE.from_string(title_source).render(context))
+    body = TEMPLATE_ENGINE.from_string(body_source).render(context)
+    return ResultText(title=title or GENERIC_TITLE, paragraphs=lines_of(body))
+
+
+def result_pdf(
+    dossier: Dossier,
+    *,
+    agency: Agency,
+    number: str,
+    issued_on: datetime.date,
+    verify_url: str,
+    signer_name: str,
+    certificate_subject: str,
+) -> bytes:
+    """The unsigned result: agency, dossier code, decision, QR to its verification page, signer."""
+    text = result_text(dossier, agency)
+    pdf = FormPDF(form=f"Số: {number}", title=text.title, agency=agency, code=dossier.code)
+    pdf.heading(text.title, issued_on=issued_on)
+    pdf.field("Mã hồ sơ", dossier.code)
+    pdf.field("Thủ tục", dossier.procedure.name)
+    pdf.gap()
+    for paragraph in text.paragraphs:
+        pdf.paragraph(paragraph)
+        pdf.gap(1)
+
+    pdf.signatures(
+        None,
+        Signer(
+            "Thủ trưởng cơ quan",
+            hint=f"(Đã ký số: {clean(certificate_subject)})",
+            name=signer_name,
+        ),
+        space=8,
+    )
+    pdf.gap(4)
+    pdf.keep(QR_SIZE + 4)
+    top = pdf.get_y()
+    pdf.qr(verify_url, x=pdf.l_margin, y=top, size=QR_SIZE)
+    left = pdf.l_margin + QR_SIZE + 4
+    pdf.set_xy(left, top + 2)
+    pdf.set_font(size=9.5)
+    pdf.multi_cell(
+        pdf.width - QR_SIZE - 4,
+        5,
+        "Văn bản điện tử được ký số. Quét mã QR hoặc truy cập địa chỉ sau để xác thực:",
+        new_x=XPos.LEFT,
+    )
+    pdf.multi_cell(pdf.width - QR_SIZE - 4, 4.5, verify_url, wrapmode=WrapMode.CHAR)
+    pdf.set_font(size=11)
+    pdf.set_y(max(pdf.get_y(), top + QR_SIZE))
+    pdf.ln(LINE / 2)
+    return pdf.render()

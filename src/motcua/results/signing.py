@@ -1,0 +1,214 @@
+"""Who signs: each agency's key and certificate, from files or from an HSM (PKCS#11).
+
+A ``KeyStore`` gives pyHanko a ``Signer`` for an agency; ``sign_pdf`` applies a PAdES
+signature (the signer's certificate and chain embedded, the signing time in the signature
+dictionary). The CA certificate in ``MOTCUA_SIGNING_CA_CERT`` is the trust root of
+verification. Configuration: ``MOTCUA_SIGNING_BACKEND`` ("files" or "pkcs11").
+"""
+
+from __future__ import annotations
+
+import io
+import threading
+from abc import ABC, abstractmethod
+from functools import cache
+from pathlib import Path
+from typing import ClassVar
+
+from asn1crypto import x509 as asn1_x509
+from django.conf import settings
+from pyhanko.keys import load_cert_from_pemder
+from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+from pyhanko.sign import fields, signers, timestamps
+from pyhanko.sign.fields import SigSeedSubFilter
+
+from motcua.agencies.models import Agency
+
+from .keys import agency_paths
+
+FIELD_NAME = "Signature1"
+
+
+class SigningUnavailable(Exception):
+    """No key for this agency, or the key store cannot be reached."""
+
+
+class KeyStore(ABC):
+    identifier: ClassVar[str]
+
+    @abstractmethod
+    def signer(self, agency: Agency) -> signers.Signer: ...
+
+    def check_config(self) -> list[str]:
+        """What is missing or unreachable (empty when ready)."""
+        return []
+
+
+def ca_certificate() -> asn1_x509.Certificate:
+    """The platform's signing CA: the trust root of the verification page."""
+    path = Path(settings.MOTCUA_SIGNING_CA_CERT)
+    try:
+        return _load_cert(str(path), path.stat().st_mtime_ns)
+    except OSError as exc:
+        raise SigningUnavailable(f"The signing CA certificate is missing ({path.name}).") from exc
+
+
+@cache
+def _load_cert(path: str, _mtime: int) -> asn1_x509.Certificate:
+    return load_cert_from_pemder(path)
+
+
+class FileKeyStore(KeyStore):
+    """Keys in files under ``MOTCUA_SIGNING_DIR/agencies/``: ``<code>.p12`` (PKCS#12, its
+    passphrase in ``MOTCUA_SIGNING_KEY_PASSPHRASE``) or ``<code>.key.pem`` + ``<code>.cert.pem``;
+    an optional ``<code>.chain.pem`` holds intermediate certificates."""
+
+    identifier = "files"
+    _lock = threading.Lock()
+    _signers: ClassVar[dict[tuple[str, int], signers.Signer]] = {}
+
+    def __init__(self, root: Path | None = None) -> None:
+        self.root = Path(root or settings.MOTCUA_SIGNING_DIR)
+
+    def check_config(self) -> list[str]:
+        problems = []
+        if not Path(settings.MOTCUA_SIGNING_CA_CERT).exists():
+            problems.append("CA certificate missing")
+        if not (self.root / "agencies").is_dir():
+            problems.append("no agency keys")
+        return problems
+
+    def signer(self, agency: Agency) -> signers.Signer:
+        paths = agency_paths(self.root, agency.code)
+        pkcs12 = paths.cert.parent / f"{agency.code}.p12"
+        chain = paths.cert.parent / f"{agency.code}.chain.pem"
+        source = pkcs12 if pkcs12.exists() else paths.key
+        try:
+            # Loaded once per process and file version: parsing a key costs more than signing.
+            key = (str(source), source.stat().st_mtime_ns)
+        except OSError as exc:
+            raise SigningUnavailable(f"No signing key for agency {agency.code}.") from exc
+        with self._lock:
+            cached = self._signers.get(key)
+        if cached is not None:
+            return cached
+        ca_chain = [str(settings.MOTCUA_SIGNING_CA_CERT)]
+        if chain.exists():
+            ca_chain.append(str(chain))
+        passphrase = settings.MOTCUA_SIGNING_KEY_PASSPHRASE.encode() or None
+        if source == pkcs12:
+            loaded = signers.SimpleSigner.load_pkcs12(
+                str(pkcs12), ca_chain_files=ca_chain, passphrase=passphrase
+            )
+        else:
+            loaded = signers.SimpleSigner.load(
+                str(paths.key), str(paths.cert), ca_chain_files=ca_chain, key_passphrase=passphrase
+            )
+        if loaded is None:
+            raise SigningUnavailable(f"The signing key of agency {agency.code} cannot be read.")
+        with self._lock:
+            self._signers[key] = loaded
+        return loaded
+
+
+class Pkcs11KeyStore(KeyStore):
+    """Keys in an HSM or token through PKCS#11 (needs python-pkcs11: ``pyHanko[pkcs11]``).
+
+    Each agency's key and certificate carry the agency code as their label. Settings:
+    ``MOTCUA_PKCS11_MODULE`` (the vendor's library), ``MOTCUA_PKCS11_TOKEN_LABEL``,
+    ``MOTCUA_PKCS11_PIN``.
+    """
+
+    identifier = "pkcs11"
+
+    def check_config(self) -> list[str]:
+        problems = []
+        try:
+            import pkcs11  # noqa: F401
+        except ImportError:
+            problems.append("python-pkcs11 is not installed")
+        if not settings.MOTCUA_PKCS11_MODULE:
+            problems.append("MOTCUA_PKCS11_MODULE is not set")
+        return problems
+
+    def signer(self, agency: Agency) -> signers.Signer:
+        problems = self.check_config()
+        if problems:
+            raise SigningUnavailable("; ".join(problems))
+        from pyhanko.sign import pkcs11 as hanko_pkcs11  # imports python-pkcs11
+
+        session = _pkcs11_session(
+            settings.MOTCUA_PKCS11_MODULE,
+            settings.MOTCUA_PKCS11_TOKEN_LABEL,
+            settings.MOTCUA_PKCS11_PIN,
+        )
+        return hanko_pkcs11.PKCS11Signer(
+            session,
+            cert_label=agency.code,
+            key_label=agency.code,
+            other_certs_to_pull=(),
+            ca_chain=[ca_certificate()],
+        )
+
+
+@cache
+def _pkcs11_session(module: str, token_label: str, pin: str) -> object:
+    """One logged-in session per process (opening one is slow on most HSMs)."""
+    from pyhanko.config.pkcs11 import TokenCriteria
+    from pyhanko.sign import pkcs11 as hanko_pkcs11
+
+    return hanko_pkcs11.open_pkcs11_session(
+        module, token_criteria=TokenCriteria(label=token_label or None), user_pin=pin or None
+    )
+
+
+KEY_STORES: dict[str, type[KeyStore]] = {
+    store.identifier: store for store in (FileKeyStore, Pkcs11KeyStore)
+}
+
+
+def key_store() -> KeyStore:
+    try:
+        return KEY_STORES[settings.MOTCUA_SIGNING_BACKEND]()
+    except KeyError:
+        raise SigningUnavailable(
+            f"Unknown MOTCUA_SIGNING_BACKEND {settings.MOTCUA_SIGNING_BACKEND!r}."
+        ) from None
+
+
+def signing_certificate(signer: signers.Signer) -> asn1_x509.Certificate:
+    cert = signer.signing_cert
+    if cert is None:
+        raise SigningUnavailable("The key store gave no signing certificate.")
+    return cert
+
+
+def sign_pdf(
+    pdf: bytes, *, signer: signers.Signer, reason: str, location: str, contact: str
+) -> bytes:
+    """A PAdES baseline signature over the whole document (one invisible signature field).
+
+    ``contact`` goes in the signature's ContactInfo: the verification address of the result,
+    covered by the signature, so a verifier finds the record even in a re-saved copy.
+    """
+    meta = signers.PdfSignatureMetadata(
+        field_name=FIELD_NAME,
+        md_algorithm="sha256",
+        subfilter=SigSeedSubFilter.PADES,
+        reason=reason,
+        location=location,
+        contact_info=contact,
+        name=signing_certificate(signer).subject.human_friendly,
+        embed_validation_info=False,
+    )
+    timestamper = None
+    if settings.MOTCUA_SIGNING_TSA_URL:
+        timestamper = timestamps.HTTPTimeStamper(settings.MOTCUA_SIGNING_TSA_URL)
+    writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
+    out = signers.PdfSigner(
+        meta,
+        signer=signer,
+        timestamper=timestamper,
+        new_field_spec=fields.SigFieldSpec(FIELD_NAME),
+    ).sign_pdf(writer)
+    return bytes(out.getbuffer())
