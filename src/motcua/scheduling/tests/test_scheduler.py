@@ -1,0 +1,68 @@
+"""The timetable: each periodic task is enqueued once per interval, whoever asks."""
+
+from __future__ import annotations
+
+import datetime
+import threading
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.test import override_settings
+from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
+
+from motcua.dossiers.models import ApologyLetter
+from motcua.scheduling.models import PeriodicJob
+from motcua.scheduling.services import enqueue_due
+
+SWEEP = {"sweep": {"task": "motcua.dossiers.tasks.sweep_deadlines_task", "every": 600}}
+DB_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+
+@pytest.mark.django_db
+@override_settings(MOTCUA_PERIODIC_TASKS=SWEEP, TASKS=DB_TASKS)
+def test_a_task_is_enqueued_once_per_interval() -> None:
+    start = timezone.now()
+    assert enqueue_due(start) == ["sweep"]
+    assert enqueue_due(start + datetime.timedelta(seconds=599)) == []
+    assert enqueue_due(start + datetime.timedelta(seconds=600)) == ["sweep"]
+    assert DBTaskResult.objects.count() == 2
+    job = PeriodicJob.objects.get(name="sweep")
+    assert job.last_task_id == str(DBTaskResult.objects.order_by("enqueued_at").last().id)
+
+
+@pytest.mark.django_db
+@override_settings(MOTCUA_PERIODIC_TASKS=SWEEP)
+def test_the_sweep_task_runs_the_deadline_sweep() -> None:
+    # Tests run tasks immediately (root conftest): the sweep itself is covered in dossiers.
+    call_command("run_scheduler", "--once")
+    assert PeriodicJob.objects.get().last_enqueued_at is not None
+    assert not ApologyLetter.objects.exists()
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@override_settings(MOTCUA_PERIODIC_TASKS=SWEEP, TASKS=DB_TASKS)
+def test_concurrent_schedulers_enqueue_once() -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL row locks")
+    now = timezone.now()
+    PeriodicJob.objects.create(name="sweep")
+    barrier = threading.Barrier(8)
+    results: list[list[str]] = []
+
+    def scheduler() -> None:
+        barrier.wait()
+        try:
+            results.append(enqueue_due(now))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=scheduler) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(len(r) for r in results) == [0] * 7 + [1]
+    assert DBTaskResult.objects.count() == 1
