@@ -27,7 +27,7 @@ class Schedule:
 
 def schedules() -> list[Schedule]:
     return [
-        Schedule(name, spec["task"], datetime.timedelta(seconds=int(spec["every"])))
+        Schedule(name, str(spec["task"]), datetime.timedelta(seconds=float(str(spec["every"]))))
         for name, spec in settings.MOTCUA_PERIODIC_TASKS.items()
     ]
 

@@ -29,7 +29,8 @@ def test_a_task_is_enqueued_once_per_interval() -> None:
     assert enqueue_due(start + datetime.timedelta(seconds=600)) == ["sweep"]
     assert DBTaskResult.objects.count() == 2
     job = PeriodicJob.objects.get(name="sweep")
-    assert job.last_task_id == str(DBTaskResult.objects.order_by("enqueued_at").last().id)
+    latest = DBTaskResult.objects.order_by("enqueued_at").last()
+    assert latest is not None and job.last_task_id == str(latest.id)
 
 
 @pytest.mark.django_db
