@@ -1,3 +1,7 @@
-from django.urls import URLPattern, path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list[URLPattern] = []
+from . import api
+
+urlpatterns = [
+    path("dossiers/<str:code>/payments/", api.DossierPayments.as_view(), name="dossier-payments"),
+]
