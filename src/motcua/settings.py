@@ -329,6 +329,10 @@ MOTCUA_PERIODIC_TASKS: dict[str, dict[str, object]] = {
         "task": "motcua.dossiers.tasks.sweep_deadlines_task",
         "every": int(os.environ.get("MOTCUA_SWEEP_EVERY", "900")),
     },
+    "reconcile-payments": {
+        "task": "motcua.payments.tasks.reconcile_payments",
+        "every": int(os.environ.get("MOTCUA_RECONCILE_EVERY", "300")),
+    },
 }
 
 # Sandbox stand-ins for national systems: on in development and tests, off in production
