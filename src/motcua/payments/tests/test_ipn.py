@@ -178,7 +178,7 @@ def test_the_return_url_displays_but_never_changes_state(client: Client) -> None
     client.force_login(world.applicant)
     events = PaymentEvent.objects.count()
 
-    response = client.get(RETURN, ipn_params(payment), HTTP_ACCEPT_LANGUAGE="en")
+    response = client.get(RETURN, ipn_params(payment))
 
     assert response.status_code == 200
     assert snapshot(payment)[0] == State.PENDING
