@@ -160,10 +160,15 @@ def test_a_result_is_signed_only_while_processing(world: World) -> None:
         services.issue_result(dossier=dossier, officer=world.approver)
     act(dossier=dossier, user=world.receiver, transition=Transition.ACCEPT)
     act(dossier=dossier, user=world.receiver, transition=Transition.FORWARD)
-    act(dossier=dossier, user=world.approver, transition=Transition.DECIDE)
-    with pytest.raises(services.ResultError):
-        services.issue_result(dossier=dossier, officer=world.approver)
     assert not IssuedResult.objects.exists()
+    act(dossier=dossier, user=world.approver, transition=Transition.DECIDE)  # signs its result
+    dossier.refresh_from_db()
+    services.revoke_result(
+        result=IssuedResult.objects.get(), officer=world.approver, reason="Sai họ tên"
+    )
+    with pytest.raises(services.ResultError, match="being processed"):
+        services.issue_result(dossier=dossier, officer=world.approver)
+    assert IssuedResult.objects.count() == 1
 
 
 def test_an_agency_without_a_key_gets_a_clear_error(
