@@ -230,3 +230,15 @@ def test_amounts_in_vietnamese_words(amount: int, words: str) -> None:
 def test_amounts_the_vietnamese_way() -> None:
     assert dong(1_250_000) == "1.250.000 đồng"
     assert dong(500) == "500 đồng"
+
+
+def test_pages_group_thousands_as_the_language_writes_them() -> None:
+    from django.utils import translation
+
+    from motcua.payments.templatetags.money import dong as grouped
+
+    with translation.override("vi"):
+        assert grouped(1_250_000) == "1.250.000"
+    with translation.override("en"):
+        assert grouped(1_250_000) == "1,250,000"
+    assert grouped("not a number") == ""
