@@ -3,10 +3,17 @@
 For each database (PostgreSQL, SQLite or both) it builds a fresh database (``manage.py migrate``,
 Đà Nẵng's demo agencies, N published procedures with generated Vietnamese names, bulk-created and
 indexed with ``motcua.catalog.services.refresh_search``), starts gunicorn in production mode
-(2 sync workers), warms it up, then sends the same mix of search queries, with and without
-diacritics, to the JSON API and to the HTML page (one phase per endpoint) from a pool of threads,
-one ``requests.Session`` each. Every response must be a 200 with a non-empty result list;
-failures are counted and printed.
+(2 workers of 4 threads by default) with the Django cache in Redis as production has it, warms
+it up, then sends the same mix of search queries, with and without diacritics, to the JSON API
+and to the HTML page (one phase per endpoint) from a pool of threads, one ``requests.Session``
+each. Every response must be a 200 with a non-empty result list; failures are counted and
+printed.
+
+The query mix repeats, so after the warm-up those phases measure cached searches (the catalogue
+cache, ``motcua.catalog.cache``). Two more phases per endpoint ("api-miss", "html-miss") send
+``--miss-requests`` searches that were never asked before (each query with its own combination of
+filters), so every one of them reads the database: the cost of a search after a catalogue change.
+A result list may be empty there.
 
 It prints figures only (requests, requests/s, p50/p90/p99/max latency in ms); it never fails on
 speed. The reference target is p99 < 50 ms on PostgreSQL with 5,000 procedures.
@@ -18,9 +25,13 @@ Run it from the repository root with the project's virtual environment::
 
 PostgreSQL is reached at ``--pg-url`` (default ``postgres://postgres@127.0.0.1:5432/motcua_bench``,
 or ``BENCH_POSTGRES_URL``); that database is dropped and recreated at the start (refused if another
-client is connected to it) and dropped at the end. The SQLite file, collected static files and
-logs live in a temporary directory, removed at the end. Both happen even when the run fails or is
-interrupted. The machine should be otherwise idle: the 1-minute load average is printed.
+client is connected to it) and dropped at the end. Redis is reached at ``--redis-url`` (default
+``redis://127.0.0.1:6379/3``, or ``BENCH_REDIS_URL``); each run writes under its own key prefix and
+deletes its keys at the end, so it never touches anyone else's entries. ``--cache memory`` runs
+without Redis (per-process memory cache: the catalogue cache is then off, as in such a
+deployment). The SQLite file, collected static files and logs live in a temporary directory,
+removed at the end. All of this happens even when the run fails or is interrupted. The machine
+should be otherwise idle: the 1-minute load average is printed.
 """
 
 from __future__ import annotations
@@ -54,8 +65,8 @@ import requests
 ROOT = Path(__file__).resolve().parent.parent
 MANAGE = ROOT / "manage.py"
 DEFAULT_PG_URL = "postgres://postgres@127.0.0.1:5432/motcua_bench"
+DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/3"
 TARGET_P99_MS = 50.0
-GUNICORN_WORKERS = 2
 
 # Searches people type, folded or not; each must match at least one generated procedure.
 QUERIES = [
@@ -77,6 +88,21 @@ QUERIES = [
     "2.1000",
 ]
 ENDPOINTS = {"api": "/api/v1/procedures/", "html": "/thu-tuc/"}
+# Filter combinations for the cache-miss phases (never the empty one, which the warm-up asks).
+MISS_FILTERS = [
+    {
+        name: value
+        for name, value in (
+            ("applicant_type", applicant),
+            ("online_level", online),
+            ("agency_level", level),
+        )
+        if value
+    }
+    for applicant in ("", "citizen", "business", "both")
+    for online in ("", "full", "partial")
+    for level in ("", "city", "ward")
+][1:]
 
 
 # --- generated catalogue --------------------------------------------------------------------
@@ -440,8 +466,14 @@ def fresh_database(kind: str, workdir: Path, pg_url: str) -> Iterator[Database]:
             postgres_admin(pg_url, [drop], guard=False)
 
 
-def django_env(database_url: str, workdir: Path) -> dict[str, str]:
+def django_env(database_url: str, workdir: Path, redis_url: str = "") -> dict[str, str]:
+    """The server's environment; with ``redis_url``, the Django cache lives there, under a key
+    prefix of its own."""
     env = dict(os.environ)
+    env.pop("REDIS_URL", None)
+    if redis_url:
+        env["REDIS_URL"] = redis_url
+        env["CACHE_KEY_PREFIX"] = f"motcua-bench-{secrets.token_hex(6)}"
     env.update(
         {
             "MOTCUA_DEBUG": "0",
@@ -471,8 +503,40 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+def check_redis(url: str) -> str:
+    """The Redis server's version; refuses to go on without one."""
+    import redis  # the project's own client
+
+    try:
+        info = redis.Redis.from_url(url, socket_timeout=5).info("server")
+    except redis.RedisError as exc:
+        raise SystemExit(
+            f"Redis at {url} does not answer ({exc}); start it, pass --redis-url, or run with "
+            "--cache memory"
+        ) from exc
+    return f"Redis {info.get('redis_version', '?')}"
+
+
+def forget_cache(env: dict[str, str]) -> None:
+    """Delete the keys this run wrote (its own prefix only)."""
+    if "REDIS_URL" not in env:
+        return
+    import redis
+
+    with suppress(redis.RedisError):
+        client = redis.Redis.from_url(env["REDIS_URL"], socket_timeout=5)
+        keys = list(client.scan_iter(match=f"{env['CACHE_KEY_PREFIX']}:*", count=1000))
+        for start in range(0, len(keys), 1000):
+            client.delete(*keys[start : start + 1000])
+
+
+def gunicorn_mode(args: argparse.Namespace) -> str:
+    kind = f"{args.threads} threads each" if args.threads > 1 else "sync"
+    return f"gunicorn {args.workers} workers, {kind}"
+
+
 @contextmanager
-def gunicorn(env: dict[str, str], log: Path) -> Iterator[str]:
+def gunicorn(env: dict[str, str], log: Path, args: argparse.Namespace) -> Iterator[str]:
     """Serve the project with gunicorn until the block ends; yields the base URL."""
     port = free_port()
     command = [
@@ -481,10 +545,13 @@ def gunicorn(env: dict[str, str], log: Path) -> Iterator[str]:
         "gunicorn",
         "motcua.wsgi:application",
         "--workers",
-        str(GUNICORN_WORKERS),
+        str(args.workers),
         "--bind",
         f"127.0.0.1:{port}",
     ]
+    if args.threads > 1:
+        # Threads overlap one request's waits (database, Redis) with another's work.
+        command += ["--worker-class", "gthread", "--threads", str(args.threads)]
     with log.open("w") as output:
         process = subprocess.Popen(command, env=env, cwd=ROOT, stdout=output, stderr=output)
     base = f"http://127.0.0.1:{port}"
@@ -540,10 +607,12 @@ class Phase:
         }
 
 
-def check(endpoint: str, response: requests.Response) -> str | None:
+def check(endpoint: str, response: requests.Response, *, may_be_empty: bool = False) -> str | None:
     """Why a response is not a good search result, or None when it is."""
     if response.status_code != 200:
         return f"HTTP {response.status_code}"
+    if may_be_empty:
+        return None
     if endpoint == "api":
         body = response.json()
         if not body.get("count") or not body.get("results"):
@@ -553,24 +622,33 @@ def check(endpoint: str, response: requests.Response) -> str | None:
     return None
 
 
-def load(base: str, endpoint: str, total: int, concurrency: int) -> Phase:
-    """``total`` searches on one endpoint from ``concurrency`` threads, cycling the queries."""
+def load(base: str, endpoint: str, total: int, concurrency: int, *, misses: bool = False) -> Phase:
+    """``total`` searches on one endpoint from ``concurrency`` threads, cycling the queries.
+
+    With ``misses``, each search has its own filters, never asked before: a cache miss each.
+    """
     url = base + ENDPOINTS[endpoint]
-    queries = [QUERIES[i % len(QUERIES)] for i in range(total)]
-    random.Random(total).shuffle(queries)
+    if misses:
+        combos = [{"q": q, **f} for f in MISS_FILTERS for q in QUERIES][:total]
+        if len(combos) < total:
+            raise SystemExit(f"--miss-requests is at most {len(MISS_FILTERS) * len(QUERIES)}")
+    else:
+        combos = [{"q": QUERIES[i % len(QUERIES)]} for i in range(total)]
+    random.Random(total).shuffle(combos)
     local = threading.local()
     lock = threading.Lock()
-    phase = Phase(endpoint)
+    phase = Phase(f"{endpoint}-miss" if misses else endpoint)
 
-    def one(query: str) -> None:
+    def one(params: dict[str, str]) -> None:
+        query = params["q"]
         session = getattr(local, "session", None)
         if session is None:
             session = local.session = requests.Session()
         started = time.perf_counter()
         try:
-            response = session.get(url, params={"q": query}, timeout=30)
+            response = session.get(url, params=params, timeout=30)
             elapsed = (time.perf_counter() - started) * 1000
-            reason = check(endpoint, response)
+            reason = check(endpoint, response, may_be_empty=misses)
         except (requests.RequestException, ValueError) as exc:
             elapsed = (time.perf_counter() - started) * 1000
             reason = f"{type(exc).__name__}: {exc}"
@@ -581,7 +659,7 @@ def load(base: str, endpoint: str, total: int, concurrency: int) -> Phase:
 
     started = time.perf_counter()
     with ThreadPoolExecutor(max_workers=concurrency) as pool:
-        list(pool.map(one, queries))
+        list(pool.map(one, combos))
     phase.seconds = time.perf_counter() - started
     return phase
 
@@ -594,7 +672,7 @@ def benchmark(kind: str, args: argparse.Namespace, workdir: Path) -> dict[str, A
 
     log = workdir / f"gunicorn-{kind}.log"
     with fresh_database(kind, workdir, args.pg_url) as database:
-        env = django_env(database.url, workdir)
+        env = django_env(database.url, workdir, args.redis_url if args.cache == "redis" else "")
         say(f"{database.version}: migrating")
         run([sys.executable, str(MANAGE), "migrate", "--noinput"], env)
         say(f"creating {args.procedures} procedures")
@@ -602,15 +680,24 @@ def benchmark(kind: str, args: argparse.Namespace, workdir: Path) -> dict[str, A
             run([sys.executable, __file__, "--seed", str(args.procedures)], env).splitlines()[-1]
         )
         say(f"{seeded['procedures']} published procedures in {seeded['seed_seconds']} s")
-        with gunicorn(env, log) as base:
-            say(f"gunicorn on {base}; warming up")
-            warm = [
-                load(base, endpoint, len(QUERIES) * 2, args.concurrency) for endpoint in ENDPOINTS
-            ]
-            phases = []
-            for endpoint in ENDPOINTS:
-                say(f"{args.requests} requests on {ENDPOINTS[endpoint]}")
-                phases.append(load(base, endpoint, args.requests, args.concurrency))
+        try:
+            with gunicorn(env, log, args) as base:
+                say(f"gunicorn on {base}; warming up")
+                warm = [
+                    load(base, endpoint, len(QUERIES) * 2, args.concurrency)
+                    for endpoint in ENDPOINTS
+                ]
+                phases = []
+                for endpoint in ENDPOINTS:
+                    say(f"{args.requests} requests on {ENDPOINTS[endpoint]}")
+                    phases.append(load(base, endpoint, args.requests, args.concurrency))
+                for endpoint in ENDPOINTS if args.miss_requests else ():
+                    say(f"{args.miss_requests} never-asked searches on {ENDPOINTS[endpoint]}")
+                    phases.append(
+                        load(base, endpoint, args.miss_requests, args.concurrency, misses=True)
+                    )
+        finally:
+            forget_cache(env)
         return {
             "db": kind,
             "version": database.version,
@@ -638,16 +725,19 @@ def machine() -> str:
     )
 
 
-def report(results: list[dict[str, Any]], args: argparse.Namespace, load_avg: str) -> None:
+def report(
+    results: list[dict[str, Any]], args: argparse.Namespace, load_avg: str, cache: str
+) -> None:
     print()
     print(f"Machine: {machine()}")
     print(f"Load average (1 min) at start / end: {load_avg} (anything else running skews figures)")
     print(
-        f"Load: {args.requests} requests per endpoint, concurrency {args.concurrency}, "
-        f"gunicorn {GUNICORN_WORKERS} sync workers, {len(QUERIES)} queries"
+        f"Load: {args.requests} requests per endpoint ({args.miss_requests} never asked), "
+        f"concurrency {args.concurrency}, {gunicorn_mode(args)}, {len(QUERIES)} queries; "
+        f"cache: {cache}"
     )
     header = (
-        f"{'database':<18} {'endpoint':<8} {'procs':>6} {'requests':>8} {'fail':>5} "
+        f"{'database':<18} {'endpoint':<9} {'procs':>6} {'requests':>8} {'fail':>5} "
         f"{'req/s':>7} {'p50 ms':>7} {'p90 ms':>7} {'p99 ms':>7} {'max ms':>7}"
     )
     print(header)
@@ -656,7 +746,7 @@ def report(results: list[dict[str, Any]], args: argparse.Namespace, load_avg: st
         for phase in result["phases"]:
             row = phase.row()
             print(
-                f"{result['version']:<18} {row['endpoint']:<8} {result['procedures']:>6} "
+                f"{result['version']:<18} {row['endpoint']:<9} {result['procedures']:>6} "
                 f"{row['requests']:>8} {row['failures']:>5} {row['rps']:>7.1f} "
                 f"{row['p50']:>7.1f} {row['p90']:>7.1f} {row['p99']:>7.1f} {row['max']:>7.1f}"
             )
@@ -691,7 +781,24 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--procedures", type=positive, default=5000)
     parser.add_argument("--requests", type=positive, default=2000, help="per endpoint and DB")
     parser.add_argument("--concurrency", type=positive, default=8, help="client threads")
+    parser.add_argument(
+        "--miss-requests",
+        type=int,
+        default=200,
+        help="never-asked searches per endpoint and DB (0: none)",
+    )
+    parser.add_argument("--workers", type=positive, default=2, help="gunicorn worker processes")
+    parser.add_argument(
+        "--threads", type=positive, default=4, help="threads per worker (1: sync workers)"
+    )
     parser.add_argument("--pg-url", default=os.environ.get("BENCH_POSTGRES_URL", DEFAULT_PG_URL))
+    parser.add_argument(
+        "--cache",
+        choices=["redis", "memory"],
+        default="redis",
+        help="Django cache of the server: Redis as in production, or per-process memory",
+    )
+    parser.add_argument("--redis-url", default=os.environ.get("BENCH_REDIS_URL", DEFAULT_REDIS_URL))
     parser.add_argument("--seed", type=int, metavar="N", help=argparse.SUPPRESS)  # child process
     return parser.parse_args()
 
@@ -702,6 +809,7 @@ def main() -> None:
         print(json.dumps(seed_database(args.seed)))
         return
     kinds = ["postgres", "sqlite"] if args.db == "both" else [args.db]
+    cache = check_redis(args.redis_url) if args.cache == "redis" else "per-process memory"
     load_at_start = os.getloadavg()[0]
     workdir = Path(tempfile.mkdtemp(prefix="motcua-bench-"))
     try:
@@ -710,7 +818,7 @@ def main() -> None:
         results = [benchmark(kind, args, workdir) for kind in kinds]
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
-    report(results, args, f"{load_at_start:.2f} / {os.getloadavg()[0]:.2f}")
+    report(results, args, f"{load_at_start:.2f} / {os.getloadavg()[0]:.2f}", cache)
 
 
 if __name__ == "__main__":

@@ -7,3 +7,6 @@ class AgenciesConfig(AppConfig):
 
     name = "motcua.agencies"
     verbose_name = _("Agencies")
+
+    def ready(self) -> None:
+        from . import signals  # noqa: F401  (connects the receivers)

@@ -2,19 +2,30 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.core.paginator import InvalidPage
+from django.core.paginator import Paginator as DjangoPaginator
 from django.db.models import QuerySet
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import generics, serializers
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.utils.urls import remove_query_param, replace_query_param
 
+from motcua.api import StandardPagination
+
+from .cache import ResultPage, catalog_cache
 from .forms import CatalogFilterForm
 from .models import Component, Field, Procedure, ProcedureCase, ProcessingStep
 from .selectors import (
     filter_procedures,
     procedure_list_rows,
     published_procedures,
+    search_key,
     search_procedures,
 )
 
@@ -128,17 +139,75 @@ class ProcedureList(generics.ListAPIView):
     """Published procedures, searchable and filterable; name matches come first."""
 
     serializer_class = ProcedureSummarySerializer
+    pagination_class = StandardPagination
 
-    def get_queryset(self) -> QuerySet[Procedure]:
+    def valid_filters(self) -> dict[str, Any]:
         params = self.request.query_params.copy()
         params.pop("page", None)
         params.pop("page_size", None)
         form = CatalogFilterForm(params)
         if not form.is_valid():
             raise ValidationError(form.error_summary())
+        return form.cleaned_data
+
+    def get_queryset(self) -> QuerySet[Procedure]:
+        filters = self.valid_filters()
         return search_procedures(
-            filter_procedures(procedure_list_rows(published_procedures()), form.cleaned_data),
-            form.cleaned_data.get("q") or "",
+            filter_procedures(procedure_list_rows(published_procedures()), filters),
+            filters.get("q") or "",
+        )
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        """The same body as DRF's paginated list, from the cache when the catalogue allows."""
+        filters = self.valid_filters()
+        pagination = StandardPagination()
+        size = pagination.get_page_size(request) or pagination.page_size
+        number = request.query_params.get(pagination.page_query_param) or "1"
+        page = catalog_cache().remember(
+            "api",
+            {**search_key(filters), "page": number, "size": size},
+            lambda: self.result_page(filters, number, size, pagination),
+        )
+        # Cached rows hold paths; the host comes from this request.
+        origin = request.build_absolute_uri("/").removesuffix("/")
+        url = request.build_absolute_uri()
+        previous = None
+        if page.has_previous():
+            previous = (
+                replace_query_param(url, pagination.page_query_param, page.number - 1)
+                if page.number > 2
+                else remove_query_param(url, pagination.page_query_param)
+            )
+        return Response(
+            {
+                "count": page.count,
+                "next": replace_query_param(url, pagination.page_query_param, page.number + 1)
+                if page.has_next()
+                else None,
+                "previous": previous,
+                "results": [{**row, "url": origin + row["url"]} for row in page.rows],
+            }
+        )
+
+    def result_page(
+        self, filters: dict[str, Any], number: str, size: int, pagination: StandardPagination
+    ) -> ResultPage:
+        paginator = DjangoPaginator(self.get_queryset(), size)
+        try:
+            page = paginator.page(
+                paginator.num_pages if number in pagination.last_page_strings else number
+            )
+        except InvalidPage as exc:
+            raise NotFound(
+                pagination.invalid_page_message.format(page_number=number, message=str(exc))
+            ) from exc
+        rows = ProcedureSummarySerializer(page.object_list, many=True).data  # paths, no host
+        return ResultPage(
+            rows=[dict(row) for row in rows],
+            count=paginator.count,
+            number=page.number,
+            num_pages=paginator.num_pages,
+            per_page=size,
         )
 
 

@@ -29,6 +29,10 @@ def procedure_list_rows(queryset: QuerySet[Procedure]) -> QuerySet[Procedure]:
     return queryset.defer(*LIST_DEFERRED)
 
 
+# Filters that hold a plain value of a procedure column.
+FILTER_CHOICES = ("agency_level", "online_level", "service_kind", "applicant_type")
+
+
 def filter_procedures(
     queryset: QuerySet[Procedure], filters: dict[str, Any]
 ) -> QuerySet[Procedure]:
@@ -37,10 +41,22 @@ def filter_procedures(
         queryset = queryset.filter(field=filters["field"])
     if filters.get("agency"):
         queryset = queryset.filter(agencies=filters["agency"])
-    for name in ("agency_level", "online_level", "service_kind", "applicant_type"):
+    for name in FILTER_CHOICES:
         if filters.get(name):
             queryset = queryset.filter(**{name: filters[name]})
     return queryset
+
+
+def search_key(filters: dict[str, Any]) -> dict[str, Any]:
+    """What the results of ``filter_procedures`` and ``search_procedures`` depend on, as plain
+    values for a cache key: the folded words (their order does not change the results) and the
+    filter codes."""
+    key: dict[str, Any] = {"terms": sorted(terms(filters.get("q") or ""))}
+    for name in ("field", "agency"):
+        key[name] = filters[name].code if filters.get(name) else ""
+    for name in FILTER_CHOICES:
+        key[name] = filters.get(name) or ""
+    return key
 
 
 def search_procedures(queryset: QuerySet[Procedure], query: str) -> QuerySet[Procedure]:

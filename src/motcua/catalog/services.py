@@ -78,6 +78,9 @@ def record_version(*, procedure: Procedure, actor: User | None, note: str = "") 
     Procedure.objects.filter(pk=procedure.pk).update(version=number)
     procedure.version = number
     refresh_search([procedure])
+    from .cache import bump_catalog_version  # cached searches must not outlive this change
+
+    bump_catalog_version()
     return ProcedureVersion.objects.create(
         procedure=procedure,
         number=number,

@@ -2,19 +2,25 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
+from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 
 from motcua.accounts.acting import acting_business
 
+from .cache import ResultPage, catalog_cache
 from .forms import CatalogFilterForm
 from .selectors import (
     filter_procedures,
     procedure_list_rows,
     published_procedures,
+    search_key,
     search_procedures,
 )
 from .services import eligibility_problem
@@ -32,7 +38,8 @@ FILTER_NAMES = (
 
 @require_GET
 def procedure_list(request: HttpRequest) -> HttpResponse:
-    form = CatalogFilterForm(request.GET or None)
+    catalog = catalog_cache()
+    form = CatalogFilterForm(request.GET or None, catalog=catalog)
     filters_open = any(request.GET.get(name) for name in FILTER_NAMES)
     if request.GET and not form.is_valid():
         # Refuse bad filters with a message next to each, keeping what was typed.
@@ -43,12 +50,13 @@ def procedure_list(request: HttpRequest) -> HttpResponse:
             status=400,
         )
     filters = form.cleaned_data if request.GET else {}
-    procedures = search_procedures(
-        filter_procedures(procedure_list_rows(published_procedures()), filters),
-        filters.get("q") or "",
+    number = filters.get("page") or 1
+    language = get_language()
+    page = catalog.remember(
+        "page",
+        {**search_key(filters), "page": number, "language": language},
+        lambda: _result_page(filters, number),
     )
-    paginator = Paginator(procedures, PAGE_SIZE)
-    page = paginator.get_page(filters.get("page") or 1)
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -60,6 +68,25 @@ def procedure_list(request: HttpRequest) -> HttpResponse:
             "query_string": query.urlencode(),
             "filters_open": filters_open,
         },
+    )
+
+
+def _result_page(filters: dict[str, Any], number: int) -> ResultPage:
+    """One page of results, rendered: what the cache keeps for the HTML list."""
+    procedures = search_procedures(
+        filter_procedures(procedure_list_rows(published_procedures()), filters),
+        filters.get("q") or "",
+    )
+    page = Paginator(procedures, PAGE_SIZE).get_page(number)
+    rows = render_to_string(
+        "catalog/includes/result_list.html", {"page": page, "LANGUAGE_CODE": get_language()}
+    )
+    return ResultPage(
+        rows=rows,  # SafeString: it stays one through the cache's pickling
+        count=page.paginator.count,
+        number=page.number,
+        num_pages=page.paginator.num_pages,
+        per_page=PAGE_SIZE,
     )
 
 
