@@ -16,17 +16,24 @@ from pathlib import Path
 from typing import ClassVar
 
 from asn1crypto import x509 as asn1_x509
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
+from cryptography.hazmat.primitives.asymmetric.types import PrivateKeyTypes
 from django.conf import settings
 from pyhanko.keys import load_cert_from_pemder
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.sign import fields, signers, timestamps
 from pyhanko.sign.fields import SigSeedSubFilter
+from pyhanko_certvalidator.util import get_pyca_cryptography_hash
 
 from motcua.agencies.models import Agency
 
 from .keys import agency_paths
 
 FIELD_NAME = "Signature1"
+# Room for the CMS signature (certificate chain + RSA signature, about 4 KB). Fixed, so pyHanko
+# need not sign twice to measure it; a time stamp's size is left to pyHanko to estimate.
+SIGNATURE_BYTES = 8192
 
 
 class SigningUnavailable(Exception):
@@ -56,6 +63,35 @@ def ca_certificate() -> asn1_x509.Certificate:
 @cache
 def _load_cert(path: str, _mtime: int) -> asn1_x509.Certificate:
     return load_cert_from_pemder(path)
+
+
+class ParsedKeySigner(signers.SimpleSigner):
+    """pyHanko's ``SimpleSigner`` parses (and re-checks) the private key at every signature,
+    about 90 ms for RSA-2048; this one parses it once and keeps it."""
+
+    _private_key: PrivateKeyTypes | None = None
+
+    @classmethod
+    def wrap(cls, loaded: signers.SimpleSigner) -> ParsedKeySigner:
+        return cls(
+            signing_cert=loaded.signing_cert,
+            signing_key=loaded.signing_key,
+            cert_registry=loaded.cert_registry,
+        )
+
+    def sign_raw(self, data: bytes, digest_algorithm: str) -> bytes:
+        if self._private_key is None:
+            self._private_key = serialization.load_der_private_key(
+                self.signing_key.dump(), password=None
+            )
+        key = self._private_key
+        mechanism = self.get_signature_mechanism_for_digest(digest_algorithm).signature_algo
+        hash_algorithm = get_pyca_cryptography_hash(digest_algorithm)
+        if mechanism == "rsassa_pkcs1v15" and isinstance(key, rsa.RSAPrivateKey):
+            return key.sign(data, padding.PKCS1v15(), hash_algorithm)
+        if mechanism == "ecdsa" and isinstance(key, ec.EllipticCurvePrivateKey):
+            return key.sign(data, ec.ECDSA(hash_algorithm))
+        return bytes(super().sign_raw(data, digest_algorithm))
 
 
 class FileKeyStore(KeyStore):
@@ -106,9 +142,10 @@ class FileKeyStore(KeyStore):
             )
         if loaded is None:
             raise SigningUnavailable(f"The signing key of agency {agency.code} cannot be read.")
+        parsed = ParsedKeySigner.wrap(loaded)
         with self._lock:
-            self._signers[key] = loaded
-        return loaded
+            self._signers[key] = parsed
+        return parsed
 
 
 class Pkcs11KeyStore(KeyStore):
@@ -210,5 +247,5 @@ def sign_pdf(
         signer=signer,
         timestamper=timestamper,
         new_field_spec=fields.SigFieldSpec(FIELD_NAME),
-    ).sign_pdf(writer)
+    ).sign_pdf(writer, bytes_reserved=None if timestamper else SIGNATURE_BYTES)
     return bytes(out.getbuffer())
