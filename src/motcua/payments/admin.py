@@ -1,4 +1,4 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 
 from .gateways.registry import configured
 from .models import Payment, PaymentEvent, SandboxTransaction
@@ -34,7 +34,12 @@ class PaymentAdmin(admin.ModelAdmin):
         return False
 
     def changelist_view(self, request, extra_context=None):  # type: ignore[no-untyped-def]
-        extra_context = {**(extra_context or {}), "gateways": configured()}
+        # What is configured and what each gateway's check_config() says, on top of the list.
+        if request.method == "GET":
+            for name, problems in configured().items():
+                level = messages.WARNING if problems else messages.INFO
+                text = "; ".join(problems) if problems else "ready"
+                self.message_user(request, f"Gateway {name}: {text}", level=level)
         return super().changelist_view(request, extra_context)
 
 

@@ -391,7 +391,13 @@ def reconcile(*, now: datetime.datetime | None = None, limit: int = 500) -> Reco
             unanswered.add(payment.pk)
             report.errors += 1
             continue
-        apply_notification(chosen, notification, source=EventSource.QUERY)
+        try:
+            apply_notification(chosen, notification, source=EventSource.QUERY)
+        except Exception:  # one bad payment must not stop the others; it is retried next run
+            logger.exception("payment.reconcile_failed", order_ref=payment.order_ref)
+            unanswered.add(payment.pk)
+            report.errors += 1
+            continue
         state = Payment.objects.values_list("state", flat=True).get(pk=payment.pk)
         report.paid += state == State.PAID
         report.failed += state == State.FAILED

@@ -236,3 +236,17 @@ def test_reconciliation_over_http_and_the_command(
 
     assert "queried: 1, paid: 1" in out.getvalue()
     assert reload(payment).state == State.PAID
+
+
+@pytest.mark.django_db
+def test_the_admin_lists_payments_and_gateway_readiness(client: Client) -> None:
+    from motcua.accounts.tests.factories import UserFactory, sign_in_with_second_factor
+
+    world, dossier = awaiting_payment()
+    payment, _url = start(world, dossier)
+    sign_in_with_second_factor(client, UserFactory.create(is_staff=True, is_superuser=True))
+    page = client.get(reverse("admin:payments_payment_changelist"))
+    assert page.status_code == 200
+    assert payment.order_ref in page.text
+    assert "Gateway sandbox: ready" in page.text
+    assert "Gateway vnpay: TMN_CODE is not set" in page.text
