@@ -45,11 +45,13 @@ def test_a_citizen_pays_in_the_sandbox_and_gets_the_receipt(
     assert "SANDBOX" in page.inner_text(".sandbox-banner")
     assert page.inner_text("#sandbox-amount").replace(",", ".").startswith("50.000")
     assert page.locator("#outcome-success").is_checked()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
     page.locator("#sandbox-confirm").click()
 
     # Back on the platform: the IPN arrived before the browser did.
     assert "/thanh-toan/ket-qua/sandbox/" in page.url
     assert page.get_attribute("#payment-state", "data-state") == "paid"
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
     payment = Payment.objects.get()
     assert payment.state == State.PAID
     dossier.refresh_from_db()
