@@ -11,6 +11,7 @@ from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import generics, serializers
+from rest_framework.authentication import BaseAuthentication
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -140,6 +141,8 @@ class ProcedureList(generics.ListAPIView):
 
     serializer_class = ProcedureSummarySerializer
     pagination_class = StandardPagination
+    # Public and the same for everyone: no need to try OAuth tokens and sessions on each search.
+    authentication_classes: list[type[BaseAuthentication]] = []
 
     def valid_filters(self) -> dict[str, Any]:
         params = self.request.query_params.copy()

@@ -9,12 +9,13 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
+from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 
 from motcua.accounts.acting import acting_business
 
-from .cache import ResultPage, catalog_cache
+from .cache import CatalogCache, ResultPage, catalog_cache
 from .forms import CatalogFilterForm
 from .selectors import (
     filter_procedures,
@@ -26,6 +27,7 @@ from .selectors import (
 from .services import eligibility_problem
 
 PAGE_SIZE = 20
+LIST_CONTENT = "catalog/includes/procedure_list_content.html"
 FILTER_NAMES = (
     "field",
     "agency",
@@ -40,33 +42,41 @@ FILTER_NAMES = (
 def procedure_list(request: HttpRequest) -> HttpResponse:
     catalog = catalog_cache()
     form = CatalogFilterForm(request.GET or None, catalog=catalog)
-    filters_open = any(request.GET.get(name) for name in FILTER_NAMES)
     if request.GET and not form.is_valid():
         # Refuse bad filters with a message next to each, keeping what was typed.
-        return render(
-            request,
-            "catalog/procedure_list.html",
-            {"form": form, "filters_open": True},
-            status=400,
-        )
+        content = render_to_string(LIST_CONTENT, {"form": form, "filters_open": True})
+        return render(request, "catalog/procedure_list.html", {"content": content}, status=400)
     filters = form.cleaned_data if request.GET else {}
+    # Everything in the content follows from the query string (the form echoes it back).
+    content = catalog.remember(
+        "list-content",
+        {"query": sorted(request.GET.lists()), "language": get_language()},
+        lambda: _list_content(request, form, filters, catalog),
+    )
+    return render(request, "catalog/procedure_list.html", {"content": content})
+
+
+def _list_content(
+    request: HttpRequest,
+    form: CatalogFilterForm,
+    filters: dict[str, Any],
+    catalog: CatalogCache,
+) -> SafeString:
     number = filters.get("page") or 1
-    language = get_language()
     page = catalog.remember(
         "page",
-        {**search_key(filters), "page": number, "language": language},
+        {**search_key(filters), "page": number, "language": get_language()},
         lambda: _result_page(filters, number),
     )
     query = request.GET.copy()
     query.pop("page", None)
-    return render(
-        request,
-        "catalog/procedure_list.html",
+    return render_to_string(
+        LIST_CONTENT,
         {
             "form": form,
             "page": page,
             "query_string": query.urlencode(),
-            "filters_open": filters_open,
+            "filters_open": any(request.GET.get(name) for name in FILTER_NAMES),
         },
     )
 

@@ -300,3 +300,17 @@ def test_search_works_when_the_cache_server_is_down(client: Client, settings: An
 def test_field_list_is_read_from_the_database_without_a_cache(client: Client) -> None:
     Field.objects.create(code="dat-dai", name="Đất đai")
     assert '<option value="dat-dai">Đất đai</option>' in page_text(client)
+
+
+def test_each_query_string_gets_its_own_page_back(client: Client, search_cache: str) -> None:
+    make_procedure(code="1.001193", name="Đăng ký khai sinh")
+    folded = page_text(client, q="dang ky khai sinh")
+    accented = page_text(client, q="Đăng ký khai sinh")
+    assert 'value="dang ky khai sinh"' in folded
+    assert 'value="Đăng ký khai sinh"' in accented
+    assert "Đăng ký khai sinh</a>" in folded and "Đăng ký khai sinh</a>" in accented
+    # Bad input is never answered from the cache: it gets its 400 and keeps what was typed.
+    refused = client.get(PAGE, {"q": "Đăng ký khai sinh", "online_level": "4"})
+    assert refused.status_code == 400
+    assert 'id="err-online_level"' in refused.text
+    assert 'value="Đăng ký khai sinh"' in refused.text
