@@ -239,6 +239,8 @@ class DraftCreate(generics.CreateAPIView):
             )
         except services.DossierError as exc:
             raise ValidationError({"detail": str(exc)}) from exc
+        # A new draft has no attachments: answer without querying for them.
+        draft._prefetched_objects_cache = {"attachments": Attachment.objects.none()}  # type: ignore[attr-defined]
         return Response(DraftSerializer(draft).data, status=status.HTTP_201_CREATED)
 
 
@@ -307,7 +309,7 @@ class DraftSubmit(APIView):
     @extend_schema(request=None, responses={201: DossierSerializer})
     def post(self, request: Request, draft_id: int) -> Response:
         draft = own_draft(request, draft_id)
-        schema = draft.procedure.cases.all()[draft.case_position].eform_schema
+        schema = selectors.draft_case(draft).eform_schema  # kept for services.submit
         errors = validate_document(schema, draft.data) if schema else {}
         try:
             dossier = services.submit(draft=draft, user=_user(request), form_errors=errors)

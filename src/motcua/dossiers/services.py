@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -25,7 +25,7 @@ from motcua.notifications.services import notify
 from motcua.workcalendar.deadlines import add_paused, due_at
 from motcua.workcalendar.selectors import load_calendar
 
-from . import lifecycle
+from . import lifecycle, selectors
 from .lifecycle import Actor, Status, Transition
 from .models import Attachment, Dossier, DossierCounter, DossierDraft, DossierEvent
 from .uploads import check_upload
@@ -151,8 +151,7 @@ def attach(
 ) -> Attachment:
     if draft.applicant_id != user.pk:
         raise NotAllowed(_("This draft does not exist."))
-    case = draft.procedure.cases.all()[draft.case_position]
-    components = list(case.components.all())
+    components = list(selectors.draft_case(draft).components.all())
     if component_position >= len(components):
         raise DossierError(_("This procedure has no such document."))
     attached = draft.attachments.aggregate(total=Sum("size"))["total"] or 0
@@ -208,21 +207,37 @@ def attach_supplement(
 def next_code(agency: Agency, day: Any) -> str:
     """``{agency}-{yyMMdd}-{NNNN}`` (DOMAIN.md §5): unique, never reused, per agency and day.
 
-    The counter row is created if missing (ignoring a concurrent creation) and then locked,
-    so concurrent submissions get consecutive numbers. Runs inside the caller's transaction.
+    The counter row is created or incremented and stays locked until the caller's transaction
+    ends, so concurrent submissions get consecutive numbers. On PostgreSQL that is one
+    ``INSERT … ON CONFLICT DO UPDATE … RETURNING``; elsewhere (SQLite serialises writers) the
+    row is created if missing, locked and incremented.
     """
-    DossierCounter.objects.bulk_create(
-        [DossierCounter(agency=agency, day=day, last=0)], ignore_conflicts=True
-    )
-    counter = DossierCounter.objects.select_for_update().get(agency=agency, day=day)
-    counter.last += 1
-    counter.save(update_fields=["last"])
-    return f"{agency.code}-{day:%y%m%d}-{counter.last:04d}"
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "INSERT INTO dossiers_dossiercounter AS c (agency_id, day, last) "
+                "VALUES (%s, %s, 1) "
+                "ON CONFLICT (agency_id, day) DO UPDATE SET last = c.last + 1 "
+                "RETURNING last",
+                [agency.pk, day],
+            )
+            row = cursor.fetchone()
+        assert row is not None  # RETURNING always yields the row
+        number = int(row[0])
+    else:
+        DossierCounter.objects.bulk_create(
+            [DossierCounter(agency=agency, day=day, last=0)], ignore_conflicts=True
+        )
+        counter = DossierCounter.objects.select_for_update().get(agency=agency, day=day)
+        counter.last += 1
+        counter.save(update_fields=["last"])
+        number = counter.last
+    return f"{agency.code}-{day:%y%m%d}-{number:04d}"
 
 
 def missing_components(draft: DossierDraft) -> list[str]:
-    case = draft.procedure.cases.all()[draft.case_position]
-    attached = set(draft.attachments.values_list("component_position", flat=True))
+    case = selectors.draft_case(draft)
+    attached = set(draft.attachments.order_by().values_list("component_position", flat=True))
     return [
         component.name
         for position, component in enumerate(case.components.all())
@@ -237,7 +252,13 @@ def submit(*, draft: DossierDraft, user: User, form_errors: Mapping[str, list[st
     e-form module); any error refuses the submission and keeps the draft as it is.
     """
     with transaction.atomic():
-        locked = DossierDraft.objects.select_for_update().get(pk=draft.pk)
+        # Lock the draft only (not its procedure or agency), read them in the same query.
+        locked = (
+            DossierDraft.objects.select_for_update(of=("self",))
+            .select_related("procedure", "receiving_agency")
+            .get(pk=draft.pk)
+        )
+        # Read after the lock is granted: a concurrent submission of this draft has committed.
         existing = Dossier.objects.filter(draft=locked).first()
         if existing is not None:
             return existing  # a double click or a retried request
@@ -248,6 +269,7 @@ def submit(*, draft: DossierDraft, user: User, form_errors: Mapping[str, list[st
             raise DossierError(_("This procedure is no longer offered online."))
         if form_errors:
             raise DossierError(_("Some answers in the form need correcting."))
+        case = selectors.draft_case(locked, known_from=draft)  # usually read by the caller
         missing = missing_components(locked)
         if missing:
             raise DossierError(
@@ -256,14 +278,14 @@ def submit(*, draft: DossierDraft, user: User, form_errors: Mapping[str, list[st
         if locked.receiving_agency is None:
             raise DossierError(_("Choose the agency that should receive the dossier."))
         now = timezone.now()
-        version = procedure.versions.order_by("-number").first()
-        if version is None:
+        # Only its id: the snapshot (the whole procedure as JSON) is not needed here.
+        version_id = procedure.versions.order_by("-number").values_list("pk", flat=True).first()
+        if version_id is None:
             raise DossierError(_("This procedure is no longer offered online."))
-        case = procedure.cases.all()[locked.case_position]
         dossier = Dossier.objects.create(
             code=next_code(locked.receiving_agency, timezone.localdate(now)),
             procedure=procedure,
-            procedure_version=version,
+            procedure_version_id=version_id,
             case_position=locked.case_position,
             case_name=case.name,
             applicant=user,
