@@ -37,6 +37,24 @@ def _plain_static_storage(settings: pytest.FixtureRequest) -> None:
     }
 
 
+@pytest.fixture(scope="session")
+def _signing_root(tmp_path_factory: pytest.TempPathFactory) -> object:
+    return tmp_path_factory.mktemp("signing")
+
+
+@pytest.fixture(autouse=True)
+def _development_signing_keys(settings: pytest.FixtureRequest, _signing_root: object) -> None:
+    # Deciding a dossier signs its result: agencies get development keys on first use, made
+    # once per test session (results/tests set up their own CA to test keys themselves).
+    from pathlib import Path
+
+    root = Path(str(_signing_root))
+    settings.MOTCUA_SIGNING_BACKEND = "development"  # type: ignore[attr-defined]
+    settings.MOTCUA_SIGNING_DIR = root  # type: ignore[attr-defined]
+    settings.MOTCUA_SIGNING_CA_CERT = root / "ca" / "ca.cert.pem"  # type: ignore[attr-defined]
+    settings.MOTCUA_SIGNING_TSA_URL = ""  # type: ignore[attr-defined]
+
+
 @pytest.fixture
 def sandbox_identities(db: None) -> None:
     """The sandbox e-ID's demo identities, present even after a transactional test's flush."""

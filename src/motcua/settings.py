@@ -393,8 +393,11 @@ structlog.configure(
 
 # Signed results
 # Signing keys: "files" (PEM or PKCS#12 per agency under MOTCUA_SIGNING_DIR) or "pkcs11" (an HSM
-# or token, needs python-pkcs11). The CA certificate is the trust root of the verification page.
-MOTCUA_SIGNING_BACKEND = os.environ.get("MOTCUA_SIGNING_BACKEND", "files")
+# or token, needs python-pkcs11); in development, "development" makes an agency's key files
+# with the development CA on first use. The CA certificate is the trust root of verification.
+MOTCUA_SIGNING_BACKEND = os.environ.get(
+    "MOTCUA_SIGNING_BACKEND", "development" if DEBUG else "files"
+)
 MOTCUA_SIGNING_DIR = Path(os.environ.get("MOTCUA_SIGNING_DIR", VAR_DIR / "signing"))
 MOTCUA_SIGNING_CA_CERT = Path(
     os.environ.get("MOTCUA_SIGNING_CA_CERT", MOTCUA_SIGNING_DIR / "ca" / "ca.cert.pem")

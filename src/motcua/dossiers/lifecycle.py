@@ -31,6 +31,8 @@ class Actor(models.TextChoices):
     PROCESSOR = "processor", _("Processing officer")
     APPROVER = "approver", _("Approver / leader")
     COORDINATOR = "coordinator", _("Coordinating agency")
+    # The platform itself: a payment gateway's confirmation, a fee asked for by the rules.
+    SYSTEM = "system", _("The platform")
 
 
 class Transition(models.TextChoices):
@@ -82,11 +84,12 @@ RULES: dict[str, Rule] = {
     Transition.ASK_PAYMENT: Rule(
         frozenset({S.ACCEPTED, S.PROCESSING, S.DECIDED}),
         S.AWAITING_PAYMENT,
-        frozenset({Actor.RECEIVER, Actor.PROCESSOR}),
+        frozenset({Actor.RECEIVER, Actor.PROCESSOR, Actor.SYSTEM}),
         reason_required=True,
     ),
+    # By the gateway's signed notification, or by the desk for a fee paid there.
     Transition.CONFIRM_PAYMENT: Rule(
-        frozenset({S.AWAITING_PAYMENT}), None, frozenset({Actor.RECEIVER})
+        frozenset({S.AWAITING_PAYMENT}), None, frozenset({Actor.RECEIVER, Actor.SYSTEM})
     ),
     Transition.STOP: Rule(
         frozenset({S.ACCEPTED, S.PROCESSING, S.SUPPLEMENT_REQUESTED, S.AWAITING_PAYMENT}),

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from motcua.accounts.models import Business
 from motcua.agencies.models import Agency
-from motcua.catalog.models import Procedure, ProcedureVersion
+from motcua.catalog.models import Procedure, ProcedureVersion, StepRole
 
 from .lifecycle import Status, Transition
 
@@ -301,3 +301,37 @@ class DossierCounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.agency_id} {self.day}: {self.last}"
+
+
+class DossierStep(models.Model):
+    """One processing step of an accepted dossier with its own deadline (DOMAIN.md §6).
+
+    Planned at acceptance from the case's steps (each takes its duration, in the case's unit,
+    after the previous one); paused time moves the open steps as it moves the appointment.
+    """
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="steps")
+    position = models.PositiveSmallIntegerField()
+    name = models.CharField(_("step"), max_length=255)
+    role = models.CharField(_("role"), max_length=16)
+    due_at = models.DateTimeField(_("step due"))
+    finished_at = models.DateTimeField(_("step finished"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("processing step")
+        verbose_name_plural = _("processing steps")
+        ordering = ["dossier", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["dossier", "position"], name="one_step_per_position")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.dossier_id} #{self.position} {self.name}"
+
+    @property
+    def is_late(self) -> bool:
+        return (self.finished_at or timezone.now()) > self.due_at
+
+    @property
+    def role_label(self) -> str:
+        return str(StepRole(self.role).label) if self.role in StepRole.values else self.role

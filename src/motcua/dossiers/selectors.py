@@ -5,11 +5,11 @@ from __future__ import annotations
 import datetime
 
 from django.db import connection
-from django.db.models import Q, QuerySet
+from django.db.models import Q, QuerySet, Subquery
 from django.utils import timezone
 
 from motcua.accounts.models import AgencyMembership, BusinessMembership, User
-from motcua.catalog.models import Procedure, ProcedureCase
+from motcua.catalog.models import Component, Procedure, ProcedureCase
 
 from . import lifecycle
 from .lifecycle import Status
@@ -121,10 +121,12 @@ _CASE_MEMO = "_motcua_case"
 
 
 def draft_case(draft: DossierDraft, *, known_from: DossierDraft | None = None) -> ProcedureCase:
-    """The draft's case with its components, read once per draft instance (two queries).
+    """The draft's case with its components, read once per draft instance.
 
-    Submitting reads it in the view (the e-form schema), in ``missing_components`` and for
-    the case's name; ``known_from`` reuses what another instance of the same draft read.
+    One query: the components joined with their case (a second one only for a case without
+    components). Submitting needs it in the view (the e-form schema), in
+    ``missing_components`` and for the case's name; ``known_from`` reuses what another
+    instance of the same draft read.
     """
     key = (draft.procedure_id, draft.case_position)
     for source in (draft, known_from):
@@ -132,8 +134,16 @@ def draft_case(draft: DossierDraft, *, known_from: DossierDraft | None = None) -
         if memo is not None and memo[0] == key:
             setattr(draft, _CASE_MEMO, memo)
             return memo[1]
-    case = ProcedureCase.objects.filter(procedure_id=draft.procedure_id).prefetch_related(
-        "components"
-    )[draft.case_position]
+    # The case at this position in the procedure's case order, as ``cases.all()[n]`` finds it.
+    cases = ProcedureCase.objects.filter(procedure_id=draft.procedure_id)
+    case_id = cases.values("pk")[draft.case_position : draft.case_position + 1]
+    components = list(Component.objects.filter(case_id=Subquery(case_id)).select_related("case"))
+    if components:
+        case = components[0].case
+        for component in components:
+            Component.case.field.set_cached_value(component, case)
+        case._prefetched_objects_cache = {"components": components}  # type: ignore[attr-defined]
+    else:
+        case = cases.prefetch_related("components")[draft.case_position]
     setattr(draft, _CASE_MEMO, (key, case))
     return case

@@ -25,7 +25,7 @@ from motcua.notifications.services import notify
 from motcua.workcalendar.deadlines import add_paused, due_at
 from motcua.workcalendar.selectors import load_calendar
 
-from . import lifecycle, selectors
+from . import lifecycle, selectors, steps
 from .lifecycle import Actor, Status, Transition
 from .models import Attachment, Dossier, DossierCounter, DossierDraft, DossierEvent
 from .uploads import check_upload
@@ -360,6 +360,20 @@ def act(
     acting_role = next((role for role in rule.actors if role in roles), None)
     if acting_role is None:
         raise NotAllowed(_("You may not do this on this dossier."))
+    return _apply(locked, transition, user, acting_role, reason=reason, to_unit=to_unit)
+
+
+def _apply(
+    locked: Dossier,
+    transition: str,
+    user: User | None,
+    acting_role: str,
+    *,
+    reason: str = "",
+    to_unit: Agency | None = None,
+) -> Dossier:
+    """The transition itself, on a row the caller has locked, once the actor is established."""
+    rule = lifecycle.rule(transition)
     if locked.status not in rule.sources:
         raise NotAllowed(
             _("This cannot be done while the dossier is “%(status)s”.")
@@ -370,6 +384,8 @@ def act(
         raise DossierError(_("Give the reason; it is sent to the applicant."))
     if transition == Transition.HAND_OVER and to_unit is None:
         raise DossierError(_("Choose the unit that takes over."))
+    if transition == Transition.DECIDE and user is not None:
+        _sign_result(locked, user)
 
     now = timezone.now()
     previous = locked.status
@@ -389,6 +405,7 @@ def act(
         if locked.due_at is not None and locked.paused_since is not None:
             # Time the applicant spent is not the agency's (DOMAIN.md §4, §6).
             locked.due_at = add_paused(calendar, locked.due_at, [(locked.paused_since, now)])
+            steps.shift(locked, calendar, (locked.paused_since, now))
         locked.paused_since = None
         locked.resume_status = None
     if transition == Transition.REQUEST_SUPPLEMENT:
@@ -401,11 +418,68 @@ def act(
         locked.finished_at = now
     locked.status = target
     locked.save()
+    if transition == Transition.ACCEPT:
+        steps.plan(locked, calendar, now)
+    steps.advance(locked, transition, now)
     _append(
         locked, transition, previous, target, user, acting_role, reason, to_unit, from_unit=holder
     )
     _notify_applicant(locked)
+    _ask_for_the_fee_when_due(locked, transition)
     return locked
+
+
+def _sign_result(dossier: Dossier, approver: User) -> None:
+    """The decision is the signed result: no signature, no decision (issue 5)."""
+    from motcua.results.services import ResultError, issue_result  # results build on dossiers
+
+    try:
+        issue_result(dossier=dossier, officer=approver)
+    except ResultError as exc:
+        raise DossierError(str(exc)) from exc
+
+
+# --- fees -----------------------------------------------------------------------------------
+
+
+def _ask_for_the_fee_when_due(dossier: Dossier, transition: str) -> None:
+    """Status 6 when the rules say the fee is paid now: after acceptance, or at the result.
+
+    The case (as filed) says when; nothing is asked for a free case, nor twice.
+    """
+    from motcua.payments.fees import amount_due  # payments builds on dossiers, not back
+
+    timing = dossier.case.get("payment_timing", "before_processing")
+    due_now = (transition == Transition.ACCEPT and timing == "before_processing") or (
+        transition == Transition.DECIDE and timing == "at_result"
+    )
+    if not due_now:
+        return
+    amount = amount_due(dossier)
+    if amount <= 0:
+        return
+    reason = _("Fee due: %(amount)s đồng. Pay online from your dossier page or at the desk.") % {
+        "amount": f"{amount:,}".replace(",", ".")
+    }
+    _apply(dossier, Transition.ASK_PAYMENT, None, Actor.SYSTEM, reason=reason)
+
+
+@transaction.atomic
+def payment_confirmed(*, dossier: Dossier, reference: str) -> Dossier:
+    """The fee is paid (a gateway's verified notification): the dossier resumes.
+
+    Idempotent: a dossier that is no longer waiting for payment is returned unchanged.
+    """
+    locked = Dossier.objects.select_for_update().get(pk=dossier.pk)
+    if locked.status != Status.AWAITING_PAYMENT:
+        return locked
+    return _apply(
+        locked,
+        Transition.CONFIRM_PAYMENT,
+        None,
+        Actor.SYSTEM,
+        reason=_("Paid online, payment %(reference)s.") % {"reference": reference},
+    )
 
 
 def history(dossier: Dossier) -> list[DossierEvent]:

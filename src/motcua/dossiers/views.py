@@ -23,6 +23,8 @@ from motcua.eforms.forms import EForm, initial_from_document, merge_documents
 from motcua.eforms.prefill import prefill
 from motcua.eforms.validation import validate_document
 from motcua.feedback import context as feedback_context
+from motcua.payments.selectors import dossier_payments
+from motcua.results.selectors import result_panel
 
 from . import coordination, documents, lifecycle, selectors, services
 from .deadlines import send_apology
@@ -252,6 +254,8 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
             "problems": problems,
             "components": dossier.case.get("components", []),
             **feedback_context.for_dossier(dossier, user),
+            **dossier_payments(dossier, user),
+            "result_panel": result_panel(dossier=dossier, user=user),
         },
         status=status,
     )
@@ -406,6 +410,9 @@ def _officer_context(
         ],
         "form": form,
         "letters": dossier.apologies.filter(status="draft"),
+        "steps": list(dossier.steps.all()),
+        **dossier_payments(dossier, user),
+        "result_panel": result_panel(dossier=dossier, user=user),
         "consultations": consultations,
         "to_answer": [
             c for c in consultations if c.is_open and c.coordinating_agency_id in my_agencies

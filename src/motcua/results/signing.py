@@ -28,7 +28,7 @@ from pyhanko_certvalidator.util import get_pyca_cryptography_hash
 
 from motcua.agencies.models import Agency
 
-from .keys import agency_paths
+from .keys import agency_paths, ensure_agency_certificate
 
 FIELD_NAME = "Signature1"
 # Room for the CMS signature (certificate chain + RSA signature, about 4 KB). Fixed, so pyHanko
@@ -148,6 +148,21 @@ class FileKeyStore(KeyStore):
         return parsed
 
 
+class DevelopmentKeyStore(FileKeyStore):
+    """Key files as above, made on first use by the development CA (demo and tests only).
+
+    Never the production default: a production key store refuses an agency without a key.
+    """
+
+    identifier = "development"
+
+    def signer(self, agency: Agency) -> signers.Signer:
+        paths = agency_paths(self.root, agency.code)
+        if not (paths.cert.exists() and paths.key.exists()):
+            ensure_agency_certificate(self.root, code=agency.code, name=agency.name)
+        return super().signer(agency)
+
+
 class Pkcs11KeyStore(KeyStore):
     """Keys in an HSM or token through PKCS#11 (needs python-pkcs11: ``pyHanko[pkcs11]``).
 
@@ -200,7 +215,7 @@ def _pkcs11_session(module: str, token_label: str, pin: str) -> object:
 
 
 KEY_STORES: dict[str, type[KeyStore]] = {
-    store.identifier: store for store in (FileKeyStore, Pkcs11KeyStore)
+    store.identifier: store for store in (FileKeyStore, DevelopmentKeyStore, Pkcs11KeyStore)
 }
 
 

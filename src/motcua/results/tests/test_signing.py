@@ -6,6 +6,7 @@ import io
 import re
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.core.management import call_command
@@ -213,3 +214,20 @@ def test_foreign_keys_fixture_is_a_different_ca(signing_keys: Keys) -> None:
     assert ca_paths(signing_keys.root).cert.read_bytes() != (
         ca_paths(signing_keys.foreign_root).cert.read_bytes()
     )
+
+
+def test_the_development_key_store_makes_a_missing_agency_key_and_the_file_store_refuses(
+    tmp_path: Path, settings: Any
+) -> None:
+    from motcua.agencies.tests.factories import AgencyFactory
+    from motcua.results import signing as signing_module
+
+    settings.MOTCUA_SIGNING_DIR = tmp_path
+    settings.MOTCUA_SIGNING_CA_CERT = tmp_path / "ca" / "ca.cert.pem"
+    agency = AgencyFactory.create(code="H17.99", name="Sở Thử nghiệm")
+    with pytest.raises(signing_module.SigningUnavailable):
+        signing_module.FileKeyStore().signer(agency)
+    signer = signing_module.DevelopmentKeyStore().signer(agency)
+    assert "Sở Thử nghiệm" in signing_module.signing_certificate(signer).subject.human_friendly
+    # Made once: the files are there for the production store too.
+    assert signing_module.FileKeyStore().signer(agency) is not None
