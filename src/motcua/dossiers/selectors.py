@@ -142,7 +142,11 @@ def draft_case(draft: DossierDraft, *, known_from: DossierDraft | None = None) -
         case = components[0].case
         for component in components:
             Component.case.field.set_cached_value(component, case)
-        case._prefetched_objects_cache = {"components": components}  # type: ignore[attr-defined]
+        # What prefetch_related("components") leaves on the case.
+        prefetched = case.components.all()
+        prefetched._result_cache = components
+        prefetched._prefetch_done = True  # type: ignore[attr-defined]
+        case._prefetched_objects_cache = {"components": prefetched}  # type: ignore[attr-defined]
     else:
         case = cases.prefetch_related("components")[draft.case_position]
     setattr(draft, _CASE_MEMO, (key, case))

@@ -13,13 +13,13 @@ from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import connection, transaction
-from django.db.models import Sum
+from django.db.models import OuterRef, Subquery, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from motcua.accounts.models import AgencyMembership, Business, BusinessMembership, User
 from motcua.agencies.models import Agency, AgencyKind
-from motcua.catalog.models import Procedure, PublicationStatus
+from motcua.catalog.models import Procedure, ProcedureVersion, PublicationStatus
 from motcua.catalog.services import eligibility_problem
 from motcua.notifications.services import notify
 from motcua.workcalendar.deadlines import add_paused, due_at
@@ -252,10 +252,15 @@ def submit(*, draft: DossierDraft, user: User, form_errors: Mapping[str, list[st
     e-form module); any error refuses the submission and keeps the draft as it is.
     """
     with transaction.atomic():
-        # Lock the draft only (not its procedure or agency), read them in the same query.
+        # Lock the draft only (not its procedure or agency), read them and the id of the
+        # procedure's latest version (its snapshot is not needed) in the same query.
+        latest_version = ProcedureVersion.objects.filter(procedure=OuterRef("procedure"))
         locked = (
             DossierDraft.objects.select_for_update(of=("self",))
             .select_related("procedure", "receiving_agency")
+            .annotate(
+                latest_version_id=Subquery(latest_version.order_by("-number").values("pk")[:1])
+            )
             .get(pk=draft.pk)
         )
         # Read after the lock is granted: a concurrent submission of this draft has committed.
@@ -278,8 +283,7 @@ def submit(*, draft: DossierDraft, user: User, form_errors: Mapping[str, list[st
         if locked.receiving_agency is None:
             raise DossierError(_("Choose the agency that should receive the dossier."))
         now = timezone.now()
-        # Only its id: the snapshot (the whole procedure as JSON) is not needed here.
-        version_id = procedure.versions.order_by("-number").values_list("pk", flat=True).first()
+        version_id = locked.latest_version_id  # type: ignore[attr-defined]
         if version_id is None:
             raise DossierError(_("This procedure is no longer offered online."))
         dossier = Dossier.objects.create(
