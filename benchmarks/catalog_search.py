@@ -536,8 +536,8 @@ def gunicorn_mode(args: argparse.Namespace) -> str:
 
 
 @contextmanager
-def gunicorn(env: dict[str, str], log: Path, args: argparse.Namespace) -> Iterator[str]:
-    """Serve the project with gunicorn until the block ends; yields the base URL."""
+def gunicorn(env: dict[str, str], log: Path, args: argparse.Namespace) -> Iterator[tuple[str, int]]:
+    """Serve the project with gunicorn until the block ends; yields the base URL and its pid."""
     port = free_port()
     command = [
         sys.executable,
@@ -566,7 +566,7 @@ def gunicorn(env: dict[str, str], log: Path, args: argparse.Namespace) -> Iterat
             if time.monotonic() > deadline:
                 raise RuntimeError(f"/healthz never answered 200:\n{log.read_text()[-3000:]}")
             time.sleep(0.2)
-        yield base
+        yield base, process.pid
     finally:
         process.terminate()
         try:
@@ -586,12 +586,30 @@ class Failure:
     reason: str
 
 
+def server_cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) used so far by gunicorn's master and workers; 0 off Linux.
+
+    Unlike latencies, CPU per request hardly depends on what else runs on the machine.
+    """
+    ticks = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+    total = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        with suppress(OSError, ValueError, IndexError):
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            if stat.parent.name == str(pid) or fields[1] == str(pid):  # fields[1]: parent pid
+                total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / ticks
+
+
 @dataclass
 class Phase:
     endpoint: str
     latencies_ms: list[float] = field(default_factory=list)
     failures: list[Failure] = field(default_factory=list)
     seconds: float = 0.0
+    concurrency: int = 0
+    server_cpu: float = 0.0  # seconds, gunicorn processes
+    client_cpu: float = 0.0  # seconds, this process
 
     def row(self) -> dict[str, Any]:
         cuts = statistics.quantiles(self.latencies_ms, n=100, method="inclusive")
@@ -604,6 +622,8 @@ class Phase:
             "p90": cuts[89],
             "p99": cuts[98],
             "max": max(self.latencies_ms),
+            "server_ms": 1000 * self.server_cpu / len(self.latencies_ms),
+            "client_ms": 1000 * self.client_cpu / len(self.latencies_ms),
         }
 
 
@@ -622,11 +642,14 @@ def check(endpoint: str, response: requests.Response, *, may_be_empty: bool = Fa
     return None
 
 
-def load(base: str, endpoint: str, total: int, concurrency: int, *, misses: bool = False) -> Phase:
+def load(
+    server: tuple[str, int], endpoint: str, total: int, concurrency: int, *, misses: bool = False
+) -> Phase:
     """``total`` searches on one endpoint from ``concurrency`` threads, cycling the queries.
 
     With ``misses``, each search has its own filters, never asked before: a cache miss each.
     """
+    base, server_pid = server
     url = base + ENDPOINTS[endpoint]
     if misses:
         combos = [{"q": q, **f} for f in MISS_FILTERS for q in QUERIES][:total]
@@ -637,7 +660,7 @@ def load(base: str, endpoint: str, total: int, concurrency: int, *, misses: bool
     random.Random(total).shuffle(combos)
     local = threading.local()
     lock = threading.Lock()
-    phase = Phase(f"{endpoint}-miss" if misses else endpoint)
+    phase = Phase(f"{endpoint}-miss" if misses else endpoint, concurrency=concurrency)
 
     def one(params: dict[str, str]) -> None:
         query = params["q"]
@@ -657,10 +680,13 @@ def load(base: str, endpoint: str, total: int, concurrency: int, *, misses: bool
             if reason:
                 phase.failures.append(Failure(endpoint, query, reason))
 
+    cpu_before, own_before = server_cpu_seconds(server_pid), time.process_time()
     started = time.perf_counter()
     with ThreadPoolExecutor(max_workers=concurrency) as pool:
         list(pool.map(one, combos))
     phase.seconds = time.perf_counter() - started
+    phase.server_cpu = server_cpu_seconds(server_pid) - cpu_before
+    phase.client_cpu = time.process_time() - own_before
     return phase
 
 
@@ -682,19 +708,21 @@ def benchmark(kind: str, args: argparse.Namespace, workdir: Path) -> dict[str, A
         say(f"{seeded['procedures']} published procedures in {seeded['seed_seconds']} s")
         try:
             with gunicorn(env, log, args) as base:
-                say(f"gunicorn on {base}; warming up")
+                say(f"gunicorn on {base[0]}; warming up")
                 warm = [
-                    load(base, endpoint, len(QUERIES) * 2, args.concurrency)
+                    load(base, endpoint, len(QUERIES) * 2, max(args.concurrency))
                     for endpoint in ENDPOINTS
                 ]
                 phases = []
-                for endpoint in ENDPOINTS:
-                    say(f"{args.requests} requests on {ENDPOINTS[endpoint]}")
-                    phases.append(load(base, endpoint, args.requests, args.concurrency))
+                for concurrency in args.concurrency:
+                    for endpoint in ENDPOINTS:
+                        say(f"{args.requests} requests on {ENDPOINTS[endpoint]}, x{concurrency}")
+                        phases.append(load(base, endpoint, args.requests, concurrency))
+                # Last: each combination is new only once, so one concurrency (the first).
                 for endpoint in ENDPOINTS if args.miss_requests else ():
                     say(f"{args.miss_requests} never-asked searches on {ENDPOINTS[endpoint]}")
                     phases.append(
-                        load(base, endpoint, args.miss_requests, args.concurrency, misses=True)
+                        load(base, endpoint, args.miss_requests, args.concurrency[0], misses=True)
                     )
         finally:
             forget_cache(env)
@@ -733,12 +761,13 @@ def report(
     print(f"Load average (1 min) at start / end: {load_avg} (anything else running skews figures)")
     print(
         f"Load: {args.requests} requests per endpoint ({args.miss_requests} never asked), "
-        f"concurrency {args.concurrency}, {gunicorn_mode(args)}, {len(QUERIES)} queries; "
-        f"cache: {cache}"
+        f"concurrency {'/'.join(map(str, args.concurrency))}, {gunicorn_mode(args)}, "
+        f"{len(QUERIES)} queries; cache: {cache}"
     )
     header = (
-        f"{'database':<18} {'endpoint':<9} {'procs':>6} {'requests':>8} {'fail':>5} "
-        f"{'req/s':>7} {'p50 ms':>7} {'p90 ms':>7} {'p99 ms':>7} {'max ms':>7}"
+        f"{'database':<18} {'endpoint':<9} {'conc':>4} {'procs':>6} {'requests':>8} {'fail':>5} "
+        f"{'req/s':>7} {'p50 ms':>7} {'p90 ms':>7} {'p99 ms':>7} {'max ms':>7} "
+        f"{'srv CPU':>7} {'cli CPU':>7}"
     )
     print(header)
     print("-" * len(header))
@@ -746,10 +775,16 @@ def report(
         for phase in result["phases"]:
             row = phase.row()
             print(
-                f"{result['version']:<18} {row['endpoint']:<9} {result['procedures']:>6} "
+                f"{result['version']:<18} {row['endpoint']:<9} {phase.concurrency:>4} "
+                f"{result['procedures']:>6} "
                 f"{row['requests']:>8} {row['failures']:>5} {row['rps']:>7.1f} "
-                f"{row['p50']:>7.1f} {row['p90']:>7.1f} {row['p99']:>7.1f} {row['max']:>7.1f}"
+                f"{row['p50']:>7.1f} {row['p90']:>7.1f} {row['p99']:>7.1f} {row['max']:>7.1f} "
+                f"{row['server_ms']:>7.1f} {row['client_ms']:>7.1f}"
             )
+    print(
+        "srv CPU / cli CPU: CPU time per request, in ms, of the gunicorn processes and of this "
+        "client (the database and Redis not counted)."
+    )
     for result in results:
         failures = result["warmup_failures"] + [f for p in result["phases"] for f in p.failures]
         if failures:
@@ -764,6 +799,7 @@ def report(
                 verdict = "met" if p99 < TARGET_P99_MS else "MISSED"
                 print(
                     f"Target p99 < {TARGET_P99_MS:.0f} ms on PostgreSQL, {phase.endpoint}, "
+                    f"concurrency {phase.concurrency}, "
                     f"{result['procedures']} procedures: {verdict} (p99 {p99:.1f} ms)"
                 )
 
@@ -775,12 +811,21 @@ def positive(text: str) -> int:
     return value
 
 
+def concurrencies(text: str) -> list[int]:
+    return [positive(part) for part in text.split(",")]
+
+
 def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--db", choices=["postgres", "sqlite", "both"], default="both")
     parser.add_argument("--procedures", type=positive, default=5000)
     parser.add_argument("--requests", type=positive, default=2000, help="per endpoint and DB")
-    parser.add_argument("--concurrency", type=positive, default=8, help="client threads")
+    parser.add_argument(
+        "--concurrency",
+        type=concurrencies,
+        default=[8],
+        help="client threads; several as 8,2 (one pass each on the same server)",
+    )
     parser.add_argument(
         "--miss-requests",
         type=int,

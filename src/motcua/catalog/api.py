@@ -162,15 +162,21 @@ class ProcedureList(generics.ListAPIView):
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         """The same body as DRF's paginated list, from the cache when the catalogue allows."""
-        filters = self.valid_filters()
         pagination = StandardPagination()
-        size = pagination.get_page_size(request) or pagination.page_size
-        number = request.query_params.get(pagination.page_query_param) or "1"
-        page = catalog_cache().remember(
-            "api",
-            {**search_key(filters), "page": number, "size": size},
-            lambda: self.result_page(filters, number, size, pagination),
-        )
+        catalog = catalog_cache()
+        # Only valid query strings are stored, so what is found needs no second check.
+        query_key = {"query": sorted(request.query_params.lists())}
+        page = catalog.find("api-query", query_key)
+        if page is None:
+            filters = self.valid_filters()
+            size = pagination.get_page_size(request) or pagination.page_size
+            number = request.query_params.get(pagination.page_query_param) or "1"
+            page = catalog.remember(
+                "api",
+                {**search_key(filters), "page": number, "size": size},
+                lambda: self.result_page(filters, number, size, pagination),
+            )
+            catalog.store("api-query", query_key, page)
         # Cached rows hold paths; the host comes from this request.
         origin = request.build_absolute_uri("/").removesuffix("/")
         url = request.build_absolute_uri()

@@ -90,25 +90,37 @@ class CatalogCache:
 
         An exception from ``compute`` (a page that does not exist) propagates; nothing is kept.
         """
-        if self.version is None:
-            return compute()
-        key = _key(kind, parts, self.version)
-        found = _recent.get(self.version, key)
-        if found is not None:
-            return found  # type: ignore[no-any-return]
-        try:
-            found = cache.get(key)
-        except Exception:  # a cache outage must not take search down with it
-            logger.warning("catalogue cache unavailable; searching the database", exc_info=True)
-            return compute()
+        found = self.find(kind, parts)
         if found is None:
             found = compute()
-            try:
-                cache.set(key, found, ENTRY_SECONDS)
-            except Exception:
-                logger.warning("catalogue cache unavailable; result not stored", exc_info=True)
-        _recent.put(self.version, key, found)
+            self.store(kind, parts, found)
         return found  # type: ignore[no-any-return]
+
+    def find(self, kind: str, parts: dict[str, Any]) -> Any:
+        """The value stored under ``kind`` and ``parts`` for this version, or None."""
+        if self.version is None:
+            return None
+        key = _key(kind, parts, self.version)
+        found = _recent.get(self.version, key)
+        if found is None:
+            try:
+                found = cache.get(key)
+            except Exception:  # a cache outage must not take search down with it
+                logger.warning("catalogue cache unavailable; reading the database", exc_info=True)
+                return None
+            if found is not None:
+                _recent.put(self.version, key, found)
+        return found
+
+    def store(self, kind: str, parts: dict[str, Any], value: Any) -> None:
+        if self.version is None:
+            return
+        key = _key(kind, parts, self.version)
+        _recent.put(self.version, key, value)
+        try:
+            cache.set(key, value, ENTRY_SECONDS)
+        except Exception:
+            logger.warning("catalogue cache unavailable; result not stored", exc_info=True)
 
 
 def catalog_cache() -> CatalogCache:

@@ -27,6 +27,7 @@ from .selectors import (
 from .services import eligibility_problem
 
 PAGE_SIZE = 20
+LIST_PAGE = "catalog/procedure_list.html"
 LIST_CONTENT = "catalog/includes/procedure_list_content.html"
 FILTER_NAMES = (
     "field",
@@ -41,19 +42,19 @@ FILTER_NAMES = (
 @require_GET
 def procedure_list(request: HttpRequest) -> HttpResponse:
     catalog = catalog_cache()
-    form = CatalogFilterForm(request.GET or None, catalog=catalog)
-    if request.GET and not form.is_valid():
-        # Refuse bad filters with a message next to each, keeping what was typed.
-        content = render_to_string(LIST_CONTENT, {"form": form, "filters_open": True})
-        return render(request, "catalog/procedure_list.html", {"content": content}, status=400)
-    filters = form.cleaned_data if request.GET else {}
-    # Everything in the content follows from the query string (the form echoes it back).
-    content = catalog.remember(
-        "list-content",
-        {"query": sorted(request.GET.lists()), "language": get_language()},
-        lambda: _list_content(request, form, filters, catalog),
-    )
-    return render(request, "catalog/procedure_list.html", {"content": content})
+    # Everything in the content follows from the query string (the form echoes it back). Only
+    # valid query strings are stored, so what is found needs no second check.
+    content_key = {"query": sorted(request.GET.lists()), "language": get_language()}
+    content = catalog.find("list-content", content_key)
+    if content is None:
+        form = CatalogFilterForm(request.GET or None, catalog=catalog)
+        if request.GET and not form.is_valid():
+            # Refuse bad filters with a message next to each, keeping what was typed.
+            content = render_to_string(LIST_CONTENT, {"form": form, "filters_open": True})
+            return render(request, LIST_PAGE, {"content": content}, status=400)
+        content = _list_content(request, form, form.cleaned_data if request.GET else {}, catalog)
+        catalog.store("list-content", content_key, content)
+    return render(request, LIST_PAGE, {"content": content})
 
 
 def _list_content(
