@@ -70,4 +70,6 @@ def result_panel(*, dossier: Dossier, user: User) -> dict[str, Any]:
     ):
         panel["revoke_form"] = RevokeForm(auto_id="id_revoke_%s")
         panel["revoke_url"] = reverse("results:revoke", kwargs={"result_id": result.pk})
+    if is_officer and result.is_revoked and Actor.APPROVER in roles:
+        panel["reissue_url"] = reverse("results:reissue", kwargs={"code": dossier.code})
     return panel

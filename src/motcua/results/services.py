@@ -73,13 +73,18 @@ def issue_result(*, dossier: Dossier, officer: User) -> IssuedResult:
     agency = _issuing_agency(officer, locked)
     if agency is None:
         raise NotAllowed(_("Only an approver of this dossier's agency signs its result."))
-    if locked.status != Status.PROCESSING:
+    if IssuedResult.objects.live().filter(dossier=locked).exists():
+        raise ResultError(_("This dossier already has a signed result; revoke it first."))
+    # A decided dossier gets a new result only to replace a revoked one (a correction).
+    replacing = (
+        locked.status in RESULT_AVAILABLE
+        and IssuedResult.objects.filter(dossier=locked, revoked_at__isnull=False).exists()
+    )
+    if locked.status != Status.PROCESSING and not replacing:
         raise ResultError(
             _("A result is signed while the dossier is being processed, not “%(status)s”.")
             % {"status": locked.get_status_display()}
         )
-    if IssuedResult.objects.live().filter(dossier=locked).exists():
-        raise ResultError(_("This dossier already has a signed result; revoke it first."))
     try:
         signer = signing.key_store().signer(agency)
         certificate = signing.signing_certificate(signer)

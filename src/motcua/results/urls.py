@@ -14,6 +14,7 @@ urlpatterns = [
         name="update_delivery",
     ),
     path("can-bo/ket-qua/<int:result_id>/thu-hoi/", views.revoke, name="revoke"),
+    path("can-bo/ho-so/<str:code>/ky-lai-ket-qua/", views.reissue, name="reissue"),
     path("verify/", views.verify, name="verify"),
     path("verify/<str:token>/", views.verify_token, name="verify_token"),
 ]

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from motcua.accounts.models import User
 from motcua.backoffice.access import officer_required
+from motcua.dossiers.models import Dossier
 
 from . import services, verification
 from .forms import DeliveryRequestForm, DeliveryUpdateForm, RevokeForm, VerifyForm
@@ -192,3 +193,20 @@ def revoke(request: HttpRequest, result_id: int) -> HttpResponse:
         action=request.path,
         back=_officer_back(result),
     )
+
+
+@officer_required
+@require_POST
+def reissue(request: HttpRequest, code: str) -> HttpResponse:
+    """Sign a corrected result in place of a revoked one."""
+    dossier = get_object_or_404(Dossier, code=code)
+    user = _user(request)
+    if not services.is_officer_of(user, dossier):
+        raise Http404
+    try:
+        services.issue_result(dossier=dossier, officer=user)
+    except services.ResultError as exc:
+        messages.error(request, str(exc))
+        return redirect("dossiers:officer_dossier", code=dossier.code)
+    messages.success(request, _("A corrected result was signed and replaces the revoked one."))
+    return redirect("dossiers:officer_dossier", code=dossier.code)

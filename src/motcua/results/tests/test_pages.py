@@ -240,3 +240,29 @@ def test_the_admin_action_revokes_with_a_reason(world: World, result: IssuedResu
     )
     result.refresh_from_db()
     assert result.is_revoked and result.revoked_by == world.approver
+
+
+def test_a_revoked_result_is_replaced_by_a_corrected_one_signed_by_an_approver(
+    world: World, dossier: Dossier, result: IssuedResult
+) -> None:
+    approver = client_for(world.approver, officer_session=True)
+    reissue_url = f"/can-bo/ho-so/{dossier.code}/ky-lai-ket-qua/"
+    # Not while the result is in force.
+    approver.post(reissue_url)
+    assert IssuedResult.objects.filter(dossier=dossier).count() == 1
+    services.revoke_result(result=result, officer=world.approver, reason="Sai ngày sinh")
+    page = approver.get(f"/can-bo/ho-so/{dossier.code}/")
+    assert reissue_url in page.content.decode()
+    # A processor may not sign; another agency's officer does not even see the dossier.
+    client_for(world.processor, officer_session=True).post(reissue_url)
+    assert (
+        client_for(world.outsider_officer, officer_session=True).post(reissue_url).status_code
+        == 404
+    )
+    assert not IssuedResult.objects.live().filter(dossier=dossier).exists()
+    response = approver.post(reissue_url)
+    assert response.status_code == 302
+    corrected = IssuedResult.objects.live().get(dossier=dossier)
+    assert corrected.pk != result.pk and corrected.number.endswith("-2")
+    applicant_page = client_for(world.applicant).get(f"/ho-so/{dossier.code}/").content.decode()
+    assert download_url(corrected) in applicant_page

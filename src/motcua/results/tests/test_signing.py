@@ -155,7 +155,7 @@ def test_only_an_approver_of_the_dossier_signs(world: World, dossier: Dossier, w
     assert not IssuedResult.objects.exists()
 
 
-def test_a_result_is_signed_only_while_processing(world: World) -> None:
+def test_a_result_is_signed_while_processing_or_to_replace_a_revoked_one(world: World) -> None:
     dossier = file_dossier(world)
     with pytest.raises(services.ResultError, match="being processed"):
         services.issue_result(dossier=dossier, officer=world.approver)
@@ -164,12 +164,14 @@ def test_a_result_is_signed_only_while_processing(world: World) -> None:
     assert not IssuedResult.objects.exists()
     act(dossier=dossier, user=world.approver, transition=Transition.DECIDE)  # signs its result
     dossier.refresh_from_db()
+    with pytest.raises(services.ResultError, match="already has a signed result"):
+        services.issue_result(dossier=dossier, officer=world.approver)
     services.revoke_result(
         result=IssuedResult.objects.get(), officer=world.approver, reason="Sai họ tên"
     )
-    with pytest.raises(services.ResultError, match="being processed"):
-        services.issue_result(dossier=dossier, officer=world.approver)
-    assert IssuedResult.objects.count() == 1
+    corrected = services.issue_result(dossier=dossier, officer=world.approver)
+    assert IssuedResult.objects.count() == 2
+    assert list(IssuedResult.objects.live()) == [corrected]
 
 
 def test_an_agency_without_a_key_gets_a_clear_error(
