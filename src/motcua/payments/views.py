@@ -28,6 +28,7 @@ from motcua.dossiers.models import Dossier
 from . import selectors, services
 from .gateways.registry import UnknownGateway
 from .lifecycle import State
+from .models import Payment
 from .receipt import receipt_pdf
 
 
@@ -199,3 +200,24 @@ def officer_report_csv(request: HttpRequest) -> HttpResponse:
             ]
         )
     return response
+
+
+@officer_required
+@require_POST
+def record_refund(request: HttpRequest, order_ref: str) -> HttpResponse:
+    """An officer records that a paid fee was given back (a double payment, a refusal)."""
+    payment = get_object_or_404(Payment.objects.select_related("dossier"), order_ref=order_ref)
+    user = request.user
+    assert isinstance(user, User)
+    try:
+        services.record_refund(payment=payment, officer=user, reason=request.POST.get("reason", ""))
+    except services.NotAllowed:
+        raise Http404 from None
+    except services.PaymentError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("The refund of %(ref)s was recorded.") % {"ref": order_ref})
+    agency = payment.dossier.processing_unit or payment.dossier.receiving_agency
+    day = timezone.localdate(payment.created_at)
+    query = f"?agency={agency.code}&day={day.isoformat()}"
+    return redirect(reverse("payments:officer_report") + query)

@@ -210,6 +210,27 @@ def test_a_refund_is_recorded_by_an_officer_of_the_agency() -> None:
     assert payment.state == State.REFUNDED
 
 
+def test_an_officer_records_a_refund_from_the_report_page() -> None:
+    world, payment = paid_payment()
+    url = reverse("payments:record_refund", kwargs={"order_ref": payment.order_ref})
+    outsider = Client()
+    sign_in_with_second_factor(outsider, world.outsider_officer)
+    assert outsider.post(url, {"reason": "x"}).status_code == 404
+    desk = english(Client())
+    sign_in_with_second_factor(desk, world.receiver)
+    report = desk.get(reverse("payments:officer_report"))
+    assert url in report.content.decode()
+    empty = desk.post(url, {"reason": ""}, follow=True)
+    assert "Give the reason" in empty.content.decode()
+    payment.refresh_from_db()
+    assert payment.state == State.PAID
+    done = desk.post(url, {"reason": "Nộp hai lần"})
+    assert done.status_code == 302 and "agency=" in done["Location"]
+    payment.refresh_from_db()
+    assert payment.state == State.REFUNDED
+    assert url not in desk.get(done["Location"]).content.decode()
+
+
 @pytest.mark.parametrize(
     ("amount", "words"),
     [
