@@ -5,9 +5,9 @@ For each database (PostgreSQL, SQLite or both) it builds a fresh database (``man
 indexed with ``motcua.catalog.services.refresh_search``), starts gunicorn in production mode
 (2 workers of 4 threads by default) with the Django cache in Redis as production has it, warms
 it up, then sends the same mix of search queries, with and without diacritics, to the JSON API
-and to the HTML page (one phase per endpoint) from a pool of threads, one ``requests.Session``
-each. Every response must be a 200 with a non-empty result list; failures are counted and
-printed.
+and to the HTML page (one phase per endpoint) from a pool of threads, one kept-alive connection
+each (``http.client``; ``--client requests`` for a ``requests.Session`` as in earlier runs).
+Every response must be a 200 with a non-empty result list; failures are counted and printed.
 
 The query mix repeats, so after the warm-up those phases measure cached searches (the catalogue
 cache, ``motcua.catalog.cache``). Two more phases per endpoint ("api-miss", "html-miss") send
@@ -37,6 +37,7 @@ should be otherwise idle: the 1-minute load average is printed.
 from __future__ import annotations
 
 import argparse
+import http.client
 import json
 import os
 import platform
@@ -58,7 +59,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlencode, urlsplit, urlunsplit
 
 import requests
 
@@ -627,30 +628,69 @@ class Phase:
         }
 
 
-def check(endpoint: str, response: requests.Response, *, may_be_empty: bool = False) -> str | None:
+def check(endpoint: str, status: int, text: str, *, may_be_empty: bool = False) -> str | None:
     """Why a response is not a good search result, or None when it is."""
-    if response.status_code != 200:
-        return f"HTTP {response.status_code}"
+    if status != 200:
+        return f"HTTP {status}"
     if may_be_empty:
         return None
     if endpoint == "api":
-        body = response.json()
+        body = json.loads(text)
         if not body.get("count") or not body.get("results"):
             return "no results"
-    elif 'class="result"' not in response.text:
+    elif 'class="result"' not in text:
         return "no results"
     return None
 
 
+class PlainClient:
+    """One kept-alive HTTP/1.1 connection (``http.client``): far less client CPU per request
+    than ``requests``, which matters when the client shares the server's 2 cores."""
+
+    def __init__(self, base: str) -> None:
+        parts = urlsplit(base)
+        self.connection = http.client.HTTPConnection(parts.hostname or "", parts.port, timeout=30)
+
+    def get(self, path: str) -> tuple[int, str]:
+        for attempt in (1, 2):
+            try:
+                self.connection.request("GET", path)
+                response = self.connection.getresponse()
+                return response.status, response.read().decode()
+            except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError):
+                self.connection.close()  # the server closed a kept-alive connection: reconnect
+                if attempt == 2:
+                    raise
+        raise AssertionError("unreachable")
+
+
+class RequestsClient:
+    """A ``requests.Session``: the client of the runs before 2026-11-26 evening."""
+
+    def __init__(self, base: str) -> None:
+        self.base = base
+        self.session = requests.Session()
+
+    def get(self, path: str) -> tuple[int, str]:
+        response = self.session.get(self.base + path, timeout=30)
+        return response.status_code, response.text
+
+
 def load(
-    server: tuple[str, int], endpoint: str, total: int, concurrency: int, *, misses: bool = False
+    server: tuple[str, int],
+    endpoint: str,
+    total: int,
+    concurrency: int,
+    *,
+    misses: bool = False,
+    client: str = "plain",
 ) -> Phase:
     """``total`` searches on one endpoint from ``concurrency`` threads, cycling the queries.
 
     With ``misses``, each search has its own filters, never asked before: a cache miss each.
     """
     base, server_pid = server
-    url = base + ENDPOINTS[endpoint]
+    make_client = PlainClient if client == "plain" else RequestsClient
     if misses:
         combos = [{"q": q, **f} for f in MISS_FILTERS for q in QUERIES][:total]
         if len(combos) < total:
@@ -664,15 +704,16 @@ def load(
 
     def one(params: dict[str, str]) -> None:
         query = params["q"]
-        session = getattr(local, "session", None)
-        if session is None:
-            session = local.session = requests.Session()
+        http_client = getattr(local, "client", None)
+        if http_client is None:
+            http_client = local.client = make_client(base)
+        path = f"{ENDPOINTS[endpoint]}?{urlencode(params)}"
         started = time.perf_counter()
         try:
-            response = session.get(url, params=params, timeout=30)
+            status, text = http_client.get(path)
             elapsed = (time.perf_counter() - started) * 1000
-            reason = check(endpoint, response, may_be_empty=misses)
-        except (requests.RequestException, ValueError) as exc:
+            reason = check(endpoint, status, text, may_be_empty=misses)
+        except (requests.RequestException, OSError, http.client.HTTPException, ValueError) as exc:
             elapsed = (time.perf_counter() - started) * 1000
             reason = f"{type(exc).__name__}: {exc}"
         with lock:
@@ -710,19 +751,30 @@ def benchmark(kind: str, args: argparse.Namespace, workdir: Path) -> dict[str, A
             with gunicorn(env, log, args) as base:
                 say(f"gunicorn on {base[0]}; warming up")
                 warm = [
-                    load(base, endpoint, len(QUERIES) * 2, max(args.concurrency))
+                    load(
+                        base, endpoint, len(QUERIES) * 2, max(args.concurrency), client=args.client
+                    )
                     for endpoint in ENDPOINTS
                 ]
                 phases = []
                 for concurrency in args.concurrency:
                     for endpoint in ENDPOINTS:
                         say(f"{args.requests} requests on {ENDPOINTS[endpoint]}, x{concurrency}")
-                        phases.append(load(base, endpoint, args.requests, concurrency))
+                        phases.append(
+                            load(base, endpoint, args.requests, concurrency, client=args.client)
+                        )
                 # Last: each combination is new only once, so one concurrency (the first).
                 for endpoint in ENDPOINTS if args.miss_requests else ():
                     say(f"{args.miss_requests} never-asked searches on {ENDPOINTS[endpoint]}")
                     phases.append(
-                        load(base, endpoint, args.miss_requests, args.concurrency[0], misses=True)
+                        load(
+                            base,
+                            endpoint,
+                            args.miss_requests,
+                            args.concurrency[0],
+                            misses=True,
+                            client=args.client,
+                        )
                     )
         finally:
             forget_cache(env)
@@ -762,7 +814,7 @@ def report(
     print(
         f"Load: {args.requests} requests per endpoint ({args.miss_requests} never asked), "
         f"concurrency {'/'.join(map(str, args.concurrency))}, {gunicorn_mode(args)}, "
-        f"{len(QUERIES)} queries; cache: {cache}"
+        f"{len(QUERIES)} queries; cache: {cache}; client: {args.client}"
     )
     header = (
         f"{'database':<18} {'endpoint':<9} {'conc':>4} {'procs':>6} {'requests':>8} {'fail':>5} "
@@ -835,6 +887,12 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--workers", type=positive, default=2, help="gunicorn worker processes")
     parser.add_argument(
         "--threads", type=positive, default=4, help="threads per worker (1: sync workers)"
+    )
+    parser.add_argument(
+        "--client",
+        choices=["plain", "requests"],
+        default="plain",
+        help="HTTP client: http.client (little CPU) or requests (the earlier runs' client)",
     )
     parser.add_argument("--pg-url", default=os.environ.get("BENCH_POSTGRES_URL", DEFAULT_PG_URL))
     parser.add_argument(
