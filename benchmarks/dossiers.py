@@ -33,7 +33,9 @@ least 100 submissions/s with a 200 KB attachment and a look-up p99 under 50 ms.
 Run it from the repository root with the project's virtual environment::
 
     .venv/bin/python benchmarks/dossiers.py --submissions 500 --lookups 5000 --rows 1000000 \\
-        --concurrency 8
+        --concurrency 8 --redis-url redis://127.0.0.1:6379/7
+
+(``--worker-class sync --workers 5`` for the server set-up used before 2026-11-26.)
 
 PostgreSQL is reached at ``--pg-url`` (default
 ``postgres://postgres@127.0.0.1:5432/motcua_bench_dossiers``, or ``BENCH_DOSSIERS_POSTGRES_URL``);
