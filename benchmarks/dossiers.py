@@ -14,8 +14,9 @@ Everything runs on PostgreSQL, over HTTP, against gunicorn in production mode:
    ``services.next_code`` makes them, random lookup secrets; secondary indexes dropped before
    and rebuilt after, in the same transaction), then ``VACUUM ANALYZE``; then
    ``GET /api/v1/dossiers/lookup/?code=..&secret=..`` (public, no auth) is called for random
-   existing dossiers. Reported: the load time, requests per second and latency, and the
-   ``EXPLAIN ANALYZE`` of the look-up query.
+   existing dossiers (a kept-alive ``http.client`` connection per client thread; ``--client
+   requests`` for a ``requests.Session``). Reported: the load time, requests per second and
+   latency, and the ``EXPLAIN ANALYZE`` of the look-up query.
 
 Each phase also reports the CPU time it cost per operation in gunicorn, in this database's
 PostgreSQL backends and in this client (read from ``/proc``): on a machine shared with other work
@@ -49,6 +50,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import http.client
 import json
 import os
 import platform
@@ -70,7 +72,7 @@ from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlencode, urlsplit, urlunsplit
 
 import requests
 
@@ -394,6 +396,41 @@ class Series:
         }
 
 
+@dataclass
+class PlainResponse:
+    """What ``Pool.timed`` reads of an answer, as ``requests.Response`` offers it."""
+
+    status_code: int
+    text: str
+
+    def json(self) -> Any:
+        return json.loads(self.text)
+
+
+class PlainClient:
+    """One kept-alive HTTP/1.1 connection (``http.client``): far less client CPU per request
+    than ``requests`` (as in ``catalog_search.py``), which matters when the client shares the
+    server's 2 cores."""
+
+    def __init__(self, base: str) -> None:
+        parts = urlsplit(base)
+        self.connection = http.client.HTTPConnection(
+            parts.hostname or "", parts.port, timeout=TIMEOUT
+        )
+
+    def get(self, path: str) -> PlainResponse:
+        for attempt in (1, 2):
+            try:
+                self.connection.request("GET", path)
+                response = self.connection.getresponse()
+                return PlainResponse(response.status, response.read().decode())
+            except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError):
+                self.connection.close()  # the server closed a kept-alive connection: reconnect
+                if attempt == 2:
+                    raise
+        raise AssertionError("unreachable")
+
+
 class Pool:
     """Client threads, each with its own ``requests.Session``; records into ``Series``."""
 
@@ -408,10 +445,16 @@ class Pool:
             session = self.local.session = requests.Session()
         return session
 
+    def plain(self, base: str) -> PlainClient:
+        client = getattr(self.local, "plain", None)
+        if client is None:
+            client = self.local.plain = PlainClient(base)
+        return client
+
     def timed(
         self,
         series: Series,
-        call: Callable[[], requests.Response],
+        call: Callable[[], requests.Response | PlainResponse],
         expect: int,
         key: str,
     ) -> Any:
@@ -429,7 +472,13 @@ class Pool:
             else:
                 value = response.json().get(key)
                 reason = None if value is not None else f"no {key!r} in the answer"
-        except (requests.RequestException, ValueError, AttributeError) as exc:
+        except (
+            requests.RequestException,
+            OSError,
+            http.client.HTTPException,
+            ValueError,
+            AttributeError,
+        ) as exc:
             reason = f"{type(exc).__name__}: {exc}"
         elapsed = (time.perf_counter() - started) * 1000
         with self.lock:
@@ -536,20 +585,26 @@ def submissions(
     return phase
 
 
-def lookups(base: str, pairs: list[tuple[str, str]], pool: Pool) -> Series:
-    """One public status look-up per (code, secret); the answer must name the same dossier."""
+def lookups(base: str, pairs: list[tuple[str, str]], pool: Pool, client: str) -> Series:
+    """One public status look-up per (code, secret); the answer must name the same dossier.
+
+    ``client`` "plain" uses a kept-alive ``http.client`` connection per thread, "requests" a
+    ``requests.Session`` (the client of the runs before 2026-11-26 evening).
+    """
     series = Series("GET lookup/")
-    url = f"{base}/api/v1/dossiers/lookup/"
+    path = "/api/v1/dossiers/lookup/"
 
     def one(pair: tuple[str, str]) -> None:
         code, secret = pair
-        session = pool.session()
-        answered = pool.timed(
-            series,
-            lambda: session.get(url, params={"code": code, "secret": secret}, timeout=TIMEOUT),
-            200,
-            "code",
-        )
+        query = {"code": code, "secret": secret}
+        call: Callable[[], requests.Response | PlainResponse]
+        if client == "plain":
+            plain = pool.plain(base)
+            call = lambda: plain.get(f"{path}?{urlencode(query)}")  # noqa: E731
+        else:
+            session = pool.session()
+            call = lambda: session.get(base + path, params=query, timeout=TIMEOUT)  # noqa: E731
+        answered = pool.timed(series, call, 200, "code")
         if answered is not None and answered != code:
             with pool.lock:
                 series.failures.append("another dossier answered")
@@ -729,9 +784,9 @@ def benchmark(args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
                 f"{result['load']['analyze_seconds']:.1f} s; {args.lookups} look-ups"
             )
             pairs = sample_dossiers(args.pg_url, args.lookups + 200, seed=args.rows)
-            warm_lookups = lookups(base, pairs[:200], pool)
+            warm_lookups = lookups(base, pairs[:200], pool, args.client)
             meter.start()
-            result["lookups"] = lookups(base, pairs[200:], pool)
+            result["lookups"] = lookups(base, pairs[200:], pool, args.client)
             result["lookup_cpu"] = meter.stop()
             result["dossiers"] = args.rows + args.submissions + warm_count
             result["warmup_failures"] = [
@@ -774,7 +829,7 @@ def report(result: dict[str, Any], args: argparse.Namespace, load_avg: str) -> N
         f"({args.rows / load['load_seconds']:,.0f} rows/s: insert {load['insert_seconds']:.1f} s, "
         f"{load['indexes']} indexes rebuilt {load['index_seconds']:.1f} s), VACUUM ANALYZE "
         f"{load['analyze_seconds']:.1f} s, table with indexes {load['table_mb']:,.0f} MB; "
-        f"look-ups among {result['dossiers']:,} dossiers"
+        f"look-ups among {result['dossiers']:,} dossiers, client {args.client}"
     )
     header = (
         f"{'operation':<22} {'count':>6} {'fail':>5} {'per s':>7} "
@@ -863,6 +918,12 @@ def parse_args() -> argparse.Namespace:
     )
     parser.add_argument(
         "--threads", type=positive, default=4, help="threads per gthread worker (default 4)"
+    )
+    parser.add_argument(
+        "--client",
+        choices=["plain", "requests"],
+        default="plain",
+        help="look-up client: http.client, little CPU (default), or requests (earlier runs)",
     )
     parser.add_argument(
         "--redis-url",
