@@ -154,7 +154,10 @@ class ProcedureList(generics.ListAPIView):
         return form.cleaned_data
 
     def get_queryset(self) -> QuerySet[Procedure]:
-        filters = self.valid_filters()
+        return self.matching(self.valid_filters())
+
+    @staticmethod
+    def matching(filters: dict[str, Any]) -> QuerySet[Procedure]:
         return search_procedures(
             filter_procedures(procedure_list_rows(published_procedures()), filters),
             filters.get("q") or "",
@@ -201,7 +204,7 @@ class ProcedureList(generics.ListAPIView):
     def result_page(
         self, filters: dict[str, Any], number: str, size: int, pagination: StandardPagination
     ) -> ResultPage:
-        paginator = DjangoPaginator(self.get_queryset(), size)
+        paginator = DjangoPaginator(self.matching(filters), size)
         try:
             page = paginator.page(
                 paginator.num_pages if number in pagination.last_page_strings else number
