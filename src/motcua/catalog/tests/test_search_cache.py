@@ -314,3 +314,10 @@ def test_each_query_string_gets_its_own_page_back(client: Client, search_cache: 
     assert refused.status_code == 400
     assert 'id="err-online_level"' in refused.text
     assert 'value="Đăng ký khai sinh"' in refused.text
+
+
+def test_a_refused_filter_names_its_error_for_screen_readers(client: Client) -> None:
+    response = client.get(PAGE, {"online_level": "4"})
+    assert response.status_code == 400
+    assert 'aria-describedby="id_online_level_error"' in response.text
+    assert 'id="id_online_level_error"' in response.text
