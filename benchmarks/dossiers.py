@@ -747,53 +747,79 @@ def benchmark(args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
     log = workdir / "gunicorn.log"
     with fresh_database(args.pg_url) as version:
         env = django_env(args.pg_url, workdir, args.redis_url)
-        say(f"{version}: migrating")
-        run([sys.executable, str(MANAGE), "migrate", "--noinput"], env)
-        run([sys.executable, str(MANAGE), "collectstatic", "--noinput"], env)
-        say(f"creating the procedure and {args.applicants} applicants with bearer tokens")
-        world = child(["--setup", str(args.applicants)], env)
-        pdf = attachment_bytes(args.attachment_kb * 1024)
-        pool = Pool(args.concurrency)
-        result: dict[str, Any] = {"version": version, "pdf_bytes": len(pdf)}
-        # gunicorn turns sync workers into gthread ones when given several threads.
-        threads = args.threads if args.worker_class == "gthread" else 1
-        with gunicorn(env, log, args.workers, args.worker_class, threads) as (
+        with forget_cache_keys(args.redis_url, env.get("CACHE_KEY_PREFIX", "")):
+            return benchmark_in(args, env, version, log, say)
+
+
+@contextmanager
+def forget_cache_keys(redis_url: str, prefix: str) -> Iterator[None]:
+    """Delete this run's Redis keys at the end (some, like the catalogue's version, never
+    expire); other keys in that Redis database are left alone."""
+    try:
+        yield
+    finally:
+        if redis_url and prefix:
+            import redis  # the driver of Django's Redis cache
+
+            with suppress(Exception):
+                client = redis.Redis.from_url(redis_url)
+                for key in client.scan_iter(match=f"{prefix}:*", count=1000):
+                    client.delete(key)
+
+
+def benchmark_in(
+    args: argparse.Namespace,
+    env: dict[str, str],
+    version: str,
+    log: Path,
+    say: Callable[[str], None],
+) -> dict[str, Any]:
+    """The run itself, in the fresh database ``benchmark`` made."""
+    say(f"{version}: migrating")
+    run([sys.executable, str(MANAGE), "migrate", "--noinput"], env)
+    run([sys.executable, str(MANAGE), "collectstatic", "--noinput"], env)
+    say(f"creating the procedure and {args.applicants} applicants with bearer tokens")
+    world = child(["--setup", str(args.applicants)], env)
+    pdf = attachment_bytes(args.attachment_kb * 1024)
+    pool = Pool(args.concurrency)
+    result: dict[str, Any] = {"version": version, "pdf_bytes": len(pdf)}
+    # gunicorn turns sync workers into gthread ones when given several threads.
+    threads = args.threads if args.worker_class == "gthread" else 1
+    with gunicorn(env, log, args.workers, args.worker_class, threads) as (
+        base,
+        server_pid,
+    ):
+        meter = CpuMeter(server_pid, postgres_name(args.pg_url))
+        warm_count = max(args.workers * 4, args.concurrency * 2)
+        say(f"gunicorn ({server_label(args)}) on {base}; {warm_count} warm-up submissions")
+        warm = submissions(base, world["tokens"], world["procedure"], warm_count, pool, pdf, 0)
+        say(f"{args.submissions} submissions, concurrency {args.concurrency}")
+        meter.start()
+        result["submissions"] = submissions(
             base,
-            server_pid,
-        ):
-            meter = CpuMeter(server_pid, postgres_name(args.pg_url))
-            warm_count = max(args.workers * 4, args.concurrency * 2)
-            say(f"gunicorn ({server_label(args)}) on {base}; {warm_count} warm-up submissions")
-            warm = submissions(base, world["tokens"], world["procedure"], warm_count, pool, pdf, 0)
-            say(f"{args.submissions} submissions, concurrency {args.concurrency}")
-            meter.start()
-            result["submissions"] = submissions(
-                base,
-                world["tokens"],
-                world["procedure"],
-                args.submissions,
-                pool,
-                pdf,
-                warm_count,
-            )
-            result["submission_cpu"] = meter.stop()
-            say(f"inserting {args.rows:,} dossiers")
-            result["load"] = load_dossiers(args.pg_url, world, args.rows)
-            say(
-                f"loaded in {result['load']['load_seconds']:.1f} s, VACUUM ANALYZE in "
-                f"{result['load']['analyze_seconds']:.1f} s; {args.lookups} look-ups"
-            )
-            pairs = sample_dossiers(args.pg_url, args.lookups + 200, seed=args.rows)
-            warm_lookups = lookups(base, pairs[:200], pool, args.client)
-            meter.start()
-            result["lookups"] = lookups(base, pairs[200:], pool, args.client)
-            result["lookup_cpu"] = meter.stop()
-            result["dossiers"] = args.rows + args.submissions + warm_count
-            result["warmup_failures"] = [
-                f for series in [*warm, warm_lookups] for f in series.failures
-            ]
-        result["explain"] = run([sys.executable, __file__, "--explain", *pairs[-1]], env)
-        result["server_log"] = log.read_text(errors="replace").splitlines()[-30:]
+            world["tokens"],
+            world["procedure"],
+            args.submissions,
+            pool,
+            pdf,
+            warm_count,
+        )
+        result["submission_cpu"] = meter.stop()
+        say(f"inserting {args.rows:,} dossiers")
+        result["load"] = load_dossiers(args.pg_url, world, args.rows)
+        say(
+            f"loaded in {result['load']['load_seconds']:.1f} s, VACUUM ANALYZE in "
+            f"{result['load']['analyze_seconds']:.1f} s; {args.lookups} look-ups"
+        )
+        pairs = sample_dossiers(args.pg_url, args.lookups + 200, seed=args.rows)
+        warm_lookups = lookups(base, pairs[:200], pool, args.client)
+        meter.start()
+        result["lookups"] = lookups(base, pairs[200:], pool, args.client)
+        result["lookup_cpu"] = meter.stop()
+        result["dossiers"] = args.rows + args.submissions + warm_count
+        result["warmup_failures"] = [f for series in [*warm, warm_lookups] for f in series.failures]
+    result["explain"] = run([sys.executable, __file__, "--explain", *pairs[-1]], env)
+    result["server_log"] = log.read_text(errors="replace").splitlines()[-30:]
     return result
 
 
