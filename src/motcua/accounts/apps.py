@@ -9,4 +9,4 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self) -> None:
-        from . import signals  # noqa: F401
+        from . import api_auth, signals  # noqa: F401  (api_auth: token-cache invalidation)

@@ -7,3 +7,7 @@ class CatalogConfig(AppConfig):
 
     name = "motcua.catalog"
     verbose_name = _("Procedure catalogue")
+
+    def ready(self) -> None:
+        # Connects the receivers that renew the catalogue version when a field changes.
+        from . import cache  # noqa: F401

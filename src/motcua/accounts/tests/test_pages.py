@@ -32,7 +32,8 @@ def test_sign_up_keeps_what_was_typed_on_error_and_creates_unverified_account(
         },
     )
     assert bad.status_code == 400
-    assert 'value="Phạm Thị Lan"' in bad.text and 'id="err-phone"' in bad.text
+    assert 'value="Phạm Thị Lan"' in bad.text and 'id="id_phone_error"' in bad.text
+    assert 'aria-describedby="id_phone_error"' in bad.text
 
     good = client.post(
         "/accounts/signup/",
