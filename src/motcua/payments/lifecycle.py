@@ -9,13 +9,14 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class State(models.TextChoices):
     CREATED = "created", _("Created")
     PENDING = "pending", _("Waiting for the gateway")
     PAID = "paid", _("Paid")
-    FAILED = "failed", _("Failed")
+    FAILED = "failed", pgettext_lazy("payment", "Failed")
     EXPIRED = "expired", _("Expired")
     REFUNDED = "refunded", _("Refunded")
 

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from motcua.dossiers.models import Dossier
 
@@ -62,7 +63,7 @@ class EventAction(models.TextChoices):
     CREATED = "created", _("Created")
     REDIRECTED = "redirected", _("Sent to the gateway")
     PAID = "paid", _("Paid")
-    FAILED = "failed", _("Failed")
+    FAILED = "failed", pgettext_lazy("payment", "Failed")
     EXPIRED = "expired", _("Expired")
     REFUNDED = "refunded", _("Refunded")
     REFUSED = "refused", _("Gateway message refused")
@@ -70,7 +71,7 @@ class EventAction(models.TextChoices):
 
 
 class EventSource(models.TextChoices):
-    USER = "user", _("Person")
+    USER = "user", _("Officer or applicant")
     IPN = "ipn", _("Gateway notification")
     QUERY = "query", _("Reconciliation query")
     SYSTEM = "system", _("System")
