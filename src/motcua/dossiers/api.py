@@ -27,7 +27,7 @@ from motcua.eforms.validation import validate_document
 
 from . import selectors, services
 from .lifecycle import Transition
-from .models import Attachment, Dossier, DossierDraft, DossierEvent
+from .models import Attachment, Dossier, DossierDraft, DossierEvent, DossierStep
 from .uploads import UploadRefused
 
 
@@ -103,12 +103,19 @@ class DossierSerializer(serializers.ModelSerializer):
         ]
 
 
+class StepSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = DossierStep
+        fields = ["position", "name", "role", "due_at", "finished_at"]
+
+
 class DossierDetailSerializer(DossierSerializer):
     events = EventSerializer(many=True, read_only=True)
     attachments = AttachmentSerializer(many=True, read_only=True)
+    steps = StepSerializer(many=True, read_only=True)
 
     class Meta(DossierSerializer.Meta):
-        fields = [*DossierSerializer.Meta.fields, "form_data", "events", "attachments"]
+        fields = [*DossierSerializer.Meta.fields, "form_data", "events", "attachments", "steps"]
 
 
 class DraftSerializer(serializers.ModelSerializer):

@@ -130,3 +130,13 @@ def test_the_officer_page_shows_the_steps_and_their_deadlines(world: World, clie
     text = page.content.decode()
     assert page.status_code == 200
     assert "Processing steps" in text and "Thẩm định" in text and "Processing officer" in text
+
+
+def test_the_api_gives_the_steps_with_their_deadlines(world: World, client: Client) -> None:
+    dossier = _accepted(world)
+    client.force_login(world.applicant)
+    body = client.get(f"/api/v1/dossiers/{dossier.code}/").json()
+    assert [(s["position"], s["name"], s["role"]) for s in body["steps"]] == [
+        (position, name, role) for position, (name, role, _) in enumerate(PLAN)
+    ]
+    assert all(s["due_at"] and s["finished_at"] is None for s in body["steps"])
