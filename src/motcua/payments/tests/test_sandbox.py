@@ -38,7 +38,7 @@ def reload(payment: Payment) -> Payment:
     return payment
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_paying_in_the_sandbox_notifies_the_platform_and_returns(
     client: Client, live_server: Any, settings: Any
 ) -> None:
@@ -72,7 +72,7 @@ def test_paying_in_the_sandbox_notifies_the_platform_and_returns(
     assert b'data-state="paid"' in shown.content
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 @pytest.mark.parametrize(("outcome", "code"), [("failure", "51"), ("cancel", "24")])
 def test_a_failed_or_cancelled_payment_leaves_the_dossier_waiting(
     client: Client, live_server: Any, settings: Any, outcome: str, code: str
@@ -221,7 +221,7 @@ def test_a_query_that_fails_does_not_expire_the_payment(settings: Any) -> None:
     assert reload(payment).state == State.PENDING
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_reconciliation_over_http_and_the_command(
     client: Client, live_server: Any, settings: Any
 ) -> None:
