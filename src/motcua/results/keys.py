@@ -113,6 +113,15 @@ def ensure_ca(root: Path) -> tuple[x509.Certificate, bool]:
     return cert, True
 
 
+def fit_name(name: str, limit: int = 64) -> str:
+    """A name cut to what a certificate's name attribute holds: 64 bytes of UTF-8, and
+    Vietnamese letters take two or three bytes each (a long agency name would not fit)."""
+    cut = name.strip()
+    while len(cut.encode("utf-8")) > limit:
+        cut = cut[:-1]
+    return cut.rstrip() or "?"
+
+
 def ensure_agency_certificate(root: Path, *, code: str, name: str) -> bool:
     """One agency's signing key and certificate, issued by the CA, if missing. True if made."""
     paths = agency_paths(root, code)
@@ -131,9 +140,9 @@ def ensure_agency_certificate(root: Path, *, code: str, name: str) -> bool:
     subject = x509.Name(
         [
             x509.NameAttribute(NameOID.COUNTRY_NAME, "VN"),
-            x509.NameAttribute(NameOID.ORGANIZATION_NAME, name[:64]),
+            x509.NameAttribute(NameOID.ORGANIZATION_NAME, fit_name(name)),
             x509.NameAttribute(NameOID.ORGANIZATIONAL_UNIT_NAME, code),
-            x509.NameAttribute(NameOID.COMMON_NAME, name[:64]),
+            x509.NameAttribute(NameOID.COMMON_NAME, fit_name(name)),
         ]
     )
     now = _now()

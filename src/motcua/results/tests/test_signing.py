@@ -233,3 +233,19 @@ def test_the_development_key_store_makes_a_missing_agency_key_and_the_file_store
     assert "Sở Thử nghiệm" in signing_module.signing_certificate(signer).subject.human_friendly
     # Made once: the files are there for the production store too.
     assert signing_module.FileKeyStore().signer(agency) is not None
+
+
+def test_a_long_vietnamese_agency_name_fits_in_its_certificate(tmp_path: Path) -> None:
+    from cryptography import x509 as crypto_x509
+
+    from motcua.results.keys import ensure_agency_certificate, fit_name
+
+    name = "Ủy ban nhân dân phường Hòa Khánh Nam, thành phố Đà Nẵng (trụ sở chính)"
+    assert len(name) <= 80 and len(name.encode("utf-8")) > 64
+    assert ensure_agency_certificate(tmp_path, code="H17.50.99", name=name)
+    cert = crypto_x509.load_pem_x509_certificate(
+        agency_paths(tmp_path, "H17.50.99").cert.read_bytes()
+    )
+    [common_name] = cert.subject.get_attributes_for_oid(crypto_x509.NameOID.COMMON_NAME)
+    assert common_name.value == fit_name(name) and name.startswith(str(common_name.value))
+    assert len(str(common_name.value).encode("utf-8")) <= 64
