@@ -36,7 +36,14 @@ def plan(dossier: Dossier, calendar: WorkingCalendar, accepted_at: datetime.date
     DossierStep.objects.bulk_create(planned)
 
 
+ENDS_A_STEP = frozenset(
+    {Transition.FORWARD, Transition.HAND_OVER, Transition.DECIDE, Transition.RETURN_RESULT}
+)
+
+
 def advance(dossier: Dossier, transition: str, now: datetime.datetime) -> None:
+    if transition not in ENDS_A_STEP:
+        return  # no query for the other transitions
     open_steps = list(dossier.steps.filter(finished_at__isnull=True))
     if not open_steps:
         return
@@ -48,10 +55,8 @@ def advance(dossier: Dossier, transition: str, now: datetime.datetime) -> None:
     elif transition == Transition.DECIDE:
         approver = [s.position for s in open_steps if s.role == "approver"]
         done = [s for s in open_steps if not approver or s.position <= approver[-1]]
-    elif transition == Transition.RETURN_RESULT:
+    else:  # the result is returned: whatever remains is done
         done = open_steps
-    else:
-        return
     DossierStep.objects.filter(pk__in=[s.pk for s in done]).update(finished_at=now)
 
 

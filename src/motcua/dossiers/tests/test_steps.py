@@ -140,3 +140,22 @@ def test_the_api_gives_the_steps_with_their_deadlines(world: World, client: Clie
         (position, name, role) for position, (name, role, _) in enumerate(PLAN)
     ]
     assert all(s["due_at"] and s["finished_at"] is None for s in body["steps"])
+
+
+def test_a_returning_step_after_the_decision_ends_when_the_result_is_returned(
+    world: World,
+) -> None:
+    case = world.procedure.cases.get()
+    ProcessingStep.objects.create(
+        case=case, position=3, name="Trả kết quả", role="receiver", duration=Decimal("0.5")
+    )
+    catalog_services.record_version(procedure=world.procedure, actor=None, note="return step")
+    dossier = _accepted(world)
+    advance(dossier, Transition.DECIDE, timezone.now())
+    assert list(dossier.steps.filter(finished_at__isnull=True).values_list("name", flat=True)) == [
+        "Trả kết quả"
+    ]
+    advance(dossier, Transition.CONSULT, timezone.now())  # not a step's end
+    assert dossier.steps.filter(finished_at__isnull=True).count() == 1
+    advance(dossier, Transition.RETURN_RESULT, timezone.now())
+    assert not dossier.steps.filter(finished_at__isnull=True).exists()
