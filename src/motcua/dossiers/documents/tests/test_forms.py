@@ -408,3 +408,17 @@ def test_dates_and_place_line(world: World) -> None:
 
 def test_lines_of_drops_bullets_and_blank_lines() -> None:
     assert lines_of("- a  b\n\n  * c\r\n1) d\n2. e\n-x") == ["a b", "c", "d", "e", "-x"]
+
+
+def test_the_embedded_fonts_hold_every_vietnamese_letter_and_the_dong_sign() -> None:
+    from fontTools.ttLib import TTFont
+
+    from motcua.dossiers.documents.base import FONT_DIR
+
+    letters = "aăâbcdđeêghiklmnoôơpqrstuưvxy"
+    tones = "àáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợùúủũụừứửữựỳýỷỹỵ"
+    wanted = set(letters + letters.upper() + tones + tones.upper() + "₫–—“”‘’…·•→№")
+    for name in ("DejaVuSans.ttf", "DejaVuSans-Bold.ttf"):
+        cmap = TTFont(FONT_DIR / name).getBestCmap()
+        missing = sorted(ch for ch in wanted if ord(ch) not in cmap)
+        assert not missing, (name, missing)
