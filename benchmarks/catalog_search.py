@@ -40,11 +40,8 @@ import argparse
 import http.client
 import json
 import os
-import platform
 import random
-import secrets
 import shutil
-import socket
 import sqlite3
 import statistics
 import subprocess
@@ -59,11 +56,21 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode, urlsplit, urlunsplit
+from urllib.parse import urlencode, urlsplit
 
 import requests
+from _common import (  # benchmarks/ is on sys.path
+    ROOT,
+    bounded,
+    django_env,
+    free_port,
+    machine,
+    postgres_admin,
+    postgres_name,
+    run,
+)
 
-ROOT = Path(__file__).resolve().parent.parent
+positive = bounded(900_000)
 MANAGE = ROOT / "manage.py"
 DEFAULT_PG_URL = "postgres://postgres@127.0.0.1:5432/motcua_bench"
 DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/3"
@@ -412,38 +419,6 @@ class Database:
     version: str = ""
 
 
-def postgres_admin(url: str, statements: list[str], *, guard: bool = True) -> str:
-    """Run ``statements`` on the server's ``postgres`` database; returns the server version.
-
-    With ``guard``, refuses (before running anything) when another client is connected to the
-    benchmark database, e.g. a second benchmark run, whose database must not be dropped.
-    """
-    import psycopg  # the project's own driver
-
-    parts = urlsplit(url)
-    admin_url = urlunsplit((parts.scheme, parts.netloc, "/postgres", "", ""))
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        busy = conn.execute(
-            "SELECT count(*) FROM pg_stat_activity WHERE datname = %s", (postgres_name(url),)
-        ).fetchone()
-        if guard and busy and busy[0]:
-            raise RuntimeError(
-                f"{busy[0]} connection(s) to {postgres_name(url)} (another benchmark run?); "
-                "wait for it or pass another --pg-url"
-            )
-        for statement in statements:
-            conn.execute(statement)  # type: ignore[arg-type]
-        row = conn.execute("SHOW server_version").fetchone()
-    return f"PostgreSQL {str(row[0]).split()[0] if row else '?'}"
-
-
-def postgres_name(url: str) -> str:
-    name = urlsplit(url).path.lstrip("/")
-    if not name.replace("_", "").isalnum():
-        raise SystemExit(f"Refusing an unusual database name in {url!r}")
-    return name
-
-
 @contextmanager
 def fresh_database(kind: str, workdir: Path, pg_url: str) -> Iterator[Database]:
     """A new empty database, dropped or deleted afterwards whatever happens."""
@@ -465,43 +440,6 @@ def fresh_database(kind: str, workdir: Path, pg_url: str) -> Iterator[Database]:
     finally:
         with suppress(Exception):
             postgres_admin(pg_url, [drop], guard=False)
-
-
-def django_env(database_url: str, workdir: Path, redis_url: str = "") -> dict[str, str]:
-    """The server's environment; with ``redis_url``, the Django cache lives there, under a key
-    prefix of its own."""
-    env = dict(os.environ)
-    env.pop("REDIS_URL", None)
-    if redis_url:
-        env["REDIS_URL"] = redis_url
-        env["CACHE_KEY_PREFIX"] = f"motcua-bench-{secrets.token_hex(6)}"
-    env.update(
-        {
-            "MOTCUA_DEBUG": "0",
-            "SECRET_KEY": f"bench-{secrets.token_urlsafe(32)}",
-            "ALLOWED_HOSTS": "127.0.0.1",
-            "DATABASE_URL": database_url,
-            "LOG_LEVEL": "WARNING",
-            "DJANGO_SETTINGS_MODULE": "motcua.settings",
-            "MOTCUA_VAR_DIR": str(workdir / "var"),
-            "STATIC_ROOT": str(workdir / "static"),
-            "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT / "src"), env.get("PYTHONPATH")])),
-        }
-    )
-    return env
-
-
-def run(command: list[str], env: dict[str, str]) -> str:
-    result = subprocess.run(command, env=env, cwd=ROOT, capture_output=True, text=True, check=False)
-    if result.returncode:
-        raise RuntimeError(f"{' '.join(command)} failed:\n{result.stdout}\n{result.stderr}")
-    return result.stdout
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def check_redis(url: str) -> str:
@@ -739,7 +677,9 @@ def benchmark(kind: str, args: argparse.Namespace, workdir: Path) -> dict[str, A
 
     log = workdir / f"gunicorn-{kind}.log"
     with fresh_database(kind, workdir, args.pg_url) as database:
-        env = django_env(database.url, workdir, args.redis_url if args.cache == "redis" else "")
+        env = django_env(
+            database.url, workdir, redis_url=args.redis_url if args.cache == "redis" else ""
+        )
         say(f"{database.version}: migrating")
         run([sys.executable, str(MANAGE), "migrate", "--noinput"], env)
         say(f"creating {args.procedures} procedures")
@@ -792,19 +732,6 @@ def benchmark(kind: str, args: argparse.Namespace, workdir: Path) -> dict[str, A
 # --- report ---------------------------------------------------------------------------------
 
 
-def machine() -> str:
-    cpu = platform.processor() or platform.machine()
-    with suppress(OSError):
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    return (
-        f"nproc {os.cpu_count()}, {cpu}, Python {platform.python_version()}, "
-        f"{platform.system()} {platform.release()}"
-    )
-
-
 def report(
     results: list[dict[str, Any]], args: argparse.Namespace, load_avg: str, cache: str
 ) -> None:
@@ -854,13 +781,6 @@ def report(
                     f"concurrency {phase.concurrency}, "
                     f"{result['procedures']} procedures: {verdict} (p99 {p99:.1f} ms)"
                 )
-
-
-def positive(text: str) -> int:
-    value = int(text)
-    if not 0 < value <= 900_000:
-        raise argparse.ArgumentTypeError(f"{text} is not between 1 and 900000")
-    return value
 
 
 def concurrencies(text: str) -> list[int]:

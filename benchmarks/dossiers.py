@@ -53,12 +53,10 @@ import hashlib
 import http.client
 import json
 import os
-import platform
 import random
 import secrets
 import shutil
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -72,11 +70,21 @@ from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode, urlsplit, urlunsplit
+from urllib.parse import urlencode, urlsplit
 
 import requests
+from _common import (  # benchmarks/ is on sys.path
+    ROOT,
+    bounded,
+    django_env,
+    free_port,
+    machine,
+    postgres_admin,
+    postgres_name,
+    run,
+)
 
-ROOT = Path(__file__).resolve().parent.parent
+positive = bounded(100_000_000)
 MANAGE = ROOT / "manage.py"
 DEFAULT_PG_URL = "postgres://postgres@127.0.0.1:5432/motcua_bench_dossiers"
 TARGET_SUBMISSIONS_PER_S = 100.0
@@ -192,26 +200,6 @@ def explain_lookup(code: str, secret: str) -> str:
 # --- database and server --------------------------------------------------------------------
 
 
-def postgres_admin(url: str, statements: list[str]) -> str:
-    """Run ``statements`` on the server's ``postgres`` database; returns the server version."""
-    import psycopg  # the project's own driver
-
-    parts = urlsplit(url)
-    admin_url = urlunsplit((parts.scheme, parts.netloc, "/postgres", "", ""))
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        for statement in statements:
-            conn.execute(statement)  # type: ignore[arg-type]
-        row = conn.execute("SHOW server_version").fetchone()
-    return f"PostgreSQL {str(row[0]).split()[0] if row else '?'}"
-
-
-def postgres_name(url: str) -> str:
-    name = urlsplit(url).path.lstrip("/")
-    if not name.replace("_", "").isalnum():
-        raise SystemExit(f"Refusing an unusual database name in {url!r}")
-    return name
-
-
 @contextmanager
 def fresh_database(pg_url: str) -> Iterator[str]:
     """A new empty database, dropped afterwards whatever happens; yields the server version."""
@@ -222,48 +210,12 @@ def fresh_database(pg_url: str) -> Iterator[str]:
         yield version
     finally:
         with suppress(Exception):
-            postgres_admin(pg_url, [drop])
-
-
-def django_env(database_url: str, workdir: Path, redis_url: str = "") -> dict[str, str]:
-    env = dict(os.environ)
-    env.pop("REDIS_URL", None)
-    if redis_url:
-        env["REDIS_URL"] = redis_url
-        env["CACHE_KEY_PREFIX"] = f"bench-dossiers-{secrets.token_hex(4)}"
-    env.update(
-        {
-            "MOTCUA_DEBUG": "0",
-            "SECRET_KEY": f"bench-{secrets.token_urlsafe(32)}",
-            "ALLOWED_HOSTS": "127.0.0.1",
-            "DATABASE_URL": database_url,
-            "LOG_LEVEL": "WARNING",
-            "DJANGO_SETTINGS_MODULE": "motcua.settings",
-            "MOTCUA_VAR_DIR": str(workdir / "var"),
-            "MEDIA_ROOT": str(workdir / "media"),
-            "STATIC_ROOT": str(workdir / "static"),
-            "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT / "src"), env.get("PYTHONPATH")])),
-        }
-    )
-    return env
-
-
-def run(command: list[str], env: dict[str, str]) -> str:
-    result = subprocess.run(command, env=env, cwd=ROOT, capture_output=True, text=True, check=False)
-    if result.returncode:
-        raise RuntimeError(f"{' '.join(command)} failed:\n{result.stdout}\n{result.stderr}")
-    return result.stdout
+            postgres_admin(pg_url, [drop], guard=False)
 
 
 def child(args: list[str], env: dict[str, str]) -> Any:
     """Run this file in a child process with Django's environment; its last line as JSON."""
     return json.loads(run([sys.executable, __file__, *args], env).splitlines()[-1])
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @contextmanager
@@ -746,7 +698,9 @@ def benchmark(args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
 
     log = workdir / "gunicorn.log"
     with fresh_database(args.pg_url) as version:
-        env = django_env(args.pg_url, workdir, args.redis_url)
+        env = django_env(
+            args.pg_url, workdir, redis_url=args.redis_url, key_prefix="bench-dossiers"
+        )
         with forget_cache_keys(args.redis_url, env.get("CACHE_KEY_PREFIX", "")):
             return benchmark_in(args, env, version, log, say)
 
@@ -826,19 +780,6 @@ def benchmark_in(
 # --- report ---------------------------------------------------------------------------------
 
 
-def machine() -> str:
-    cpu = platform.processor() or platform.machine()
-    with suppress(OSError):
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    return (
-        f"nproc {os.cpu_count()}, {cpu}, Python {platform.python_version()}, "
-        f"{platform.system()} {platform.release()}"
-    )
-
-
 def report(result: dict[str, Any], args: argparse.Namespace, load_avg: str) -> None:
     print()
     print(f"Machine: {machine()}, {result['version']}")
@@ -915,13 +856,6 @@ def server_label(args: argparse.Namespace) -> str:
     if args.worker_class == "sync":
         return f"{args.workers} sync workers"
     return f"{args.workers} {args.worker_class} workers x {args.threads} threads"
-
-
-def positive(text: str) -> int:
-    value = int(text)
-    if not 0 < value <= 100_000_000:
-        raise argparse.ArgumentTypeError(f"{text} is not between 1 and 100000000")
-    return value
 
 
 def parse_args() -> argparse.Namespace:

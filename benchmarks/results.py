@@ -34,7 +34,6 @@ import os
 import platform
 import secrets
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -49,8 +48,9 @@ from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 import requests
+from _common import ROOT, bounded, django_env, free_port, run  # benchmarks/ is on sys.path
 
-ROOT = Path(__file__).resolve().parent.parent
+positive = bounded(1_000_000)
 MANAGE = ROOT / "manage.py"
 TIMEOUT = 60
 
@@ -146,35 +146,6 @@ def sign_in_process(count: int, pdf_out: str) -> dict[str, Any]:
 # --- processes --------------------------------------------------------------------------------
 
 
-def run(command: list[str], env: dict[str, str]) -> str:
-    result = subprocess.run(command, env=env, cwd=ROOT, capture_output=True, text=True, check=False)
-    if result.returncode:
-        raise RuntimeError(f"{' '.join(command)} failed:\n{result.stdout}\n{result.stderr}")
-    return result.stdout
-
-
-def django_env(database_url: str, workdir: Path) -> dict[str, str]:
-    env = dict(os.environ)
-    env.update(
-        {
-            "MOTCUA_DEBUG": "0",
-            "SECRET_KEY": f"bench-{secrets.token_urlsafe(32)}",
-            "ALLOWED_HOSTS": "127.0.0.1",
-            "DATABASE_URL": database_url,
-            "LOG_LEVEL": "WARNING",
-            "DJANGO_SETTINGS_MODULE": "motcua.settings",
-            "MOTCUA_VAR_DIR": str(workdir / "var"),
-            "MEDIA_ROOT": str(workdir / "media"),
-            "STATIC_ROOT": str(workdir / "static"),
-            "MOTCUA_SIGNING_DIR": str(workdir / "signing"),
-            "MOTCUA_SIGNING_CA_CERT": str(workdir / "signing" / "ca" / "ca.cert.pem"),
-            "MOTCUA_TASKS_BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
-            "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT / "src"), env.get("PYTHONPATH")])),
-        }
-    )
-    return env
-
-
 @contextmanager
 def database(pg_url: str | None, workdir: Path) -> Iterator[str]:
     """SQLite in ``workdir``, or a fresh PostgreSQL database dropped afterwards."""
@@ -197,12 +168,6 @@ def database(pg_url: str | None, workdir: Path) -> Iterator[str]:
     finally:
         with suppress(Exception), psycopg.connect(admin, autocommit=True) as conn:
             conn.execute(drop)  # type: ignore[arg-type]
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @contextmanager
@@ -291,7 +256,15 @@ def load(count: int, concurrency: int, call: Any, server_pid: int) -> dict[str, 
 
 def benchmark(args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
     with database(args.pg_url, workdir) as url:
-        env = django_env(url, workdir)
+        env = django_env(
+            url,
+            workdir,
+            extra={
+                "MOTCUA_SIGNING_DIR": str(workdir / "signing"),
+                "MOTCUA_SIGNING_CA_CERT": str(workdir / "signing" / "ca" / "ca.cert.pem"),
+                "MOTCUA_TASKS_BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
+            },
+        )
         run([sys.executable, str(MANAGE), "migrate", "--noinput"], env)
         run([sys.executable, str(MANAGE), "collectstatic", "--noinput"], env)
         pdf_path = workdir / "result.pdf"
@@ -354,13 +327,6 @@ def report(result: dict[str, Any], args: argparse.Namespace, load_avg: str) -> N
         )
         if row["first_failure"]:
             print(f"    first failure: {row['first_failure']}")
-
-
-def positive(text: str) -> int:
-    value = int(text)
-    if not 1 <= value <= 1_000_000:
-        raise argparse.ArgumentTypeError(f"{text} is not between 1 and 1000000")
-    return value
 
 
 def parse_args() -> argparse.Namespace:

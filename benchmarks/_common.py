@@ -1,0 +1,120 @@
+"""What the benchmark scripts share: the project's environment for a server, PostgreSQL
+databases made and dropped for a run, commands, ports and a description of the machine."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import secrets
+import socket
+import subprocess
+from collections.abc import Callable
+from contextlib import suppress
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run(command: list[str], env: dict[str, str]) -> str:
+    result = subprocess.run(command, env=env, cwd=ROOT, capture_output=True, text=True, check=False)
+    if result.returncode:
+        raise RuntimeError(f"{' '.join(command)} failed:\n{result.stdout}\n{result.stderr}")
+    return result.stdout
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def machine() -> str:
+    cpu = platform.processor() or platform.machine()
+    with suppress(OSError):
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    return (
+        f"nproc {os.cpu_count()}, {cpu}, Python {platform.python_version()}, "
+        f"{platform.system()} {platform.release()}"
+    )
+
+
+def bounded(upper: int) -> Callable[[str], int]:
+    """An argparse type: a whole number from 1 to ``upper``."""
+
+    def parse(text: str) -> int:
+        value = int(text)
+        if not 0 < value <= upper:
+            raise argparse.ArgumentTypeError(f"{text} is not between 1 and {upper}")
+        return value
+
+    return parse
+
+
+def postgres_name(url: str) -> str:
+    name = urlsplit(url).path.lstrip("/")
+    if not name.replace("_", "").isalnum():
+        raise SystemExit(f"Refusing an unusual database name in {url!r}")
+    return name
+
+
+def postgres_admin(url: str, statements: list[str], *, guard: bool = True) -> str:
+    """Run ``statements`` on the server's ``postgres`` database; returns the server version.
+
+    With ``guard``, refuses (before running anything) when another client is connected to the
+    benchmark database, e.g. a second benchmark run, whose database must not be dropped.
+    """
+    import psycopg  # the project's own driver
+
+    parts = urlsplit(url)
+    admin_url = urlunsplit((parts.scheme, parts.netloc, "/postgres", "", ""))
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        busy = conn.execute(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = %s", (postgres_name(url),)
+        ).fetchone()
+        if guard and busy and busy[0]:
+            raise RuntimeError(
+                f"{busy[0]} connection(s) to {postgres_name(url)} (another benchmark run?); "
+                "wait for it or pass another --pg-url"
+            )
+        for statement in statements:
+            conn.execute(statement)  # type: ignore[arg-type]
+        row = conn.execute("SHOW server_version").fetchone()
+    return f"PostgreSQL {str(row[0]).split()[0] if row else '?'}"
+
+
+def django_env(
+    database_url: str,
+    workdir: Path,
+    *,
+    redis_url: str = "",
+    key_prefix: str = "motcua-bench",
+    extra: dict[str, str] | None = None,
+) -> dict[str, str]:
+    """The server's environment, as production runs it; with ``redis_url``, the Django cache
+    lives there under a key prefix of the run's own."""
+    env = dict(os.environ)
+    env.pop("REDIS_URL", None)
+    if redis_url:
+        env["REDIS_URL"] = redis_url
+        env["CACHE_KEY_PREFIX"] = f"{key_prefix}-{secrets.token_hex(6)}"
+    env.update(
+        {
+            "MOTCUA_DEBUG": "0",
+            "SECRET_KEY": f"bench-{secrets.token_urlsafe(32)}",
+            "ALLOWED_HOSTS": "127.0.0.1",
+            "DATABASE_URL": database_url,
+            "LOG_LEVEL": "WARNING",
+            "DJANGO_SETTINGS_MODULE": "motcua.settings",
+            "MOTCUA_VAR_DIR": str(workdir / "var"),
+            "MEDIA_ROOT": str(workdir / "media"),
+            "STATIC_ROOT": str(workdir / "static"),
+            "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT / "src"), env.get("PYTHONPATH")])),
+            **(extra or {}),
+        }
+    )
+    return env
