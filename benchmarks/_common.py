@@ -9,8 +9,10 @@ import platform
 import secrets
 import socket
 import subprocess
-from collections.abc import Callable
-from contextlib import suppress
+import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -118,3 +120,36 @@ def django_env(
         }
     )
     return env
+
+
+@contextmanager
+def serve(env: dict[str, str], log: Path, options: list[str]) -> Iterator[tuple[str, int]]:
+    """Serve the project with gunicorn (``options``: workers, threads …) until the block ends,
+    once ``/healthz`` answers; yields the base URL and the master's pid."""
+    import requests  # a test dependency, as every benchmark client
+
+    port = free_port()
+    command = [sys.executable, "-m", "gunicorn", "motcua.wsgi:application", *options]
+    command += ["--bind", f"127.0.0.1:{port}"]
+    with log.open("w") as output:
+        process = subprocess.Popen(command, env=env, cwd=ROOT, stdout=output, stderr=output)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            if process.poll() is not None:
+                raise RuntimeError(f"gunicorn exited:\n{log.read_text()[-3000:]}")
+            with suppress(requests.RequestException):
+                if requests.get(f"{base}/healthz", timeout=2).status_code == 200:
+                    break
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"/healthz never answered 200:\n{log.read_text()[-3000:]}")
+            time.sleep(0.2)
+        yield base, process.pid
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()

@@ -44,14 +44,13 @@ import random
 import shutil
 import sqlite3
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager, suppress
+from contextlib import AbstractContextManager, contextmanager, suppress
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -63,11 +62,11 @@ from _common import (  # benchmarks/ is on sys.path
     ROOT,
     bounded,
     django_env,
-    free_port,
     machine,
     postgres_admin,
     postgres_name,
     run,
+    serve,
 )
 
 positive = bounded(900_000)
@@ -474,45 +473,15 @@ def gunicorn_mode(args: argparse.Namespace) -> str:
     return f"gunicorn {args.workers} workers, {kind}"
 
 
-@contextmanager
-def gunicorn(env: dict[str, str], log: Path, args: argparse.Namespace) -> Iterator[tuple[str, int]]:
+def gunicorn(
+    env: dict[str, str], log: Path, args: argparse.Namespace
+) -> AbstractContextManager[tuple[str, int]]:
     """Serve the project with gunicorn until the block ends; yields the base URL and its pid."""
-    port = free_port()
-    command = [
-        sys.executable,
-        "-m",
-        "gunicorn",
-        "motcua.wsgi:application",
-        "--workers",
-        str(args.workers),
-        "--bind",
-        f"127.0.0.1:{port}",
-    ]
+    options = ["--workers", str(args.workers)]
     if args.threads > 1:
         # Threads overlap one request's waits (database, Redis) with another's work.
-        command += ["--worker-class", "gthread", "--threads", str(args.threads)]
-    with log.open("w") as output:
-        process = subprocess.Popen(command, env=env, cwd=ROOT, stdout=output, stderr=output)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            if process.poll() is not None:
-                raise RuntimeError(f"gunicorn exited:\n{log.read_text()[-3000:]}")
-            with suppress(requests.RequestException):
-                if requests.get(f"{base}/healthz", timeout=2).status_code == 200:
-                    break
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"/healthz never answered 200:\n{log.read_text()[-3000:]}")
-            time.sleep(0.2)
-        yield base, process.pid
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        options += ["--worker-class", "gthread", "--threads", str(args.threads)]
+    return serve(env, log, options)
 
 
 # --- load -----------------------------------------------------------------------------------

@@ -58,7 +58,6 @@ import secrets
 import shutil
 import signal
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
@@ -66,7 +65,7 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager, suppress
+from contextlib import AbstractContextManager, contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -77,11 +76,11 @@ from _common import (  # benchmarks/ is on sys.path
     ROOT,
     bounded,
     django_env,
-    free_port,
     machine,
     postgres_admin,
     postgres_name,
     run,
+    serve,
 )
 
 positive = bounded(100_000_000)
@@ -218,48 +217,12 @@ def child(args: list[str], env: dict[str, str]) -> Any:
     return json.loads(run([sys.executable, __file__, *args], env).splitlines()[-1])
 
 
-@contextmanager
 def gunicorn(
     env: dict[str, str], log: Path, workers: int, worker_class: str = "sync", threads: int = 1
-) -> Iterator[tuple[str, int]]:
+) -> AbstractContextManager[tuple[str, int]]:
     """Serve the project with gunicorn until the block ends; yields the base URL and its pid."""
-    port = free_port()
-    command = [
-        sys.executable,
-        "-m",
-        "gunicorn",
-        "motcua.wsgi:application",
-        "--workers",
-        str(workers),
-        "--worker-class",
-        worker_class,
-        "--threads",
-        str(threads),
-        "--bind",
-        f"127.0.0.1:{port}",
-    ]
-    with log.open("w") as output:
-        process = subprocess.Popen(command, env=env, cwd=ROOT, stdout=output, stderr=output)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            if process.poll() is not None:
-                raise RuntimeError(f"gunicorn exited:\n{log.read_text()[-3000:]}")
-            with suppress(requests.RequestException):
-                if requests.get(f"{base}/healthz", timeout=2).status_code == 200:
-                    break
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"/healthz never answered 200:\n{log.read_text()[-3000:]}")
-            time.sleep(0.2)
-        yield base, process.pid
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+    options = ["--workers", str(workers), "--worker-class", worker_class]
+    return serve(env, log, [*options, "--threads", str(threads)])
 
 
 # --- measuring ------------------------------------------------------------------------------

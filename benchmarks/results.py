@@ -35,20 +35,19 @@ import platform
 import secrets
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager, suppress
+from contextlib import AbstractContextManager, contextmanager, suppress
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 import requests
-from _common import ROOT, bounded, django_env, free_port, run  # benchmarks/ is on sys.path
+from _common import ROOT, bounded, django_env, run, serve  # benchmarks/ is on sys.path
 
 positive = bounded(1_000_000)
 MANAGE = ROOT / "manage.py"
@@ -170,34 +169,11 @@ def database(pg_url: str | None, workdir: Path) -> Iterator[str]:
             conn.execute(drop)  # type: ignore[arg-type]
 
 
-@contextmanager
-def gunicorn(env: dict[str, str], log: Path, workers: int) -> Iterator[tuple[str, int]]:
+def gunicorn(
+    env: dict[str, str], log: Path, workers: int
+) -> AbstractContextManager[tuple[str, int]]:
     """Serve the project until the block ends; yields the base URL and the master's pid."""
-    port = free_port()
-    command = [sys.executable, "-m", "gunicorn", "motcua.wsgi:application"]
-    command += ["--workers", str(workers), "--bind", f"127.0.0.1:{port}"]
-    with log.open("w") as output:
-        process = subprocess.Popen(command, env=env, cwd=ROOT, stdout=output, stderr=output)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            if process.poll() is not None:
-                raise RuntimeError(f"gunicorn exited:\n{log.read_text()[-3000:]}")
-            with suppress(requests.RequestException):
-                if requests.get(f"{base}/healthz", timeout=2).status_code == 200:
-                    break
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"/healthz never answered 200:\n{log.read_text()[-3000:]}")
-            time.sleep(0.2)
-        yield base, process.pid
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+    return serve(env, log, ["--workers", str(workers)])
 
 
 def tree_cpu(pid: int) -> float:
