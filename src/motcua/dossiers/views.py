@@ -253,9 +253,10 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
             and dossier.status in lifecycle.RULES[Transition.WITHDRAW].sources,
             "problems": problems,
             "components": dossier.case.get("components", []),
-            **feedback_context.for_dossier(dossier, user),
-            **dossier_payments(dossier, user),
-            "result_panel": result_panel(dossier=dossier, user=user),
+            # The page's roles, not asked for again by each panel.
+            **feedback_context.for_dossier(dossier, user, roles=roles),
+            **dossier_payments(dossier, user, roles=roles),
+            "result_panel": result_panel(dossier=dossier, user=user, roles=roles),
         },
         status=status,
     )
@@ -411,8 +412,8 @@ def _officer_context(
         "form": form,
         "letters": dossier.apologies.filter(status="draft"),
         "steps": list(dossier.steps.all()),
-        **dossier_payments(dossier, user),
-        "result_panel": result_panel(dossier=dossier, user=user),
+        **dossier_payments(dossier, user, roles=roles),
+        "result_panel": result_panel(dossier=dossier, user=user, roles=roles),
         "consultations": consultations,
         "to_answer": [
             c for c in consultations if c.is_open and c.coordinating_agency_id in my_agencies

@@ -12,9 +12,7 @@ from .models import Rating
 from .services import can_rate
 
 
-def for_dossier(dossier: Dossier, user: User) -> dict[str, Any]:
+def for_dossier(dossier: Dossier, user: User, *, roles: set[str] | None = None) -> dict[str, Any]:
     rating = Rating.objects.filter(dossier=dossier).first()
-    return {
-        "rating": rating,
-        "rating_form": RatingForm() if rating is None and can_rate(user, dossier) else None,
-    }
+    may_rate = rating is None and can_rate(user, dossier, roles=roles)
+    return {"rating": rating, "rating_form": RatingForm() if may_rate else None}

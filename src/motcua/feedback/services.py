@@ -19,10 +19,10 @@ class RatingError(Exception):
     """A refused rating; ``str()`` is a translated message for the person."""
 
 
-def can_rate(user: User, dossier: Dossier) -> bool:
+def can_rate(user: User, dossier: Dossier, *, roles: set[str] | None = None) -> bool:
     return (
         dossier.status == Status.RETURNED
-        and Actor.APPLICANT in roles_for(user, dossier)
+        and Actor.APPLICANT in (roles if roles is not None else roles_for(user, dossier))
         and not Rating.objects.filter(dossier=dossier).exists()
     )
 

@@ -22,9 +22,13 @@ from .models import Payment
 VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
 
 
-def dossier_payments(dossier: Dossier, user: User) -> dict[str, Any]:
-    """Context of ``payments/_dossier_payments.html`` for ``user`` looking at ``dossier``."""
-    roles = roles_for(user, dossier) if user.is_authenticated else set()
+def dossier_payments(
+    dossier: Dossier, user: User, *, roles: set[str] | None = None
+) -> dict[str, Any]:
+    """Context of ``payments/_dossier_payments.html`` for ``user`` looking at ``dossier``
+    (``roles``: the user's roles on it, when the page has them already)."""
+    if roles is None:
+        roles = roles_for(user, dossier) if user.is_authenticated else set()
     payments = list(dossier.payments.order_by("-created_at", "-id")) if roles else []
     paid = any(payment.state == State.PAID for payment in payments)
     is_applicant = Actor.APPLICANT in roles

@@ -27,13 +27,15 @@ def _verified(user: User) -> bool:
     return bool(callable(is_verified) and is_verified())
 
 
-def result_panel(*, dossier: Dossier, user: User) -> dict[str, Any]:
+def result_panel(*, dossier: Dossier, user: User, roles: set[str] | None = None) -> dict[str, Any]:
     """Context of ``results/_dossier_result.html`` for this dossier and person.
 
     Include it as ``{% include "results/_dossier_result.html" with panel=result_panel %}``.
-    An empty ``result`` means there is nothing this person may see yet.
+    An empty ``result`` means there is nothing this person may see yet. ``roles``: the user's
+    roles on the dossier, when the page has them already.
     """
-    roles = roles_for(user, dossier)
+    if roles is None:
+        roles = roles_for(user, dossier)
     is_applicant = Actor.APPLICANT in roles and dossier.status in RESULT_AVAILABLE
     is_officer = bool(roles & OFFICER_ROLES) and _verified(user)
     result = current_result(dossier) if (is_applicant or is_officer) else None

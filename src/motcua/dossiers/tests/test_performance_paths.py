@@ -212,3 +212,16 @@ def test_the_public_status_holds_what_the_answer_shows(world: World) -> None:
     assert found.get_status_display() == dossier.get_status_display()
     assert selectors.public_status(dossier.code, "") is None
     assert selectors.public_status("H17.02-000000-9999", dossier.lookup_secret) is None
+
+
+@pytest.mark.django_db
+def test_the_dossier_page_asks_for_the_viewers_roles_once(
+    client: Client, django_assert_max_num_queries: Any
+) -> None:
+    world = make_world()
+    dossier = file_dossier(world)
+    client.force_login(world.applicant)
+    client.get(f"/ho-so/{dossier.code}/")  # warm caches (calendar, sessions)
+    # The payment, result and rating panels take the page's roles instead of asking again.
+    with django_assert_max_num_queries(15):  # 19 when each panel asked again
+        assert client.get(f"/ho-so/{dossier.code}/").status_code == 200
