@@ -12,7 +12,10 @@ from django.test import override_settings
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from motcua.dossiers.models import ApologyLetter
+from motcua.dossiers import services
+from motcua.dossiers.lifecycle import Transition
+from motcua.dossiers.models import ApologyLetter, Dossier
+from motcua.dossiers.tests.factories import file_dossier, make_world
 from motcua.scheduling.models import PeriodicJob
 from motcua.scheduling.services import enqueue_due
 
@@ -35,11 +38,18 @@ def test_a_task_is_enqueued_once_per_interval() -> None:
 
 @pytest.mark.django_db
 @override_settings(MOTCUA_PERIODIC_TASKS=SWEEP)
-def test_the_sweep_task_runs_the_deadline_sweep() -> None:
-    # Tests run tasks immediately (root conftest): the sweep itself is covered in dossiers.
+def test_the_scheduler_runs_the_deadline_sweep() -> None:
+    world = make_world()
+    dossier = services.act(
+        dossier=file_dossier(world), user=world.receiver, transition=Transition.ACCEPT
+    )
+    Dossier.objects.filter(pk=dossier.pk).update(
+        due_at=timezone.now() + datetime.timedelta(hours=2)
+    )
+    # Tests run tasks at once (root conftest): enqueued is done.
     call_command("run_scheduler", "--once")
     assert PeriodicJob.objects.get().last_enqueued_at is not None
-    assert not ApologyLetter.objects.exists()
+    assert ApologyLetter.objects.filter(dossier=dossier).count() == 1
 
 
 @pytest.mark.skipif(
