@@ -82,6 +82,7 @@ from _common import (  # benchmarks/ is on sys.path
     run,
     serve,
 )
+from urllib3 import encode_multipart_formdata
 
 positive = bounded(100_000_000)
 MANAGE = ROOT / "manage.py"
@@ -274,16 +275,27 @@ class CpuMeter:
     def start(self) -> None:
         self.before = self.sample()
         self.client_before = time.process_time()
+        self.machine_before = machine_cpu()
 
     def stop(self) -> dict[str, float]:
-        """CPU seconds per group since ``start`` (processes that ended meanwhile are missed)."""
+        """CPU seconds per group since ``start`` (processes that ended meanwhile are missed),
+        and ``other``: what the whole machine used besides (Redis, the kernel, other work)."""
         client = time.process_time() - self.client_before
         after = self.sample()
+        busy = machine_cpu() - self.machine_before
         used = {
             group: sum(cpu - self.before[group].get(pid, 0.0) for pid, cpu in pids.items())
             for group, pids in after.items()
         }
-        return {**used, "client": client}
+        used["client"] = client
+        return {**used, "other": max(0.0, busy - sum(used.values()))}
+
+
+def machine_cpu() -> float:
+    """CPU seconds all cores have been busy since boot (``/proc/stat``: all but idle and
+    I/O wait)."""
+    fields = [int(value) for value in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    return (sum(fields[:8]) - fields[3] - fields[4]) / os.sysconf("SC_CLK_TCK")
 
 
 @dataclass
@@ -334,9 +346,20 @@ class PlainClient:
         )
 
     def get(self, path: str) -> PlainResponse:
+        return self.request("GET", path)
+
+    def request(
+        self,
+        method: str,
+        path: str,
+        body: bytes | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> PlainResponse:
+        """Retried once on a closed connection: safe for GET, and for POST with an
+        ``Idempotency-Key`` (the server answers a repeat with the first result)."""
         for attempt in (1, 2):
             try:
-                self.connection.request("GET", path)
+                self.connection.request(method, path, body=body, headers=headers or {})
                 response = self.connection.getresponse()
                 return PlainResponse(response.status, response.read().decode())
             except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError):
@@ -500,6 +523,53 @@ def submissions(
     return phase
 
 
+def one_call_submissions(
+    base: str,
+    tokens: list[str],
+    procedure: str,
+    count: int,
+    pool: Pool,
+    pdf: bytes,
+    start: int,
+) -> list[Series]:
+    """``count`` dossiers filed in one ``POST /api/v1/dossiers/`` each (multipart: the form's
+    answers and the 200 KB PDF, with an ``Idempotency-Key``), each by the next applicant, over a
+    kept-alive ``http.client`` connection per client thread."""
+    series = Series("POST dossiers/ (1 call)")
+    answers = json.dumps(FORM, ensure_ascii=False)
+
+    def one(index: int) -> None:
+        content = unique_pdf(pdf, start + index)
+        body, content_type = encode_multipart_formdata(
+            {
+                "procedure": procedure,
+                "data": answers,
+                "component_0": ("to-khai.pdf", content, "application/pdf"),
+            }
+        )
+        headers = {
+            "Authorization": f"Bearer {tokens[index % len(tokens)]}",
+            "Content-Type": content_type,
+            "Idempotency-Key": f"bench-{start + index}",
+        }
+        client = pool.plain(base)
+        pool.timed(
+            series,
+            lambda: client.request("POST", "/api/v1/dossiers/", body, headers),
+            201,
+            "code",
+        )
+
+    pool.run(list(range(count)), one, [series])
+    return [series]
+
+
+FLOWS: dict[str, Callable[..., list[Series]]] = {
+    "one-call": one_call_submissions,
+    "drafts": submissions,
+}
+
+
 def lookups(base: str, pairs: list[tuple[str, str]], pool: Pool, client: str) -> Series:
     """One public status look-up per (code, secret); the answer must name the same dossier.
 
@@ -534,7 +604,7 @@ LOAD_SQL = """
 INSERT INTO dossiers_dossier (
     code, case_position, case_name, channel, status, form_data, lookup_secret,
     submitted_at, accepted_at, due_at, finished_at, supplement_requests,
-    applicant_id, procedure_id, procedure_version_id, receiving_agency_id
+    applicant_id, procedure_id, procedure_version_id, receiving_agency_id, idempotency_key
 )
 SELECT
     %(agency_code)s::text || '-' || to_char(g.day, 'YYMMDD') || '-'
@@ -545,7 +615,7 @@ SELECT
     CASE WHEN g.status NOT IN (1, 3) THEN g.submitted_at + interval '2 hours' END,
     CASE WHEN g.status NOT IN (1, 3) THEN g.submitted_at + interval '5 days' END,
     CASE WHEN g.status IN (3, 7, 8, 10) THEN g.submitted_at + interval '4 days' END,
-    0, %(applicant_id)s, %(procedure_id)s, %(procedure_version_id)s, %(agency_id)s
+    0, %(applicant_id)s, %(procedure_id)s, %(procedure_version_id)s, %(agency_id)s, ''
 FROM (
     SELECT
         s.day,
@@ -708,20 +778,17 @@ def benchmark_in(
     ):
         meter = CpuMeter(server_pid, postgres_name(args.pg_url))
         warm_count = max(args.workers * 4, args.concurrency * 2)
-        say(f"gunicorn ({server_label(args)}) on {base}; {warm_count} warm-up submissions")
-        warm = submissions(base, world["tokens"], world["procedure"], warm_count, pool, pdf, 0)
-        say(f"{args.submissions} submissions, concurrency {args.concurrency}")
-        meter.start()
-        result["submissions"] = submissions(
-            base,
-            world["tokens"],
-            world["procedure"],
-            args.submissions,
-            pool,
-            pdf,
-            warm_count,
-        )
-        result["submission_cpu"] = meter.stop()
+        say(f"gunicorn ({server_label(args)}) on {base}")
+        result["flows"], warm, offset = [], [], 0  # offset: every PDF and key differs
+        for flow in args.flow:
+            file_them = FLOWS[flow]
+            say(f"{flow}: {warm_count} warm-up submissions, then {args.submissions}")
+            tokens, code = world["tokens"], world["procedure"]
+            warm += file_them(base, tokens, code, warm_count, pool, pdf, offset)
+            meter.start()
+            series = file_them(base, tokens, code, args.submissions, pool, pdf, offset + warm_count)
+            result["flows"].append({"flow": flow, "series": series, "cpu": meter.stop()})
+            offset += warm_count + args.submissions
         say(f"inserting {args.rows:,} dossiers")
         result["load"] = load_dossiers(args.pg_url, world, args.rows)
         say(
@@ -733,7 +800,7 @@ def benchmark_in(
         meter.start()
         result["lookups"] = lookups(base, pairs[200:], pool, args.client)
         result["lookup_cpu"] = meter.stop()
-        result["dossiers"] = args.rows + args.submissions + warm_count
+        result["dossiers"] = args.rows + offset
         result["warmup_failures"] = [f for series in [*warm, warm_lookups] for f in series.failures]
     result["explain"] = run([sys.executable, __file__, "--explain", *pairs[-1]], env)
     result["server_log"] = log.read_text(errors="replace").splitlines()[-30:]
@@ -767,34 +834,34 @@ def report(result: dict[str, Any], args: argparse.Namespace, load_avg: str) -> N
     )
     print(header)
     print("-" * len(header))
-    for series in [*result["submissions"], result["lookups"]]:
+    submitted = [series for flow in result["flows"] for series in flow["series"]]
+    for series in [*submitted, result["lookups"]]:
         row = series.row()
         print(
             f"{row['name']:<22} {row['count']:>6} {row['failures']:>5} {row['per_s']:>7.1f} "
             f"{row['p50']:>7.1f} {row['p90']:>7.1f} {row['p99']:>7.1f} {row['max']:>7.1f}"
         )
     cores = os.cpu_count() or 1
-    for label, cpu, count in (
-        (
-            "submission",
-            result["submission_cpu"],
-            result["submissions"][0].row()["count"],
-        ),
-        ("look-up", result["lookup_cpu"], result["lookups"].row()["count"]),
-    ):
+    measured = [
+        (f"submission ({flow['flow']})", flow["cpu"], flow["series"][0].row()["count"])
+        for flow in result["flows"]
+    ]
+    measured.append(("look-up", result["lookup_cpu"], result["lookups"].row()["count"]))
+    for label, cpu, count in measured:
         each = {group: seconds * 1000 / max(count, 1) for group, seconds in cpu.items()}
-        total = sum(each.values())
+        total = sum(value for group, value in each.items() if group != "other")
         print(
             f"CPU per {label}: gunicorn {each['gunicorn']:.1f} ms, PostgreSQL "
             f"{each['postgres']:.1f} ms, client {each['client']:.1f} ms = {total:.1f} ms; "
-            f"{cores} idle cores would do at most ~{cores * 1000 / total:,.0f}/s"
+            f"{cores} idle cores would do at most ~{cores * 1000 / total:,.0f}/s; "
+            f"the rest of the machine (Redis, kernel, other work) used {each['other']:.1f} ms more"
             if total
             else f"CPU per {label}: not measured"
         )
     print("\nEXPLAIN ANALYZE of the look-up's queries (selectors.public_status), after the run:")
     print("\n".join(f"  {line}" for line in result["explain"].strip().splitlines()))
     failures = result["warmup_failures"] + [
-        f for series in [*result["submissions"], result["lookups"]] for f in series.failures
+        f for series in [*submitted, result["lookups"]] for f in series.failures
     ]
     if failures:
         print(f"\n{len(failures)} failure(s), the most frequent:")
@@ -802,13 +869,14 @@ def report(result: dict[str, Any], args: argparse.Namespace, load_avg: str) -> N
             print(f"  {times:>5} x {failure}")
         print("Last lines of the gunicorn log:")
         print("\n".join(f"  {line}" for line in result["server_log"]))
-    rate = result["submissions"][0].row()["per_s"]
     p99 = result["lookups"].row()["p99"]
     print()
-    print(
-        f"Target >= {TARGET_SUBMISSIONS_PER_S:.0f} submissions/s: "
-        f"{'met' if rate >= TARGET_SUBMISSIONS_PER_S else 'MISSED'} ({rate:.1f}/s)"
-    )
+    for flow in result["flows"]:
+        rate = flow["series"][0].row()["per_s"]
+        print(
+            f"Target >= {TARGET_SUBMISSIONS_PER_S:.0f} submissions/s ({flow['flow']}): "
+            f"{'met' if rate >= TARGET_SUBMISSIONS_PER_S else 'MISSED'} ({rate:.1f}/s)"
+        )
     print(
         f"Target look-up p99 < {TARGET_LOOKUP_P99_MS:.0f} ms with {args.rows:,} dossiers: "
         f"{'met' if p99 < TARGET_LOOKUP_P99_MS else 'MISSED'} (p99 {p99:.1f} ms)"
@@ -852,6 +920,14 @@ def parse_args() -> argparse.Namespace:
         "--redis-url",
         default=os.environ.get("BENCH_DOSSIERS_REDIS_URL", ""),
         help="Django cache in Redis (default: each worker's memory)",
+    )
+    parser.add_argument(
+        "--flow",
+        nargs="+",
+        choices=list(FLOWS),
+        default=list(FLOWS),
+        help="how dossiers are filed: one-call (POST dossiers/ with the file) and/or drafts "
+        "(draft, attachment, submit); default both, in that order",
     )
     parser.add_argument("--applicants", type=positive, default=100)
     parser.add_argument("--attachment-kb", type=positive, default=200)

@@ -275,7 +275,7 @@ REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"]
     + (["rest_framework.renderers.BrowsableAPIRenderer"] if DEBUG else []),
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        # DOT's bearer-token check, answered from the cache for a few seconds.
+        # DOT's bearer-token check, answered from the cache for a minute (revocation: at once).
         "motcua.accounts.api_auth.CachedOAuth2Authentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
@@ -306,7 +306,7 @@ MOTCUA_SEARCH_MAX_LENGTH = 200
 if os.environ.get("REDIS_URL"):
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "motcua.redis_cache.SharedClientRedisCache",
             "LOCATION": os.environ["REDIS_URL"],
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "motcua"),
         }

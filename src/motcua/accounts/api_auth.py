@@ -1,10 +1,11 @@
-"""Bearer-token authentication for the API that checks a token once per few seconds.
+"""Bearer-token authentication for the API that checks a token once a minute.
 
 django-oauth-toolkit looks every bearer token up in the database (with its application and
 user) on every request: a fifth of an API call's time in the dossier benchmark. Here a valid
 token's facts (its id, user id, application, scope, expiry — never the user's data) are kept
-in the Django cache for ``MOTCUA_BEARER_TOKEN_CACHE_SECONDS`` (default 5 seconds); the person
-is still read from the database on every request, so a change to the account shows at once.
+in the Django cache for ``MOTCUA_BEARER_TOKEN_CACHE_SECONDS`` (default 60 seconds: an app's
+calls come in bursts, and most of a burst is then answered from the cache); the person is still
+read from the database on every request, so a change to the account shows at once.
 
 A token revoked or changed through the ORM (``AccessToken.revoke()``, a refresh, the admin) is
 dropped from the cache at once; one removed behind Django's back (SQL, another deployment's
@@ -34,7 +35,7 @@ CACHE_PREFIX = "motcua:bearer:"
 
 def cache_seconds() -> int:
     """How long a checked token is trusted without the database; 0 turns the cache off."""
-    return int(getattr(settings, "MOTCUA_BEARER_TOKEN_CACHE_SECONDS", 5))
+    return int(getattr(settings, "MOTCUA_BEARER_TOKEN_CACHE_SECONDS", 60))
 
 
 def cache_key(token: str) -> str:

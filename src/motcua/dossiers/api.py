@@ -6,12 +6,15 @@ session that passed the second factor (bearer tokens never do).
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
+from django.core.files.uploadedfile import UploadedFile
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import generics, serializers, status
-from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.exceptions import APIException, NotFound, ValidationError
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
@@ -142,14 +145,139 @@ class DraftSerializer(serializers.ModelSerializer):
         read_only_fields = ["id", "receiving_agency", "step", "updated_at", "attachments"]
 
 
+COMPONENT_PART = "component_"
+
+FilingInput = inline_serializer(
+    "DossierFiling",
+    fields={
+        "procedure": serializers.CharField(help_text="The procedure's code, e.g. 2.000488."),
+        "case_position": serializers.IntegerField(
+            required=False, default=0, help_text="Which case of the procedure (from 0)."
+        ),
+        "data": serializers.JSONField(
+            required=False,
+            help_text="The e-form's answers: a JSON object, checked against the case's schema.",
+        ),
+        f"{COMPONENT_PART}0": serializers.FileField(
+            required=False,
+            help_text=(
+                "A file for the case's component 0 (PDF, JPEG or PNG). Send "
+                "component_1, component_2 … for the others; a part may repeat."
+            ),
+        ),
+    },
+)
+
+
+class IdempotencyKeyConflict(APIException):
+    status_code = status.HTTP_422_UNPROCESSABLE_ENTITY
+    default_code = "idempotency_key_reused"
+
+
 class DossierList(generics.ListAPIView):
-    """The applicant's dossiers (and those of businesses they act for)."""
+    """The applicant's dossiers (and those of businesses they act for); ``POST`` files one."""
 
     serializer_class = DossierSerializer
     permission_classes = [IsAuthenticated]
+    parser_classes = [MultiPartParser]
 
     def get_queryset(self) -> QuerySet[Dossier]:
         return selectors.dossiers_of(_user(self.request))
+
+    @extend_schema(
+        request={"multipart/form-data": FilingInput},
+        parameters=[
+            OpenApiParameter(
+                "Idempotency-Key",
+                str,
+                OpenApiParameter.HEADER,
+                required=True,
+                description=(
+                    "Chosen by the client, 1–64 characters, new for each dossier. A retried "
+                    "request with the same key answers 200 with the dossier filed first."
+                ),
+            )
+        ],
+        responses={201: DossierSerializer, 200: DossierSerializer},
+    )
+    def post(self, request: Request) -> Response:
+        """File a whole dossier in one request: form answers and every file at once.
+
+        For apps and other systems that hold the dossier already; the web pages and the
+        ``drafts/`` calls build one step by step instead.
+        """
+        key = request.headers.get("Idempotency-Key", "").strip()
+        if not 0 < len(key) <= 64:
+            raise ValidationError(
+                {"idempotency_key": [_("Send an Idempotency-Key header of 1 to 64 characters.")]}
+            )
+        fields = payload(request)
+        target = selectors.filing_target(str(fields.get("procedure", ""))[:40])
+        if target is None:
+            raise ValidationError({"procedure": [_("No procedure open online has this code.")]})
+        case_position = _number(fields.get("case_position"), "case_position")
+        values = _form_answers(fields.get("data"))
+        uploads = _component_files(request)
+        cases = target.version.snapshot.get("cases", [])
+        schema = cases[case_position].get("eform") if case_position < len(cases) else None
+        errors = validate_document(schema, values) if schema else {}
+        try:
+            dossier, created = services.file_at_once(
+                user=_user(request),
+                target=target,
+                case_position=case_position,
+                acting_for=acting_business(request),
+                values=values,
+                uploads=uploads,
+                idempotency_key=key,
+                form_errors=errors,
+            )
+        except services.IdempotencyKeyReused as exc:
+            raise IdempotencyKeyConflict(str(exc)) from exc
+        except UploadRefused as exc:
+            raise ValidationError({"files": [str(exc)]}) from exc
+        except services.DossierError as exc:
+            raise ValidationError({"detail": str(exc), "form": errors}) from exc
+        if created:
+            return Response(DossierSerializer(dossier).data, status=status.HTTP_201_CREATED)
+        replayed = {"Idempotent-Replayed": "true"}
+        return Response(DossierSerializer(dossier).data, headers=replayed)
+
+
+def _number(value: Any, name: str) -> int:
+    try:
+        number = int(value or 0)
+    except (TypeError, ValueError):
+        number = -1
+    if number < 0:
+        raise ValidationError({name: [_("A whole number from 0.")]})
+    return number
+
+
+def _form_answers(raw: Any) -> dict[str, Any]:
+    """The ``data`` part: a JSON object of the form's answers (none: an empty form)."""
+    if raw in (None, ""):
+        return {}
+    try:
+        values = json.loads(raw) if isinstance(raw, str | bytes) else raw
+    except ValueError:
+        values = None
+    if not isinstance(values, dict):
+        raise ValidationError({"data": [_("The form's answers must be a JSON object.")]})
+    return values
+
+
+def _component_files(request: Request) -> list[tuple[int, UploadedFile]]:
+    """(component position, file) of every ``component_<n>`` part, in the order sent."""
+    uploads = []
+    for name in request.FILES:
+        position = name.removeprefix(COMPONENT_PART)
+        if not name.startswith(COMPONENT_PART) or not position.isdigit():
+            raise ValidationError(
+                {name: [_("Name each file part component_0, component_1 … by its document.")]}
+            )
+        uploads += [(int(position), upload) for upload in request.FILES.getlist(name)]
+    return uploads
 
 
 @extend_schema(

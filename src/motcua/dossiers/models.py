@@ -117,11 +117,21 @@ class Dossier(models.Model):
     paused_since = models.DateTimeField(null=True, blank=True)
     resume_status = models.PositiveSmallIntegerField(null=True, blank=True)
     supplement_requests = models.PositiveSmallIntegerField(default=0)
+    # The client's ``Idempotency-Key`` of a dossier filed in one API call: a retried request
+    # with the same key gets this dossier back instead of a second one.
+    idempotency_key = models.CharField(max_length=64, blank=True, default="")
 
     class Meta:
         verbose_name = _("dossier")
         verbose_name_plural = _("dossiers")
         ordering = ["-submitted_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["applicant", "idempotency_key"],
+                condition=~models.Q(idempotency_key=""),
+                name="dossier_idempotency_key_per_applicant",
+            ),
+        ]
         indexes = [
             models.Index(fields=["receiving_agency", "status"]),
             models.Index(fields=["applicant", "-submitted_at"]),

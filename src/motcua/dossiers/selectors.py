@@ -3,13 +3,22 @@
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
 
 from django.db import connection
 from django.db.models import Q, QuerySet, Subquery
 from django.utils import timezone
 
 from motcua.accounts.models import AgencyMembership, BusinessMembership, User
-from motcua.catalog.models import Component, Procedure, ProcedureCase
+from motcua.agencies.models import Agency
+from motcua.catalog.cache import catalog_cache
+from motcua.catalog.models import (
+    Component,
+    Procedure,
+    ProcedureCase,
+    ProcedureVersion,
+    PublicationStatus,
+)
 
 from . import lifecycle
 from .lifecycle import Status
@@ -151,3 +160,36 @@ def draft_case(draft: DossierDraft, *, known_from: DossierDraft | None = None) -
         case = cases.prefetch_related("components")[draft.case_position]
     setattr(draft, _CASE_MEMO, (key, case))
     return case
+
+
+@dataclass(frozen=True)
+class FilingTarget:
+    """What filing a dossier for a procedure needs from the catalogue, read once per catalogue
+    version: its latest version (the procedure joined) and the agencies that receive it.
+
+    Shared between requests: never change these objects.
+    """
+
+    version: ProcedureVersion
+    agencies: tuple[Agency, ...]  # in the order ``procedure.agencies.first()`` picks from
+
+
+def filing_target(procedure_code: str) -> FilingTarget | None:
+    """The filing target of a published procedure, or None; cached per catalogue version
+    (every change that could alter it replaces that version, see ``catalog.cache``)."""
+    return catalog_cache().remember(  # type: ignore[no-any-return]
+        "filing", {"code": procedure_code}, lambda: _read_filing_target(procedure_code)
+    )
+
+
+def _read_filing_target(procedure_code: str) -> FilingTarget | None:
+    version = (
+        ProcedureVersion.objects.select_related("procedure")
+        .filter(procedure__code=procedure_code, procedure__status=PublicationStatus.PUBLISHED)
+        .order_by("-number")
+        .first()
+    )
+    if version is None:
+        return None
+    agencies = version.procedure.agencies.order_by(*(Agency._meta.ordering or ["pk"]))
+    return FilingTarget(version=version, agencies=tuple(agencies))

@@ -7,12 +7,13 @@ appends to the dossier's history; notifications leave only after the transaction
 from __future__ import annotations
 
 import secrets
-from collections.abc import Mapping
+from collections import Counter
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import OuterRef, Subquery, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -28,7 +29,7 @@ from motcua.workcalendar.selectors import load_calendar
 from . import lifecycle, selectors, steps
 from .lifecycle import Actor, Status, Transition
 from .models import Attachment, Dossier, DossierCounter, DossierDraft, DossierEvent
-from .uploads import check_upload
+from .uploads import CheckedFile, check_upload
 
 
 class DossierError(Exception):
@@ -37,6 +38,10 @@ class DossierError(Exception):
 
 class NotAllowed(DossierError):
     pass
+
+
+class IdempotencyKeyReused(DossierError):
+    """The client sent a key it had already used for a different dossier."""
 
 
 # --- who is acting --------------------------------------------------------------------------
@@ -108,18 +113,29 @@ def start_draft(
         raise NotAllowed(problem)
     if case_position >= procedure.cases.count():
         raise DossierError(_("This procedure has no such case."))
-    agencies = procedure.agencies.all()
-    receiving = _ward_committee(user) if procedure.agency_level == "ward" else None
-    if receiving is None or not agencies.filter(pk=receiving.pk).exists():
-        receiving = agencies.first()
     return DossierDraft.objects.create(
         applicant=user,
         on_behalf_of=acting_for,
         procedure=procedure,
         case_position=case_position,
-        receiving_agency=receiving,
+        receiving_agency=_receiving_agency(user, procedure),
         data=dict(initial or {}),
     )
+
+
+def _receiving_agency(
+    user: User, procedure: Procedure, agencies: Sequence[Agency] | None = None
+) -> Agency | None:
+    """The applicant's ward committee for a ward procedure it handles, else the first agency.
+
+    ``agencies``: the procedure's, in order, when the caller has them already.
+    """
+    if agencies is None:
+        agencies = list(procedure.agencies.order_by(*(Agency._meta.ordering or ["pk"])))
+    ward = _ward_committee(user) if procedure.agency_level == "ward" else None
+    if ward is not None and any(agency.pk == ward.pk for agency in agencies):
+        return ward
+    return agencies[0] if agencies else None
 
 
 def draft_for(user: User, draft_id: int) -> DossierDraft:
@@ -304,6 +320,126 @@ def submit(*, draft: DossierDraft, user: User, form_errors: Mapping[str, list[st
         _append(dossier, Transition.SUBMIT, None, Status.SUBMITTED, user, Actor.APPLICANT)
         _notify_applicant(dossier)
     return dossier
+
+
+def file_at_once(
+    *,
+    user: User,
+    target: selectors.FilingTarget,
+    case_position: int,
+    acting_for: Business | None,
+    values: Mapping[str, Any],
+    uploads: Sequence[tuple[int, UploadedFile]],
+    idempotency_key: str,
+    form_errors: Mapping[str, list[str]],
+) -> tuple[Dossier, bool]:
+    """File a whole dossier in one call (an app or another system that holds it all already).
+
+    The dossier is filed under the target's version and checked against its snapshot, as
+    ``Dossier.case`` reads it later. ``uploads``
+    are (component position, file). Returns the dossier and whether it is new: a request
+    repeated with the same ``idempotency_key`` gets the first one back, also when both arrive
+    at once (the second waits on the unique key, then finds the first). Nothing is written
+    unless everything is accepted.
+    """
+    version = target.version
+    procedure = version.procedure
+    problem = eligibility_problem(user=user, procedure=procedure, acting_for=acting_for)
+    if problem:
+        raise NotAllowed(problem)
+    cases: list[dict[str, Any]] = version.snapshot.get("cases", [])
+    if not 0 <= case_position < len(cases):
+        raise DossierError(_("This procedure has no such case."))
+    case = cases[case_position]
+    components: list[dict[str, Any]] = case.get("components", [])
+    if form_errors:
+        raise DossierError(_("Some answers in the form need correcting."))
+    checked: list[tuple[int, UploadedFile, CheckedFile]] = []
+    total = 0
+    for position, upload in uploads:
+        if not 0 <= position < len(components):
+            raise DossierError(_("This procedure has no such document."))
+        facts = check_upload(upload, already_attached=total)
+        total += facts.size
+        checked.append((position, upload, facts))
+    attached = {position for position, _upload, _facts in checked}
+    missing = [
+        component["name"]
+        for position, component in enumerate(components)
+        if component.get("mandatory") and position not in attached
+    ]
+    if missing:
+        raise DossierError(
+            _("These documents are still missing: %(names)s.") % {"names": "; ".join(missing)}
+        )
+    receiving = _receiving_agency(user, procedure, target.agencies)
+    if receiving is None:
+        raise DossierError(_("No agency receives this procedure online."))
+    try:
+        with transaction.atomic():
+            now = timezone.now()
+            dossier = Dossier.objects.create(
+                code=next_code(receiving, timezone.localdate(now)),
+                procedure=procedure,
+                procedure_version=version,
+                case_position=case_position,
+                case_name=case.get("name", ""),
+                applicant=user,
+                on_behalf_of=acting_for,
+                receiving_agency=receiving,
+                form_data=dict(values),
+                lookup_secret=secrets.token_hex(4).upper(),
+                submitted_at=now,
+                idempotency_key=idempotency_key,
+            )
+            files = []
+            for position, upload, facts in checked:
+                attachment = Attachment(
+                    dossier=dossier,
+                    component_position=position,
+                    component_name=components[position]["name"],
+                    original_name=(upload.name or "file")[:255],
+                    content_type=facts.content_type,
+                    size=facts.size,
+                    sha256=facts.sha256,
+                    uploaded_by=user,
+                    uploaded_at=now,
+                )
+                attachment.file.save(facts.sha256, upload, save=False)
+                files.append(attachment)
+            Attachment.objects.bulk_create(files)
+            _append(dossier, Transition.SUBMIT, None, Status.SUBMITTED, user, Actor.APPLICANT)
+            _notify_applicant(dossier)
+    except IntegrityError:
+        earlier = Dossier.objects.filter(applicant=user, idempotency_key=idempotency_key).first()
+        if earlier is None:
+            raise
+        if not _same_filing(earlier, version, case_position, values, checked):
+            raise IdempotencyKeyReused(
+                _("This Idempotency-Key was already used for another dossier (%(code)s).")
+                % {"code": earlier.code}
+            ) from None
+        return earlier, False
+    return dossier, True
+
+
+def _same_filing(
+    dossier: Dossier,
+    version: ProcedureVersion,
+    case_position: int,
+    values: Mapping[str, Any],
+    checked: Sequence[tuple[int, UploadedFile, CheckedFile]],
+) -> bool:
+    """Whether a repeated request asks for what ``dossier`` already is (same files by checksum)."""
+    files = Counter(
+        dossier.attachments.filter(for_supplement=False).values_list("component_position", "sha256")
+    )
+    return (
+        dossier.procedure_id == version.procedure_id
+        and dossier.case_position == case_position
+        and dossier.form_data == dict(values)
+        and files == Counter((position, facts.sha256) for position, _upload, facts in checked)
+    )
 
 
 # --- transitions ----------------------------------------------------------------------------

@@ -5,6 +5,7 @@ from __future__ import annotations
 import structlog
 from django.db import transaction
 from django.utils import timezone
+from django_tasks_db import DatabaseBackend
 
 from .backends import backend_for
 from .models import Channel, DeliveryStatus, OutboxMessage
@@ -21,7 +22,13 @@ def notify(*, channel: str, recipient: str, subject: str = "", body: str) -> Out
     )
     from .tasks import deliver_message
 
-    transaction.on_commit(lambda: deliver_message.enqueue(message.pk))
+    if isinstance(deliver_message.get_backend(), DatabaseBackend):
+        # The task is a row in this database: it commits or rolls back with the message, and
+        # workers only see it once committed (no transaction of its own).
+        deliver_message.enqueue(message.pk)
+    else:
+        # Other backends run or hand over the task at once: only once the message is saved.
+        transaction.on_commit(lambda: deliver_message.enqueue(message.pk))
     return message
 
 

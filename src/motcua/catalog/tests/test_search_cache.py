@@ -58,7 +58,7 @@ def search_cache(request: pytest.FixtureRequest, settings: Any) -> Iterator[str]
         pytest.fail(f"Redis does not answer at {REDIS_URL} ({exc}); scripts/test starts it.")
     settings.CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "motcua.redis_cache.SharedClientRedisCache",  # as in production
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": prefix,
         }
