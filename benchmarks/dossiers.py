@@ -536,17 +536,17 @@ def one_call_submissions(
     answers and the 200 KB PDF, with an ``Idempotency-Key``), each by the next applicant, over a
     kept-alive ``http.client`` connection per client thread."""
     series = Series("POST dossiers/ (1 call)")
-    answers = json.dumps(FORM, ensure_ascii=False)
+    # The body is encoded once; each request fills the PDF's 16-byte slot (as ``unique_pdf``).
+    template, content_type = encode_multipart_formdata(
+        {
+            "procedure": procedure,
+            "data": json.dumps(FORM, ensure_ascii=False),
+            "component_0": ("to-khai.pdf", pdf, "application/pdf"),
+        }
+    )
 
     def one(index: int) -> None:
-        content = unique_pdf(pdf, start + index)
-        body, content_type = encode_multipart_formdata(
-            {
-                "procedure": procedure,
-                "data": answers,
-                "component_0": ("to-khai.pdf", content, "application/pdf"),
-            }
-        )
+        body = unique_pdf(template, start + index)
         headers = {
             "Authorization": f"Bearer {tokens[index % len(tokens)]}",
             "Content-Type": content_type,

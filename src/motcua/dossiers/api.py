@@ -105,6 +105,30 @@ class DossierSerializer(serializers.ModelSerializer):
             "finished_at",
         ]
 
+    def to_representation(self, instance: Dossier) -> dict[str, Any]:
+        """The fields above, without DRF building eleven field objects for every dossier
+        (1.4 ms a time: a fifth of filing one). ``test_api`` checks this against DRF's own
+        output of these fields, so a field added above and forgotten here fails there."""
+        if type(self) is not DossierSerializer:
+            return super().to_representation(instance)  # subclasses add fields
+        moment = _DATETIME.to_representation
+        return {
+            "code": instance.code,
+            "procedure": instance.procedure.code,
+            "case_name": instance.case_name,
+            "receiving_agency": instance.receiving_agency.code,
+            "channel": instance.channel,
+            "status": instance.status,
+            "status_label": str(instance.get_status_display()),
+            "submitted_at": moment(instance.submitted_at) if instance.submitted_at else None,
+            "accepted_at": moment(instance.accepted_at) if instance.accepted_at else None,
+            "due_at": moment(instance.due_at) if instance.due_at else None,
+            "finished_at": moment(instance.finished_at) if instance.finished_at else None,
+        }
+
+
+_DATETIME = serializers.DateTimeField()
+
 
 class StepSerializer(serializers.ModelSerializer):
     class Meta:

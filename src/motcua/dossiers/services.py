@@ -12,17 +12,18 @@ from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, connection, transaction
 from django.db.models import OuterRef, Subquery, Sum
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from motcua.accounts.models import AgencyMembership, Business, BusinessMembership, User
 from motcua.agencies.models import Agency, AgencyKind
 from motcua.catalog.models import Procedure, ProcedureVersion, PublicationStatus
 from motcua.catalog.services import eligibility_problem
-from motcua.notifications.services import notify
+from motcua.notifications.services import enqueue_with_transaction, notify
 from motcua.workcalendar.deadlines import add_paused, due_at
 from motcua.workcalendar.selectors import load_calendar
 
@@ -471,15 +472,37 @@ def _append(
 
 
 def _notify_applicant(dossier: Dossier) -> None:
+    """Tell the applicant of the new status, from the background worker once this commits
+    (the messages are written there: one task row in the request instead of two rows per
+    channel)."""
+    from .tasks import tell_applicant
+
+    enqueue_with_transaction(tell_applicant, dossier.pk, dossier.status)
+
+
+def tell_applicant_now(dossier_id: int, status: int) -> int:
+    """Queue the e-mail and SMS that tell the applicant of ``status``; how many were queued.
+
+    In Vietnamese, the citizen's language here (the request that changed the status may have
+    been an officer's, in another language).
+    """
+    dossier = Dossier.objects.select_related("applicant").filter(pk=dossier_id).first()
+    if dossier is None:
+        return 0
     applicant = dossier.applicant
-    body = _("Dossier %(code)s: %(status)s.") % {
-        "code": dossier.code,
-        "status": dossier.get_status_display(),
-    }
+    with translation.override(settings.LANGUAGE_CODE):
+        body = _("Dossier %(code)s: %(status)s.") % {
+            "code": dossier.code,
+            "status": Status(status).label,
+        }
+    queued = 0
     if applicant.email:
         notify(channel="email", recipient=applicant.email, subject=body, body=body)
+        queued += 1
     if applicant.phone:
         notify(channel="sms", recipient=applicant.phone, body=body)
+        queued += 1
+    return queued
 
 
 @transaction.atomic

@@ -1,10 +1,16 @@
-"""Periodic dossier work, run by the background worker on the scheduler's timetable."""
+"""Dossier work for the background worker: telling applicants, and the periodic sweep."""
 
 from __future__ import annotations
 
 from django_tasks import task
 
 from .deadlines import sweep_deadlines
+from .services import tell_applicant_now
+
+
+@task()
+def tell_applicant(dossier_id: int, status: int) -> int:
+    return tell_applicant_now(dossier_id, status)
 
 
 @task()

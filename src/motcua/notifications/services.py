@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import structlog
 from django.db import transaction
 from django.utils import timezone
+from django_tasks.base import Task
 from django_tasks_db import DatabaseBackend
 
 from .backends import backend_for
@@ -22,14 +25,21 @@ def notify(*, channel: str, recipient: str, subject: str = "", body: str) -> Out
     )
     from .tasks import deliver_message
 
-    if isinstance(deliver_message.get_backend(), DatabaseBackend):
-        # The task is a row in this database: it commits or rolls back with the message, and
-        # workers only see it once committed (no transaction of its own).
-        deliver_message.enqueue(message.pk)
-    else:
-        # Other backends run or hand over the task at once: only once the message is saved.
-        transaction.on_commit(lambda: deliver_message.enqueue(message.pk))
+    enqueue_with_transaction(deliver_message, message.pk)
     return message
+
+
+def enqueue_with_transaction(task: Task[Any, Any], *args: Any) -> None:
+    """Enqueue ``task`` so that it runs only if the caller's transaction commits.
+
+    With the database backend the task is a row in this database: it is written in the
+    caller's transaction (no transaction of its own) and workers only see it once committed.
+    Other backends run or hand over the task at once, so they get it after the commit.
+    """
+    if isinstance(task.get_backend(), DatabaseBackend):
+        task.enqueue(*args)
+    else:
+        transaction.on_commit(lambda: task.enqueue(*args))
 
 
 def deliver(message_id: int) -> None:

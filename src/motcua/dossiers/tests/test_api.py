@@ -145,3 +145,27 @@ def test_dossier_api_is_documented(client: Client) -> None:
         "/api/v1/dossiers/lookup/",
     ):
         assert path in paths
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_the_quick_dossier_answer_matches_drf_field_for_field(world: World, language: str) -> None:
+    from django.utils import translation
+    from rest_framework import serializers
+
+    from motcua.dossiers.api import DossierSerializer
+
+    new = file_dossier(world)
+    finished = file_dossier(world)
+    Dossier.objects.filter(pk=finished.pk).update(
+        status=Status.RETURNED,
+        accepted_at=timezone.now() - datetime.timedelta(days=3),
+        due_at=timezone.now() + datetime.timedelta(days=2, microseconds=7),
+        finished_at=timezone.now(),
+    )
+    finished.refresh_from_db()
+    with translation.override(language):
+        for dossier in (new, finished):
+            quick = DossierSerializer(dossier).data
+            drf = serializers.ModelSerializer.to_representation(DossierSerializer(), dossier)
+            assert quick == drf
+            assert list(quick) == DossierSerializer.Meta.fields

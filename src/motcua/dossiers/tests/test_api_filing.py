@@ -76,8 +76,11 @@ def file_once(
     return client.post(URL, body, headers=headers, HTTP_ACCEPT_LANGUAGE=language, **auth)
 
 
-def test_a_whole_dossier_is_filed_in_one_request(client: Client, world: World) -> None:
-    response = file_once(client, bearer(world.applicant), component_1=pdf("uy-quyen.pdf"))
+def test_a_whole_dossier_is_filed_in_one_request(
+    client: Client, world: World, django_capture_on_commit_callbacks: Any
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        response = file_once(client, bearer(world.applicant), component_1=pdf("uy-quyen.pdf"))
 
     assert response.status_code == 201, response.content
     answer = response.json()
@@ -101,10 +104,13 @@ def test_a_whole_dossier_is_filed_in_one_request(client: Client, world: World) -
     assert not DossierDraft.objects.exists()
 
 
-def test_the_same_key_again_gives_the_first_dossier_back(client: Client, world: World) -> None:
+def test_the_same_key_again_gives_the_first_dossier_back(
+    client: Client, world: World, django_capture_on_commit_callbacks: Any
+) -> None:
     auth = bearer(world.applicant)
-    first = file_once(client, auth, "retry-me")
-    again = file_once(client, auth, "retry-me")
+    with django_capture_on_commit_callbacks(execute=True):
+        first = file_once(client, auth, "retry-me")
+        again = file_once(client, auth, "retry-me")
 
     assert first.status_code == 201 and again.status_code == 200
     assert again.json()["code"] == first.json()["code"]
@@ -164,15 +170,21 @@ def test_a_missing_or_overlong_key_is_refused(client: Client, world: World, key:
     ],
 )
 def test_bad_input_gets_a_400_naming_the_problem_and_writes_nothing(
-    client: Client, world: World, fields: dict[str, Any], field: str, words: str
+    client: Client,
+    world: World,
+    fields: dict[str, Any],
+    field: str,
+    words: str,
+    django_capture_on_commit_callbacks: Any,
 ) -> None:
-    response = file_once(client, bearer(world.applicant), **fields)
+    with django_capture_on_commit_callbacks(execute=True) as after_commit:
+        response = file_once(client, bearer(world.applicant), **fields)
 
     assert response.status_code == 400, response.content
     problem = response.json()[field]
     assert words in (problem if isinstance(problem, str) else problem[0])
     assert not Dossier.objects.exists() and not Attachment.objects.exists()
-    assert not OutboxMessage.objects.exists()
+    assert after_commit == [] and not OutboxMessage.objects.exists()
 
 
 def test_answers_that_fail_the_e_form_come_back_per_field(client: Client, world: World) -> None:
@@ -282,3 +294,29 @@ def test_the_same_request_sent_ten_times_at_once_files_one_dossier() -> None:
     assert sorted(status for status, _code in answers) == [200] * 9 + [201]
     assert len({code for _status, code in answers}) == 1
     assert Dossier.objects.count() == 1 and Attachment.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_the_request_writes_one_task_and_the_worker_tells_the_applicant(
+    settings: Any,
+) -> None:
+    from django.core.management import call_command
+    from django_tasks_db.models import DBTaskResult
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    world = make_world()
+    world.applicant.phone = "0905123456"
+    world.applicant.save(update_fields=["phone"])
+
+    response = file_once(Client(), bearer(world.applicant), language="en")
+
+    assert response.status_code == 201
+    assert [t.task_path.rsplit(".", 1)[1] for t in DBTaskResult.objects.all()] == ["tell_applicant"]
+    assert not OutboxMessage.objects.exists()  # written by the worker, not the request
+    call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
+    told = {m.channel: m.body for m in OutboxMessage.objects.all()}
+    # In Vietnamese, whatever the language of the request that changed the status.
+    assert told == {
+        "email": f"Hồ sơ {response.json()['code']}: Mới đăng ký.",
+        "sms": f"Hồ sơ {response.json()['code']}: Mới đăng ký.",
+    }

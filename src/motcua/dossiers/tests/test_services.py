@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import re
+from typing import Any
 
 import pytest
 from django.utils import timezone
@@ -90,7 +91,7 @@ def test_oversize_files_are_refused(world: World, settings: object) -> None:
         services.attach(draft=draft, user=world.applicant, component_position=0, upload=big)
 
 
-def test_the_whole_journey(world: World) -> None:
+def test_the_whole_journey(world: World, django_capture_on_commit_callbacks: Any) -> None:
     dossier = file_dossier(world)
     dossier = services.act(dossier=dossier, user=world.receiver, transition=Transition.ACCEPT)
     assert dossier.status == Status.ACCEPTED and dossier.due_at is not None
@@ -111,10 +112,12 @@ def test_the_whole_journey(world: World) -> None:
         (world.approver, Transition.DECIDE),
         (world.receiver, Transition.RETURN_RESULT),
     ):
-        dossier = services.act(dossier=dossier, user=user, transition=transition)
+        with django_capture_on_commit_callbacks(execute=True):  # the applicant is told then
+            dossier = services.act(dossier=dossier, user=user, transition=transition)
     assert dossier.status == Status.RETURNED
     assert [e.to_status for e in dossier.events.all()] == [1, 2, 5, 2, 4, 9, 10]
-    assert OutboxMessage.objects.filter(body__contains=dossier.code).exists()
+    told = OutboxMessage.objects.filter(recipient=world.applicant.email).order_by("pk")
+    assert told.last().body == f"Hồ sơ {dossier.code}: Đã trả kết quả."  # type: ignore[union-attr]
 
 
 def test_paused_time_moves_the_appointment(world: World) -> None:
