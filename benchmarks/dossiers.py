@@ -4,11 +4,17 @@ Everything runs on PostgreSQL, over HTTP, against gunicorn in production mode:
 
 1. **Submissions.** N applicants with OAuth2 bearer tokens and one published procedure with one
    mandatory component are created (a Django child process, built like the dossier tests'
-   ``make_world``). Each submission then does what an app does: ``POST
-   /api/v1/dossiers/drafts/`` (JSON), ``POST .../drafts/{id}/attachments/`` (multipart, a 200 KB
-   PDF, different bytes each time) and ``POST .../drafts/{id}/submit/``. Every call must answer
-   201; failures are counted. Reported: full submissions per second, and latency of the whole
-   sequence and of each call.
+   ``make_world``). Dossiers are then filed the two ways the API offers (``--flow``), each with
+   a 200 KB PDF of different bytes every time:
+
+   - ``one-call``: ``POST /api/v1/dossiers/`` (multipart: the form's answers and the file, an
+     ``Idempotency-Key``), over a kept-alive ``http.client`` connection per client thread;
+   - ``drafts``: what the web form's steps do through the API, ``POST
+     /api/v1/dossiers/drafts/`` (JSON), ``POST .../drafts/{id}/attachments/`` (multipart) and
+     ``POST .../drafts/{id}/submit/``, with a ``requests.Session`` per client thread.
+
+   Every call must answer 201; failures are counted. Reported per way: submissions per second
+   and their latency (for ``drafts`` also each call's).
 2. **Status look-ups.** 1,000,000 dossiers are inserted in one ``INSERT ... SELECT
    generate_series`` (1,000 a day over the previous days, codes ``{agency}-{yyMMdd}-{NNNN}`` as
    ``services.next_code`` makes them, random lookup secrets; secondary indexes dropped before
@@ -21,22 +27,24 @@ Everything runs on PostgreSQL, over HTTP, against gunicorn in production mode:
 Each phase also reports the CPU time it cost per operation in gunicorn, in this database's
 PostgreSQL backends and in this client (read from ``/proc``): on a machine shared with other work
 the wall-clock figures move with that work, the CPU cost much less, and it bounds what idle
-cores could do. gunicorn runs ``--workers`` processes (default cores + 1) of ``--worker-class``
-(default ``gthread``) with ``--threads`` threads each (default 4; ``--worker-class sync`` for
-one request per process, as before 2026-11-26); the client runs ``--concurrency`` threads
-(default 8), each with its own ``requests.Session``. The Django cache (it holds checked bearer
-tokens) is Redis at ``--redis-url`` (or ``BENCH_DOSSIERS_REDIS_URL``), with a key prefix of
-its own per run, and each worker's memory when none is given.
+cores could do; the machine's other CPU use (Redis, the kernel, a neighbour's work) is shown
+beside it. gunicorn runs ``--workers`` processes (default cores + 1) of ``--worker-class``
+(default ``sync``: one request at a time per process, as ``docs/operations.md`` deploys it
+behind a proxy; ``gthread`` with ``--threads`` threads each, default 4, for comparison); the
+client runs ``--concurrency`` threads (default 8). The Django cache (it holds checked bearer
+tokens and the catalogue) is Redis at ``--redis-url`` (or ``BENCH_DOSSIERS_REDIS_URL``), with a
+key prefix of its own per run, and each worker's memory when none is given.
 
 It prints figures only; it never fails on speed. The issue's targets on a 2-core machine are at
 least 100 submissions/s with a 200 KB attachment and a look-up p99 under 50 ms.
 
 Run it from the repository root with the project's virtual environment::
 
-    .venv/bin/python benchmarks/dossiers.py --submissions 500 --lookups 5000 --rows 1000000 \\
+    .venv/bin/python benchmarks/dossiers.py --submissions 1000 --lookups 5000 --rows 1000000 \\
         --concurrency 8 --redis-url redis://127.0.0.1:6379/7
 
-(``--worker-class sync --workers 5`` for the server set-up used before 2026-11-26.)
+(``--worker-class gthread --workers 3 --threads 4`` for the server set-up of the runs before
+2026-11-26 evening.)
 
 PostgreSQL is reached at ``--pg-url`` (default
 ``postgres://postgres@127.0.0.1:5432/motcua_bench_dossiers``, or ``BENCH_DOSSIERS_POSTGRES_URL``);
@@ -891,7 +899,7 @@ def server_label(args: argparse.Namespace) -> str:
 
 def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    parser.add_argument("--submissions", type=positive, default=500)
+    parser.add_argument("--submissions", type=positive, default=1000)
     parser.add_argument("--lookups", type=positive, default=5000)
     parser.add_argument("--rows", type=positive, default=1_000_000, help="dossiers to insert")
     parser.add_argument("--concurrency", type=positive, default=8, help="client threads")
@@ -904,8 +912,8 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument(
         "--worker-class",
         choices=["gthread", "sync"],
-        default="gthread",
-        help="gunicorn worker class (default gthread)",
+        default="sync",
+        help="gunicorn worker class (default sync, as deployed)",
     )
     parser.add_argument(
         "--threads", type=positive, default=4, help="threads per gthread worker (default 4)"
