@@ -2,14 +2,17 @@
 
 django-oauth-toolkit looks every bearer token up in the database (with its application and
 user) on every request: a fifth of an API call's time in the dossier benchmark. Here a valid
-token's facts (its id, user id, application, scope, expiry — never the user's data) are kept
-in the Django cache for ``MOTCUA_BEARER_TOKEN_CACHE_SECONDS`` (default 60 seconds: an app's
-calls come in bursts, and most of a burst is then answered from the cache); the person is still
-read from the database on every request, so a change to the account shows at once.
+token's facts are kept in the Django cache for ``MOTCUA_BEARER_TOKEN_CACHE_SECONDS`` (default
+60 seconds: an app's calls come in bursts, and most of a burst is then answered from the
+cache): its id, application, scope and expiry, and of the person only ``USER_FACTS`` (id,
+active, assurance level; no name, number or address). The request's person is built from
+those; the first other field a view reads loads the whole row from the database (see
+``User.refresh_from_db``), so names and contact details are always fresh.
 
-A token revoked or changed through the ORM (``AccessToken.revoke()``, a refresh, the admin) is
-dropped from the cache at once; one removed behind Django's back (SQL, another deployment's
-cache) stops working within the cache lifetime. Expiry is checked on every request.
+A token revoked or changed through the ORM (``AccessToken.revoke()``, a refresh, the admin),
+and every token of a person saved through the ORM (deactivated, assurance level raised), is
+dropped from the cache at once; a change made behind Django's back (SQL, another deployment's
+cache) takes effect within the cache lifetime. Expiry is checked on every request.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
+from django.db import DEFAULT_DB_ALIAS
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.utils import timezone
@@ -31,6 +35,9 @@ from rest_framework.request import Request
 
 AccessToken = get_access_token_model()
 CACHE_PREFIX = "motcua:bearer:"
+# What a request's person is built from (with these field names); anything else is read when
+# first used.
+USER_FACTS = ("id", "is_active", "assurance_level")
 
 
 def cache_seconds() -> int:
@@ -79,9 +86,11 @@ class CachedOAuth2Authentication(OAuth2Authentication):
         seconds = min(cache_seconds(), int(left))
         if seconds < 1:
             return
+        user = access_token.user
         facts = {
             "id": access_token.pk,
             "user_id": access_token.user_id,
+            "user": [getattr(user, name) for name in USER_FACTS] if user else None,
             "application_id": access_token.application_id,
             "scope": access_token.scope,
             "expires": access_token.expires,
@@ -93,10 +102,10 @@ class CachedOAuth2Authentication(OAuth2Authentication):
         expires: datetime.datetime = facts["expires"]
         if expires <= timezone.now() or facts.get("user_id") is None:
             return None
-        # Not ``.first()``: its ORDER BY and LIMIT cost a third of this request's query.
-        user = next(iter(get_user_model().objects.filter(pk=facts["user_id"])), None)
-        if user is None:
+        known = facts.get("user")
+        if known is None:
             return None
+        user = get_user_model().from_db(DEFAULT_DB_ALIAS, list(USER_FACTS), known)
         # What DRF gives views as ``request.auth``, as DOT would have loaded it.
         access_token = AccessToken(
             pk=facts["id"],
@@ -114,6 +123,15 @@ class CachedOAuth2Scheme(DjangoOAuthToolkitScheme):
     """The OpenAPI schema describes it as DOT's OAuth2 scheme, which it is."""
 
     target_class = "motcua.accounts.api_auth.CachedOAuth2Authentication"
+
+
+@receiver(post_save, sender=settings.AUTH_USER_MODEL, dispatch_uid="motcua-bearer-cache-user")
+def forget_tokens_of(sender: Any, instance: Any, **kwargs: Any) -> None:
+    """A person saved (deactivated, assurance raised …): their tokens' facts are read again."""
+    if kwargs.get("update_fields") == frozenset({"last_login"}):
+        return  # signing in on the web changes nothing a token's facts hold
+    tokens = AccessToken.objects.filter(user_id=instance.pk).values_list("token", flat=True)
+    cache.delete_many([cache_key(token) for token in tokens])
 
 
 @receiver(post_save, sender=AccessToken, dispatch_uid="motcua-bearer-cache-saved")

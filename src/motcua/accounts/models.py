@@ -6,6 +6,8 @@ Assurance level 1 or 2 comes from the national e-ID; a local account starts unve
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
@@ -71,6 +73,18 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.full_name or self.username
+
+    def refresh_from_db(
+        self, using: str | None = None, fields: Any = None, from_queryset: Any = None
+    ) -> None:
+        # A person built from a bearer token's cached facts (``api_auth``) holds only a few
+        # fields; the first other one read loads all the rest at once, not one query a field
+        # (the pattern of Django's documentation for deferred fields).
+        if fields is not None:
+            deferred = self.get_deferred_fields()
+            if deferred.intersection(fields):
+                fields = set(fields) | deferred
+        super().refresh_from_db(using=using, fields=fields, from_queryset=from_queryset)
 
     @property
     def is_officer(self) -> bool:

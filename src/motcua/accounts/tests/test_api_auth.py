@@ -127,3 +127,52 @@ def test_with_the_cache_off_every_request_checks_the_database(
     token = issue(UserFactory.create())
     assert token_lookups(me(client, token)[1]) == 1
     assert token_lookups(me(client, token)[1]) == 1
+
+
+def person_reads(sql: list[str]) -> int:
+    return sum('FROM "accounts_user"' in statement for statement in sql)
+
+
+def test_a_cached_request_reads_the_person_only_when_the_view_needs_more(
+    client: Client,
+) -> None:
+    user = UserFactory.create(full_name="Nguyễn Văn An", email="an@example.vn")
+    token = issue(user)
+    me(client, token)
+    status, sql = me(client, token)  # /me/ shows the name and e-mail: the row, read once
+    assert status == 200 and person_reads(sql) == 1
+
+    from motcua.accounts.api_auth import USER_FACTS
+
+    built = User.from_db("default", list(USER_FACTS), [user.pk, True, user.assurance_level])
+    with CaptureQueriesContext(connection) as queries:
+        assert (built.full_name, built.email, built.phone) == ("Nguyễn Văn An", "an@example.vn", "")
+    assert len(queries) == 1  # every other field came with the first one
+
+
+def test_a_person_saved_through_the_orm_is_read_again_at_once(client: Client) -> None:
+    from motcua.accounts.api_auth import cache_key
+
+    user = UserFactory.create(assurance_level=1)
+    token = issue(user)
+    me(client, token)
+    assert cache.get(cache_key(token.token))["user"][2] == 1
+
+    user.assurance_level = 2
+    user.save()  # e.g. level 2 confirmed by the national e-ID
+
+    assert cache.get(cache_key(token.token)) is None
+    me(client, token)
+    assert cache.get(cache_key(token.token))["user"][2] == 2
+
+
+def test_signing_in_on_the_web_keeps_the_tokens_cached(client: Client) -> None:
+    from django.contrib.auth.models import update_last_login
+
+    from motcua.accounts.api_auth import cache_key
+
+    user = UserFactory.create()
+    token = issue(user)
+    me(client, token)
+    update_last_login(User, user)
+    assert cache.get(cache_key(token.token)) is not None
