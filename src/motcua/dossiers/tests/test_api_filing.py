@@ -322,3 +322,15 @@ def test_the_request_writes_one_task_and_the_worker_tells_the_applicant(
         "email": f"Hồ sơ {response.json()['code']}: Mới đăng ký.",
         "sms": f"Hồ sơ {response.json()['code']}: Mới đăng ký.",
     }
+
+
+def test_one_call_filing_is_documented(client: Client) -> None:
+    schema = client.get("/api/v1/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
+    filing = schema["paths"]["/api/v1/dossiers/"]["post"]
+
+    body = filing["requestBody"]["content"]["multipart/form-data"]["schema"]
+    fields = schema["components"]["schemas"][body["$ref"].rsplit("/", 1)[1]]["properties"]
+    assert {"procedure", "case_position", "data", "component_0"} <= set(fields)
+    headers = [p for p in filing["parameters"] if p["in"] == "header"]
+    assert [(p["name"], p["required"]) for p in headers] == [("Idempotency-Key", True)]
+    assert {"200", "201"} <= set(filing["responses"])
