@@ -173,18 +173,39 @@ def attach(
         raise DossierError(_("This procedure has no such document."))
     attached = draft.attachments.aggregate(total=Sum("size"))["total"] or 0
     checked = check_upload(upload, already_attached=attached)
-    attachment = Attachment(
-        draft=draft,
+    attachment = _stored(
+        upload,
+        checked,
+        user=user,
         component_position=component_position,
         component_name=components[component_position].name,
-        original_name=(upload.name or "file")[:255],
-        content_type=checked.content_type,
-        size=checked.size,
-        sha256=checked.sha256,
-        uploaded_by=user,
+        draft=draft,
     )
-    attachment.file.save(checked.sha256, upload, save=False)
     attachment.save()
+    return attachment
+
+
+def _stored(
+    upload: UploadedFile,
+    facts: CheckedFile,
+    *,
+    user: User,
+    component_position: int,
+    component_name: str,
+    **more: Any,
+) -> Attachment:
+    """The attachment of a checked upload, its file saved to storage (not yet its row)."""
+    attachment = Attachment(
+        component_position=component_position,
+        component_name=component_name,
+        original_name=(upload.name or "file")[:255],
+        content_type=facts.content_type,
+        size=facts.size,
+        sha256=facts.sha256,
+        uploaded_by=user,
+        **more,
+    )
+    attachment.file.save(facts.sha256, upload, save=False)
     return attachment
 
 
@@ -202,18 +223,15 @@ def attach_supplement(
         raise DossierError(_("This procedure has no such document."))
     attached = dossier.attachments.aggregate(total=Sum("size"))["total"] or 0
     checked = check_upload(upload, already_attached=attached)
-    attachment = Attachment(
-        dossier=dossier,
+    attachment = _stored(
+        upload,
+        checked,
+        user=user,
         component_position=component_position,
         component_name=components[component_position]["name"],
-        original_name=(upload.name or "file")[:255],
-        content_type=checked.content_type,
-        size=checked.size,
-        sha256=checked.sha256,
-        uploaded_by=user,
+        dossier=dossier,
         for_supplement=True,
     )
-    attachment.file.save(checked.sha256, upload, save=False)
     attachment.save()
     return attachment
 
@@ -393,21 +411,18 @@ def file_at_once(
                 submitted_at=now,
                 idempotency_key=idempotency_key,
             )
-            files = []
-            for position, upload, facts in checked:
-                attachment = Attachment(
-                    dossier=dossier,
+            files = [
+                _stored(
+                    upload,
+                    facts,
+                    user=user,
                     component_position=position,
                     component_name=components[position]["name"],
-                    original_name=(upload.name or "file")[:255],
-                    content_type=facts.content_type,
-                    size=facts.size,
-                    sha256=facts.sha256,
-                    uploaded_by=user,
+                    dossier=dossier,
                     uploaded_at=now,
                 )
-                attachment.file.save(facts.sha256, upload, save=False)
-                files.append(attachment)
+                for position, upload, facts in checked
+            ]
             Attachment.objects.bulk_create(files)
             _append(dossier, Transition.SUBMIT, None, Status.SUBMITTED, user, Actor.APPLICANT)
             _notify_applicant(dossier)

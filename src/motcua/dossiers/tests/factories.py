@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
+from typing import Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+from oauth2_provider.models import AccessToken, Application
 
 from motcua.accounts.models import AgencyMembership, User
 from motcua.accounts.tests.factories import UserFactory
@@ -69,3 +73,21 @@ def file_dossier(world: World, applicant: User | None = None) -> Dossier:
     services.save_draft(draft=draft, user=who, values={"ho_ten": "Nguyễn Văn An"})
     services.attach(draft=draft, user=who, component_position=0, upload=pdf())
     return services.submit(draft=draft, user=who, form_errors={})
+
+
+def bearer(user: User) -> Any:
+    """Request headers with a new OAuth2 bearer token of ``user`` (an app's own client)."""
+    app = Application.objects.create(
+        name="app",
+        client_type=Application.CLIENT_PUBLIC,
+        authorization_grant_type=Application.GRANT_AUTHORIZATION_CODE,
+        redirect_uris="vn.motcua.app://callback",
+    )
+    token = AccessToken.objects.create(
+        user=user,
+        application=app,
+        token=f"bearer-{user.pk}-{app.pk}",
+        scope="read write",
+        expires=timezone.now() + datetime.timedelta(hours=1),
+    )
+    return {"HTTP_AUTHORIZATION": f"Bearer {token.token}"}

@@ -3,18 +3,15 @@
 from __future__ import annotations
 
 import datetime
-from typing import Any
 
 import pytest
 from django.test import Client
 from django.utils import timezone
-from oauth2_provider.models import AccessToken, Application
 
-from motcua.accounts.models import User
 from motcua.accounts.tests.factories import UserFactory, sign_in_with_second_factor
 from motcua.dossiers.lifecycle import Status
 from motcua.dossiers.models import Dossier
-from motcua.dossiers.tests.factories import World, file_dossier, make_world, pdf
+from motcua.dossiers.tests.factories import World, bearer, file_dossier, make_world, pdf
 
 pytestmark = pytest.mark.django_db
 
@@ -22,23 +19,6 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def world() -> World:
     return make_world()
-
-
-def bearer(user: User) -> Any:
-    app = Application.objects.create(
-        name="app",
-        client_type=Application.CLIENT_PUBLIC,
-        authorization_grant_type=Application.GRANT_AUTHORIZATION_CODE,
-        redirect_uris="vn.motcua.app://callback",
-    )
-    token = AccessToken.objects.create(
-        user=user,
-        application=app,
-        token=f"t-{user.pk}-{app.pk}",
-        scope="read write",
-        expires=timezone.now() + datetime.timedelta(hours=1),
-    )
-    return {"HTTP_AUTHORIZATION": f"Bearer {token.token}"}
 
 
 def test_filing_through_the_api(client: Client, world: World) -> None:

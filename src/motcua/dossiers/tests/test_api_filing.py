@@ -7,7 +7,6 @@ retry with the same ``Idempotency-Key``.
 
 from __future__ import annotations
 
-import datetime
 import hashlib
 import json
 import threading
@@ -18,15 +17,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection, connections
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
-from oauth2_provider.models import AccessToken, Application
 
-from motcua.accounts.models import User
 from motcua.accounts.tests.factories import UserFactory
 from motcua.catalog import services as catalog_services
 from motcua.dossiers.lifecycle import Status, Transition
 from motcua.dossiers.models import Attachment, Dossier, DossierDraft
-from motcua.dossiers.tests.factories import PDF, PNG, World, make_world, pdf
+from motcua.dossiers.tests.factories import PDF, PNG, World, bearer, make_world, pdf
 from motcua.notifications.models import OutboxMessage
 
 pytestmark = pytest.mark.django_db
@@ -38,23 +34,6 @@ ANSWERS = {"ho_ten": "Nguyễn Văn An", "ngay_sinh": "1990-05-17"}
 @pytest.fixture
 def world() -> World:
     return make_world()
-
-
-def bearer(user: User) -> Any:
-    app = Application.objects.create(
-        name="app",
-        client_type=Application.CLIENT_PUBLIC,
-        authorization_grant_type=Application.GRANT_AUTHORIZATION_CODE,
-        redirect_uris="vn.motcua.app://callback",
-    )
-    token = AccessToken.objects.create(
-        user=user,
-        application=app,
-        token=f"filing-{user.pk}-{app.pk}",
-        scope="read write",
-        expires=timezone.now() + datetime.timedelta(hours=1),
-    )
-    return {"HTTP_AUTHORIZATION": f"Bearer {token.token}"}
 
 
 def file_once(

@@ -15,14 +15,12 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
-from oauth2_provider.models import AccessToken, Application
 
-from motcua.accounts.models import User
 from motcua.agencies.tests.factories import AgencyFactory
 from motcua.dossiers import selectors, services
 from motcua.dossiers.lifecycle import Status
 from motcua.dossiers.models import Dossier, DossierCounter
-from motcua.dossiers.tests.factories import PDF, World, file_dossier, make_world, pdf
+from motcua.dossiers.tests.factories import PDF, World, bearer, file_dossier, make_world, pdf
 
 pytestmark = pytest.mark.django_db
 
@@ -30,23 +28,6 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def world() -> World:
     return make_world()
-
-
-def bearer(user: User) -> Any:
-    app = Application.objects.create(
-        name="app",
-        client_type=Application.CLIENT_PUBLIC,
-        authorization_grant_type=Application.GRANT_AUTHORIZATION_CODE,
-        redirect_uris="vn.motcua.app://callback",
-    )
-    token = AccessToken.objects.create(
-        user=user,
-        application=app,
-        token=f"perf-{user.pk}-{app.pk}",
-        scope="read write",
-        expires=timezone.now() + datetime.timedelta(hours=1),
-    )
-    return {"HTTP_AUTHORIZATION": f"Bearer {token.token}"}
 
 
 def file_through_the_api(client: Client, auth: Any) -> dict[str, Any]:
