@@ -55,11 +55,12 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlencode
 
 import requests
 from _common import (  # benchmarks/ is on sys.path
     ROOT,
+    PlainClient,
     bounded,
     django_env,
     machine,
@@ -550,27 +551,6 @@ def check(endpoint: str, status: int, text: str, *, may_be_empty: bool = False) 
     return None
 
 
-class PlainClient:
-    """One kept-alive HTTP/1.1 connection (``http.client``): far less client CPU per request
-    than ``requests``, which matters when the client shares the server's 2 cores."""
-
-    def __init__(self, base: str) -> None:
-        parts = urlsplit(base)
-        self.connection = http.client.HTTPConnection(parts.hostname or "", parts.port, timeout=30)
-
-    def get(self, path: str) -> tuple[int, str]:
-        for attempt in (1, 2):
-            try:
-                self.connection.request("GET", path)
-                response = self.connection.getresponse()
-                return response.status, response.read().decode()
-            except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError):
-                self.connection.close()  # the server closed a kept-alive connection: reconnect
-                if attempt == 2:
-                    raise
-        raise AssertionError("unreachable")
-
-
 class RequestsClient:
     """A ``requests.Session``: the client of the runs before 2026-11-26 evening."""
 
@@ -578,9 +558,8 @@ class RequestsClient:
         self.base = base
         self.session = requests.Session()
 
-    def get(self, path: str) -> tuple[int, str]:
-        response = self.session.get(self.base + path, timeout=30)
-        return response.status_code, response.text
+    def get(self, path: str) -> requests.Response:
+        return self.session.get(self.base + path, timeout=30)
 
 
 def load(
@@ -597,7 +576,7 @@ def load(
     With ``misses``, each search has its own filters, never asked before: a cache miss each.
     """
     base, server_pid = server
-    make_client = PlainClient if client == "plain" else RequestsClient
+    make_client: Any = PlainClient if client == "plain" else RequestsClient
     if misses:
         combos = [{"q": q, **f} for f in MISS_FILTERS for q in QUERIES][:total]
         if len(combos) < total:
@@ -617,7 +596,8 @@ def load(
         path = f"{ENDPOINTS[endpoint]}?{urlencode(params)}"
         started = time.perf_counter()
         try:
-            status, text = http_client.get(path)
+            answer = http_client.get(path)
+            status, text = answer.status_code, answer.text
             elapsed = (time.perf_counter() - started) * 1000
             reason = check(endpoint, status, text, may_be_empty=misses)
         except (requests.RequestException, OSError, http.client.HTTPException, ValueError) as exc:

@@ -77,11 +77,13 @@ from contextlib import AbstractContextManager, contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlencode
 
 import requests
 from _common import (  # benchmarks/ is on sys.path
     ROOT,
+    PlainClient,
+    PlainResponse,
     bounded,
     django_env,
     machine,
@@ -329,52 +331,6 @@ class Series:
             "p99": cuts[98],
             "max": max(data),
         }
-
-
-@dataclass
-class PlainResponse:
-    """What ``Pool.timed`` reads of an answer, as ``requests.Response`` offers it."""
-
-    status_code: int
-    text: str
-
-    def json(self) -> Any:
-        return json.loads(self.text)
-
-
-class PlainClient:
-    """One kept-alive HTTP/1.1 connection (``http.client``): far less client CPU per request
-    than ``requests`` (as in ``catalog_search.py``), which matters when the client shares the
-    server's 2 cores."""
-
-    def __init__(self, base: str) -> None:
-        parts = urlsplit(base)
-        self.connection = http.client.HTTPConnection(
-            parts.hostname or "", parts.port, timeout=TIMEOUT
-        )
-
-    def get(self, path: str) -> PlainResponse:
-        return self.request("GET", path)
-
-    def request(
-        self,
-        method: str,
-        path: str,
-        body: bytes | None = None,
-        headers: dict[str, str] | None = None,
-    ) -> PlainResponse:
-        """Retried once on a closed connection: safe for GET, and for POST with an
-        ``Idempotency-Key`` (the server answers a repeat with the first result)."""
-        for attempt in (1, 2):
-            try:
-                self.connection.request(method, path, body=body, headers=headers or {})
-                response = self.connection.getresponse()
-                return PlainResponse(response.status, response.read().decode())
-            except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError):
-                self.connection.close()  # the server closed a kept-alive connection: reconnect
-                if attempt == 2:
-                    raise
-        raise AssertionError("unreachable")
 
 
 class Pool:
