@@ -313,3 +313,27 @@ def test_one_call_filing_is_documented(client: Client) -> None:
     headers = [p for p in filing["parameters"] if p["in"] == "header"]
     assert [(p["name"], p["required"]) for p in headers] == [("Idempotency-Key", True)]
     assert {"200", "201"} <= set(filing["responses"])
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_the_cached_filing_target_follows_catalogue_changes(settings: Any) -> None:
+    settings.MOTCUA_CATALOG_CACHE = True
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "filing-target",
+        }
+    }
+    world = make_world()
+    auth = bearer(world.applicant)
+    assert file_once(Client(), auth, "a").status_code == 201
+    with CaptureQueriesContext(connection) as queries:
+        assert file_once(Client(), auth, "b").status_code == 201
+    assert not [q for q in queries.captured_queries if "catalog_procedureversion" in q["sql"]]
+
+    catalog_services.set_status(procedure=world.procedure, status="draft", actor=None)
+    withdrawn = file_once(Client(), auth, "c")
+
+    assert withdrawn.status_code == 400 and "procedure" in withdrawn.json()
+    catalog_services.set_status(procedure=world.procedure, status="published", actor=None)
+    assert file_once(Client(), auth, "d").status_code == 201
