@@ -135,6 +135,8 @@ class ProcedureAdmin(admin.ModelAdmin):
                         _("Imported: %(created)d new, %(updated)d updated procedures.")
                         % {"created": report.created, "updated": report.updated},
                     )
+                    for warning in report.warnings:
+                        messages.warning(request, str(warning))
                     return HttpResponseRedirect(reverse("admin:catalog_procedure_changelist"))
         return render(request, "admin/catalog/procedure/import.html", context, status=status)
 
@@ -162,6 +164,8 @@ class ProcedureCaseAdmin(admin.ModelAdmin):
             actor=acting_user(request),
             note="admin: case",  # type: ignore[arg-type]
         )
+        for warning in services.case_warnings(form.instance):
+            messages.warning(request, warning)
 
 
 @admin.register(ProcedureVersion)

@@ -201,10 +201,12 @@ class ProcedureCase(models.Model):
     )
     position = models.PositiveSmallIntegerField(_("position"), default=0)
     name = models.CharField(_("name"), max_length=500)
+    # Two decimals, as the national procedure database states limits and step durations
+    # (0.12 working days); a fraction of a day is that fraction of its office hours.
     time_limit = models.DecimalField(
         _("time limit"),
-        max_digits=6,
-        decimal_places=1,
+        max_digits=8,
+        decimal_places=2,
         validators=[MinValueValidator(0)],
     )
     time_unit = models.CharField(_("time unit"), max_length=16, choices=TimeUnit.choices)
@@ -255,10 +257,6 @@ class ProcedureCase(models.Model):
 
     def clean(self) -> None:
         super().clean()
-        if self.time_unit != TimeUnit.WORKING_HOURS and self.time_limit % 1:
-            raise ValidationError(
-                {"time_limit": _("Only limits in working hours may have a fraction.")}
-            )
         if self.fee_basis == FeeBasis.PER_COPY and not self.fee_copies_field:
             raise ValidationError(
                 {"fee_copies_field": _("Name the form field that holds the number of copies.")}
@@ -304,8 +302,8 @@ class ProcessingStep(models.Model):
     role = models.CharField(_("role"), max_length=16, choices=StepRole.choices)
     duration = models.DecimalField(
         _("duration"),
-        max_digits=6,
-        decimal_places=1,
+        max_digits=8,
+        decimal_places=2,
         validators=[MinValueValidator(0)],
         help_text=_("In the case's time unit."),
     )

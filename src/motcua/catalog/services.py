@@ -23,6 +23,7 @@ from motcua.accounts.models import Business, User
 from motcua.accounts.services import AssuranceTooLow, check_assurance
 from motcua.agencies.codes import normalize_agency_code
 from motcua.agencies.models import Agency, AgencyKind
+from motcua.eforms.examples import NoAnswer, example_document
 
 from .eforms import eform_schema_errors
 from .models import (
@@ -151,6 +152,7 @@ class ImportReport:
     created: int
     updated: int
     fields: int
+    warnings: tuple[ImportProblem, ...] = ()
 
 
 def _record_label(data: Any, path: list[Any]) -> str:
@@ -164,14 +166,48 @@ def _record_label(data: Any, path: list[Any]) -> str:
     return _("file")
 
 
+def _named(items: Any, index: Any) -> str:
+    """“name” of ``items[index]`` when it has one (a case, a step, a component)."""
+    if isinstance(items, list) and isinstance(index, int) and 0 <= index < len(items):
+        item = items[index]
+        if isinstance(item, dict) and isinstance(item.get("name"), str):
+            return f" “{item['name'][:80]}”"
+    return ""
+
+
+def _field_label(data: Any, path: list[Any]) -> str:
+    """The place inside a procedure, naming its case and step: ``case 2 “…” · step 1 “…” ·
+    duration`` rather than ``cases.1.steps.0.duration``."""
+    if len(path) < 2 or path[0] != "procedures" or not isinstance(path[1], int):
+        return ".".join(str(p) for p in path) or _("(record)")
+    node: Any = data.get("procedures") if isinstance(data, dict) else None
+    node = node[path[1]] if isinstance(node, list) and path[1] < len(node) else None
+    parts: list[str] = []
+    inner = path[2:]
+    index = 0
+    labels = {"cases": _("case"), "steps": _("step"), "components": _("component")}
+    while index < len(inner):
+        key = inner[index]
+        items = node.get(key) if isinstance(node, dict) else None
+        if key in labels and index + 1 < len(inner) and isinstance(inner[index + 1], int):
+            position = inner[index + 1]
+            parts.append(f"{labels[key]} {position + 1}{_named(items, position)}")
+            node = items[position] if isinstance(items, list) and position < len(items) else None
+            index += 2
+            continue
+        parts.append(".".join(str(p) for p in inner[index:]))
+        break
+    return " · ".join(parts) or _("(record)")
+
+
 def _structure_problems(data: Any) -> list[ImportProblem]:
     validator = Draft202012Validator(CATALOG_SCHEMA)
     problems = []
     for error in sorted(validator.iter_errors(data), key=lambda e: list(map(str, e.path))):
         path = list(error.path)
-        inner = path[2:] if len(path) >= 2 and isinstance(path[1], int) else path
-        field = ".".join(str(p) for p in inner) or _("(record)")
-        problems.append(ImportProblem(_record_label(data, path), field, error.message))
+        problems.append(
+            ImportProblem(_record_label(data, path), _field_label(data, path), error.message)
+        )
     return problems
 
 
@@ -223,18 +259,72 @@ def _semantic_problems(
         _agencies, agency_errors = _resolve_agencies(record["agencies"], known_agencies)
         problems.extend(ImportProblem(label, "agencies", message) for message in agency_errors)
         for case_index, case in enumerate(record["cases"]):
-            for message in eform_schema_errors(case.get("eform", {})):
-                problems.append(ImportProblem(label, f"cases.{case_index}.eform", message))
-            limit = Decimal(str(case["time_limit"]))
-            if case["time_unit"] != "working_hours" and limit % 1:
-                problems.append(
-                    ImportProblem(
-                        label,
-                        f"cases.{case_index}.time_limit",
-                        _("Only limits in working hours may have a fraction."),
+            where = ["procedures", index, "cases", case_index]
+            schema_errors = eform_schema_errors(case.get("eform", {}))
+            for message in schema_errors:
+                field = _field_label(data, [*where, "eform"])
+                problems.append(ImportProblem(label, field, message))
+            if not schema_errors:
+                try:
+                    example_document(case.get("eform", {}))
+                except NoAnswer as exc:
+                    problems.append(
+                        ImportProblem(
+                            label,
+                            _field_label(data, [*where, "eform"]),
+                            _("No answer can satisfy this e-form (%(fields)s).") % {"fields": exc},
+                        )
                     )
-                )
+            for component_index, component in enumerate(case.get("components", [])):
+                if component.get("mandatory", True) and not component.get("document_type"):
+                    field = _field_label(data, [*where, "components", component_index])
+                    problems.append(
+                        ImportProblem(
+                            label,
+                            field,
+                            _(
+                                "A required document needs its document-type code, so that a "
+                                "document the city already holds can be reused."
+                            ),
+                        )
+                    )
     return problems
+
+
+def catalog_warnings(data: dict[str, Any]) -> list[ImportProblem]:
+    """What imports but deserves a look: a case whose steps take longer than its limit."""
+    warnings = []
+    for index, record in enumerate(data.get("procedures", [])):
+        label = _record_label(data, ["procedures", index])
+        for case_index, case in enumerate(record.get("cases", [])):
+            message = _steps_over_limit(
+                Decimal(str(case.get("time_limit", 0))),
+                [Decimal(str(step.get("duration", 0))) for step in case.get("steps", [])],
+            )
+            if message:
+                where = ["procedures", index, "cases", case_index]
+                warnings.append(ImportProblem(label, _field_label(data, where), message))
+    return warnings
+
+
+def case_warnings(case: ProcedureCase) -> list[str]:
+    """The same look at a case saved in the admin."""
+    message = _steps_over_limit(case.time_limit, [step.duration for step in case.steps.all()])
+    return [f"{case.procedure.code} · {case.name}: {message}"] if message else []
+
+
+def _steps_over_limit(limit: Decimal, durations: list[Decimal]) -> str:
+    total = sum(durations, Decimal(0))
+    if total <= limit:
+        return ""
+    return _(
+        "The processing steps add up to %(total)s, more than the time limit of %(limit)s: the "
+        "last steps would fall due after the appointment."
+    ) % {"total": _plain(total), "limit": _plain(limit)}
+
+
+def _plain(number: Decimal) -> str:
+    return format(number.normalize(), "f")
 
 
 def parse_catalog(raw: bytes | str) -> dict[str, Any]:
@@ -290,6 +380,7 @@ def import_catalog(data: dict[str, Any], *, actor: User | None) -> ImportReport:
         )
         fields[field.code] = field
 
+    warnings = tuple(catalog_warnings(data))
     created = updated = 0
     for record in data["procedures"]:
         procedure, was_created = Procedure.objects.update_or_create(
@@ -319,7 +410,12 @@ def import_catalog(data: dict[str, Any], *, actor: User | None) -> ImportReport:
         record_version(procedure=procedure, actor=actor, note="import")
         created += was_created
         updated += not was_created
-    return ImportReport(created=created, updated=updated, fields=len(data.get("fields", [])))
+    return ImportReport(
+        created=created,
+        updated=updated,
+        fields=len(data.get("fields", [])),
+        warnings=warnings,
+    )
 
 
 def _create_case(procedure: Procedure, position: int, data: dict[str, Any]) -> ProcedureCase:

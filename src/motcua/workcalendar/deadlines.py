@@ -54,20 +54,40 @@ def due_at(
       stores limits with one decimal). Received 16:00 with 4 hours → 10:00 on the next
       working day; a count that fills a session exactly ends at its close (11:30 or 17:00).
 
+    - Fractions of a day (the national procedure database states step durations, and some
+      limits, as 0.1, 0.5, 1.9 days; DOMAIN.md §6): a fraction of a working day is that
+      fraction of the office hours of the working day after the whole days. 1.9 working days
+      from Monday 10:00 is the close of day 1 (Tuesday 17:00) plus 0.9 × 8 hours of Wednesday
+      (16:12); 0.1 working days is 48 minutes from the next working day's opening. Whole
+      limits keep the close-of-day rule, and the due moment never goes down as the limit
+      grows, so steps planned on their cumulative durations end exactly at the case's
+      appointment. Calendar days take their fraction the same way, from the working day after
+      the whole days' appointment.
+
     The result is an aware datetime in Vietnam time.
     """
+    limit = Decimal(str(limit))
+    if limit < 0:
+        raise ValueError("a time limit must not be negative")
     accepted = next_opening(calendar, received_at)
     if unit == WORKING_HOURS:
-        if limit < 0:
-            raise ValueError("a time limit must not be negative")
         return add_working_hours(calendar, accepted, _hours(limit))
-    days = _whole(limit)
+    whole, fraction = divmod(limit, 1)
     if unit == WORKING_DAYS:
-        return close_of_day(calendar, add_working_days(calendar, accepted.date(), days))
-    if unit == CALENDAR_DAYS:
-        target = accepted.date() + dt.timedelta(days=days)
-        return close_of_day(calendar, working_day_on_or_after(calendar, target))
-    raise ValueError(f"unknown time unit {unit!r}; expected one of {UNITS}")
+        last_day = add_working_days(calendar, accepted.date(), int(whole))
+        day_after = last_day + dt.timedelta(days=1)
+    elif unit == CALENDAR_DAYS:
+        target = accepted.date() + dt.timedelta(days=int(whole))
+        last_day = working_day_on_or_after(calendar, target)
+        day_after = target + dt.timedelta(days=1)
+    else:
+        raise ValueError(f"unknown time unit {unit!r}; expected one of {UNITS}")
+    whole_days_due = close_of_day(calendar, last_day)
+    if not fraction:
+        return whole_days_due
+    # A calendar day after the whole ones may be a day off: the fraction then waits for the
+    # next working day, and never falls before the whole days' appointment.
+    return max(whole_days_due, _fraction_of_a_day(calendar, day_after, fraction))
 
 
 def paused_working_time(calendar: WorkingCalendar, pauses: Iterable[Pause]) -> dt.timedelta:
@@ -104,16 +124,17 @@ def add_paused(calendar: WorkingCalendar, due: dt.datetime, pauses: Iterable[Pau
     return add_working_hours(calendar, due, paused)
 
 
-def _hours(limit: int | Decimal) -> dt.timedelta:
-    seconds = Decimal(limit) * 3600
-    if seconds != seconds.to_integral_value():
-        raise ValueError(f"a working-hours limit must be a whole number of seconds: {limit}")
-    return dt.timedelta(seconds=int(seconds))
+def _fraction_of_a_day(calendar: WorkingCalendar, day: dt.date, fraction: Decimal) -> dt.datetime:
+    """``fraction`` of the office hours of ``day`` (or the first working day after it), from
+    its opening."""
+    working_day = working_day_on_or_after(calendar, day)
+    daily = Decimal(int(calendar.schedule_on(working_day).daily.total_seconds()))
+    # Whole seconds: 0.01 of an 8-hour day is 288 s; a finer fraction is rounded.
+    duration = dt.timedelta(seconds=int((daily * fraction).to_integral_value()))
+    opening = next_opening(calendar, dt.datetime.combine(working_day, dt.time.min, calendar.tz))
+    return add_working_hours(calendar, opening, duration)
 
 
-def _whole(limit: int | Decimal) -> int:
-    if limit < 0:
-        raise ValueError("a time limit must not be negative")
-    if Decimal(limit) != Decimal(limit).to_integral_value():
-        raise ValueError(f"a limit in days must be a whole number: {limit}")
-    return int(limit)
+def _hours(limit: Decimal) -> dt.timedelta:
+    # Whole seconds, as for fractions of a day (0.01 hour is 36 s).
+    return dt.timedelta(seconds=int((limit * 3600).to_integral_value()))

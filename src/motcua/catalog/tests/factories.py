@@ -88,7 +88,14 @@ def record(code: str = "1.001193", **overrides: Any) -> dict[str, Any]:
                 "time_limit": 1,
                 "time_unit": "working_days",
                 "fee": 0,
-                "components": [{"name": "Tờ khai", "mandatory": True, "originals": 1}],
+                "components": [
+                    {
+                        "name": "Tờ khai",
+                        "document_type": "TO_KHAI",
+                        "mandatory": True,
+                        "originals": 1,
+                    }
+                ],
                 "steps": [{"name": "Tiếp nhận", "role": "receiver", "duration": 0.5}],
                 "eform": copy.deepcopy(EFORM),
             }

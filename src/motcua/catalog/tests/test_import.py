@@ -8,10 +8,12 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.utils import translation
 
+from motcua.agencies.demo import load_demo_agencies
 from motcua.catalog import services
 from motcua.catalog.models import Procedure, ProcedureVersion
 from motcua.catalog.serialization import export_catalog
 from motcua.catalog.tests.factories import EFORM, catalogue, record
+from motcua.eforms.tests.strategies import DEMO_CATALOGUE
 
 pytestmark = pytest.mark.django_db
 
@@ -81,20 +83,103 @@ def test_one_bad_record_imports_nothing_and_names_record_and_field(agencies: Non
     found = {(p.record, p.field) for p in caught.value.problems}
     assert found == {
         ("procedure #3 (1.000657)", "agencies"),
-        ("procedure #4 (1.000894)", "cases.0.eform"),
+        ("procedure #4 (1.000894)", "case 1 “Thông thường” · eform"),
         ("procedure #5 (1.000658)", "field"),
     }
     assert Procedure.objects.count() == 0
 
 
-def test_duplicate_codes_and_fractional_days_are_refused(agencies: None) -> None:
-    fractional = record("1.000111")
-    fractional["cases"][0]["time_limit"] = 1.5
+def test_duplicate_codes_are_refused(agencies: None) -> None:
     with pytest.raises(services.CatalogImportError) as caught:
-        services.import_catalog(catalogue(record(), record(), fractional), actor=None)
+        services.import_catalog(catalogue(record(), record()), actor=None)
     found = {(p.record, p.field) for p in caught.value.problems}
     assert ("procedure #2 (1.001193)", "code") in found
-    assert ("procedure #3 (1.000111)", "cases.0.time_limit") in found
+
+
+def test_fractional_days_as_the_national_database_states_them_are_imported(
+    agencies: None,
+) -> None:
+    data = record()
+    data["cases"][0]["time_limit"] = 1.5
+    data["cases"][0]["steps"] = [
+        {"name": "Tiếp nhận", "role": "receiver", "duration": 0.12},
+        {"name": "Xử lý", "role": "processor", "duration": 1.12},
+        {"name": "Ký duyệt", "role": "approver", "duration": 0.26},
+    ]
+    report = services.import_catalog(catalogue(data), actor=None)
+    assert report.warnings == ()
+    case = Procedure.objects.get().cases.get()
+    assert str(case.time_limit) == "1.50"
+    assert [str(step.duration) for step in case.steps.all()] == ["0.12", "1.12", "0.26"]
+    snapshot = Procedure.objects.get().versions.get().snapshot["cases"][0]
+    assert [step["duration"] for step in snapshot["steps"]] == [0.12, 1.12, 0.26]
+
+
+@pytest.mark.parametrize("duration", [-0.5, "0.5", None])
+def test_negative_or_non_numeric_durations_are_refused_naming_procedure_case_and_step(
+    agencies: None, duration: Any
+) -> None:
+    data = record()
+    data["cases"][0]["steps"].append({"name": "Ký duyệt", "role": "approver", "duration": duration})
+    with pytest.raises(services.CatalogImportError) as caught:
+        services.import_catalog(catalogue(data), actor=None)
+    [problem] = caught.value.problems
+    assert problem.record == "procedure #1 (1.001193)"
+    assert problem.field == "case 1 “Thông thường” · step 2 “Ký duyệt” · duration"
+    assert Procedure.objects.count() == 0
+
+
+def test_a_negative_limit_is_refused_naming_the_case(agencies: None) -> None:
+    data = record()
+    data["cases"][0]["time_limit"] = -1
+    with pytest.raises(services.CatalogImportError) as caught:
+        services.import_catalog(catalogue(data), actor=None)
+    assert [p.field for p in caught.value.problems] == ["case 1 “Thông thường” · time_limit"]
+
+
+def test_steps_longer_than_the_limit_import_with_a_warning(agencies: None, capsys: Any) -> None:
+    data = record()
+    data["cases"][0]["steps"].append({"name": "Xử lý", "role": "processor", "duration": 0.75})
+    report = services.import_catalog(catalogue(data), actor=None)
+    assert report.created == 1
+    [warning] = report.warnings
+    assert warning.field == "case 1 “Thông thường”"
+    assert "add up to 1.25, more than the time limit of 1" in warning.message
+
+
+def test_an_eform_no_answer_can_satisfy_is_refused(agencies: None) -> None:
+    data = record()
+    data["cases"][0]["eform"] = {
+        "type": "object",
+        "required": ["so_cccd"],
+        "properties": {
+            "so_cccd": {"type": "string", "pattern": "^[0-9]{12}$", "maxLength": 9},
+        },
+    }
+    with pytest.raises(services.CatalogImportError) as caught:
+        services.import_catalog(catalogue(data), actor=None)
+    [problem] = caught.value.problems
+    assert problem.field == "case 1 “Thông thường” · eform"
+    assert "No answer can satisfy this e-form" in problem.message
+    assert "so_cccd" in problem.message
+
+
+def test_a_required_component_without_a_document_type_is_refused(agencies: None) -> None:
+    data = record()
+    data["cases"][0]["components"].append({"name": "Giấy chứng sinh", "mandatory": True})
+    data["cases"][0]["components"].append({"name": "Giấy ủy quyền", "mandatory": False})
+    with pytest.raises(services.CatalogImportError) as caught:
+        services.import_catalog(catalogue(data), actor=None)
+    [problem] = caught.value.problems
+    assert problem.field == "case 1 “Thông thường” · component 2 “Giấy chứng sinh”"
+    assert "document-type code" in problem.message
+
+
+def test_the_demo_catalogue_imports_without_problem_or_warning() -> None:
+    load_demo_agencies(48)
+    data = services.parse_catalog(DEMO_CATALOGUE.read_bytes())
+    assert services.validate_catalog(data) == []
+    assert services.catalog_warnings(data) == []
 
 
 @pytest.mark.parametrize(

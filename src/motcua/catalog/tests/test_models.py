@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 import pytest
 from django.core.exceptions import ValidationError
 
@@ -32,12 +34,12 @@ def test_an_invalid_eform_is_refused_on_every_save() -> None:
     assert case.eform_schema["properties"]["ho_ten"]["type"] == "string"
 
 
-def test_working_day_limits_are_whole_days() -> None:
-    case = CaseFactory.build(procedure=make_procedure(), time_limit=1.5)
+def test_limits_may_be_fractions_of_a_day_but_not_negative() -> None:
+    case = CaseFactory.build(procedure=make_procedure(), time_limit=Decimal("1.25"))
+    case.full_clean()  # a fraction of a working day is that fraction of its office hours
+    case.time_limit = Decimal("-0.5")
     with pytest.raises(ValidationError):
         case.full_clean()
-    case.time_unit = "working_hours"
-    case.full_clean()
 
 
 def test_procedure_code_format_is_checked() -> None:

@@ -85,9 +85,48 @@ def test_zero_limits_mean_the_same_day() -> None:
     assert due_at(CAL, vn(2026, 3, 10, 18), 0, WORKING_HOURS) == vn(2026, 3, 11, 7)
 
 
+def test_fractions_of_a_working_day_are_that_fraction_of_its_office_hours() -> None:
+    # Accepted Monday 09/03/2026 10:00; counting starts Tuesday 07:00 (DOMAIN.md §6).
+    monday = vn(2026, 3, 9, 10)
+    # 0.1 day = 48 minutes of Tuesday.
+    assert due_at(CAL, monday, Decimal("0.1"), WORKING_DAYS) == vn(2026, 3, 10, 7, 48)
+    # 0.5 day = 4 hours: the 4.5-hour morning session is not used up.
+    assert due_at(CAL, monday, Decimal("0.5"), WORKING_DAYS) == vn(2026, 3, 10, 11)
+    # 0.62 day = 4 h 57 min 36 s: past lunch, 27 min 36 s into the afternoon.
+    seconds = dt.timedelta(seconds=36)
+    assert due_at(CAL, monday, Decimal("0.62"), WORKING_DAYS) == vn(2026, 3, 10, 13, 57) + seconds
+    # 1.9 days = close of Tuesday + 7.2 hours of Wednesday = 16:12.
+    assert due_at(CAL, monday, Decimal("1.9"), WORKING_DAYS) == vn(2026, 3, 11, 16, 12)
+    # Whole limits keep the close-of-day rule.
+    assert due_at(CAL, monday, Decimal("1.0"), WORKING_DAYS) == vn(2026, 3, 10, 17)
+    assert due_at(CAL, monday, 2, WORKING_DAYS) == vn(2026, 3, 11, 17)
+
+
+def test_a_fraction_skips_weekends_and_holidays_like_whole_days() -> None:
+    # Accepted Thursday 12/02/2026 (before Tết): 1.5 days = close of Friday 13/02 + half of
+    # the next working day, Monday 23/02 after the weekend and Tết → 11:00.
+    assert due_at(CAL, vn(2026, 2, 12, 10), Decimal("1.5"), WORKING_DAYS) == vn(2026, 2, 23, 11)
+
+
+def test_fractions_of_calendar_days_and_working_hours() -> None:
+    # 10.5 calendar days from Monday 02/03/2026: close of Thursday 12/03 + half of Friday.
+    assert due_at(CAL, vn(2026, 3, 2, 10), Decimal("10.5"), CALENDAR_DAYS) == vn(2026, 3, 13, 11)
+    # 0.25 working hours = 15 minutes.
+    assert due_at(CAL, vn(2026, 3, 10, 9), Decimal("0.25"), WORKING_HOURS) == vn(2026, 3, 10, 9, 15)
+
+
+def test_steps_planned_on_cumulative_fractions_end_at_the_case_appointment() -> None:
+    # Đăng ký khai sinh in the demo catalogue: 1 working day as 0.12 + 0.62 + 0.26.
+    received = vn(2026, 3, 9, 14, 25)
+    ends = [
+        due_at(CAL, received, Decimal(cumulative), WORKING_DAYS)
+        for cumulative in ("0.12", "0.74", "1.00")
+    ]
+    assert ends == sorted(ends)
+    assert ends[-1] == due_at(CAL, received, 1, WORKING_DAYS) == vn(2026, 3, 10, 17)
+
+
 def test_bad_limits_are_refused() -> None:
-    with pytest.raises(ValueError, match="whole number"):
-        due_at(CAL, vn(2026, 3, 10, 9), Decimal("1.5"), WORKING_DAYS)
     with pytest.raises(ValueError, match="negative"):
         due_at(CAL, vn(2026, 3, 10, 9), -1, CALENDAR_DAYS)
     with pytest.raises(ValueError, match="negative"):

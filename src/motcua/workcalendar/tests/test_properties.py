@@ -1,6 +1,8 @@
 """Properties of the deadline arithmetic over generated calendars (DOMAIN.md §6)."""
 
 import datetime as dt
+import math
+from decimal import Decimal
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -71,6 +73,31 @@ def test_due_at_is_monotonic_in_the_limit(
 ) -> None:
     low, high = sorted((a, b))
     assert due_at(cal, received, low, unit) <= due_at(cal, received, high, unit)
+
+
+fractional_limits = st.decimals(min_value=0, max_value=30, places=2)
+
+
+@HYPOTHESIS
+@given(calendars(), moments, fractional_limits, fractional_limits, st.sampled_from(UNITS))
+def test_due_at_is_monotonic_in_fractional_limits(
+    cal: WorkingCalendar, received: dt.datetime, a: Decimal, b: Decimal, unit: str
+) -> None:
+    low, high = sorted((a, b))
+    assert due_at(cal, received, low, unit) <= due_at(cal, received, high, unit)
+
+
+@HYPOTHESIS
+@given(calendars(), moments, fractional_limits, st.sampled_from([WORKING_DAYS, CALENDAR_DAYS]))
+def test_a_fraction_of_a_day_falls_between_its_whole_neighbours(
+    cal: WorkingCalendar, received: dt.datetime, limit: Decimal, unit: str
+) -> None:
+    floor, ceiling = math.floor(limit), math.ceil(limit)
+    due = due_at(cal, received, limit, unit)
+    assert due_at(cal, received, floor, unit) <= due <= due_at(cal, received, ceiling, unit)
+    # Within office hours of a working day: a fraction is working time, never a night.
+    assert is_working_day(cal, due.date())
+    assert working_hours_between(cal, due - dt.timedelta(seconds=1), due) > dt.timedelta(0)
 
 
 @HYPOTHESIS

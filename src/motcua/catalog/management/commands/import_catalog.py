@@ -22,4 +22,6 @@ class Command(BaseCommand):
             for problem in exc.problems:
                 self.stderr.write(str(problem))
             raise CommandError(f"Nothing imported: {len(exc.problems)} problem(s).") from exc
+        for warning in report.warnings:
+            self.stderr.write(f"warning: {warning}")
         self.stdout.write(f"Imported {report.created} new and {report.updated} updated procedures.")
