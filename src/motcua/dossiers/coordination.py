@@ -6,6 +6,8 @@ the control sheet (form 06). DOMAIN.md §4.5.
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,6 +17,7 @@ from motcua.agencies.models import Agency
 from motcua.workcalendar.deadlines import due_at
 from motcua.workcalendar.selectors import load_calendar
 
+from . import steps
 from .lifecycle import Actor, Status, Transition
 from .models import Consultation, Dossier, DossierEvent
 from .services import DossierError, NotAllowed, officer_roles
@@ -26,8 +29,11 @@ def lead_agency(dossier: Dossier) -> Agency:
 
 @transaction.atomic
 def request_part(
-    *, dossier: Dossier, officer: User, agency: Agency, part: str, working_days: int
+    *, dossier: Dossier, officer: User, agency: Agency, part: str, working_days: int | Decimal
 ) -> Consultation:
+    """A part for a coordinating agency, with its own time slice in working days, which may be
+    a fraction of a day as the national database states coordinating steps (DOMAIN.md §4.5, §6).
+    """
     locked = Dossier.objects.select_for_update().get(pk=dossier.pk)
     lead = lead_agency(locked)
     if not officer_roles(officer, lead) & {Actor.PROCESSOR, Actor.APPROVER}:
@@ -38,8 +44,8 @@ def request_part(
         raise DossierError(_("Choose another agency than the lead agency."))
     if not part.strip():
         raise DossierError(_("Say what the coordinating agency should do."))
-    if not 1 <= working_days <= 60:
-        raise DossierError(_("The time slice is from 1 to 60 working days."))
+    if not 0 < working_days <= 60:
+        raise DossierError(_("The time slice is more than 0 and at most 60 working days."))
     now = timezone.now()
     slice_due = due_at(load_calendar(), now, working_days, "working_days")
     if locked.due_at is not None and slice_due > locked.due_at:
@@ -86,6 +92,7 @@ def answer_part(*, consultation: Consultation, officer: User, answer: str) -> Co
     locked.answered_by = officer
     locked.save()
     dossier = locked.dossier
+    steps.advance(dossier, Transition.CONSULTATION_ANSWERED, locked.answered_at)
     DossierEvent.objects.create(
         dossier=dossier,
         transition=Transition.CONSULTATION_ANSWERED,

@@ -1,8 +1,8 @@
 """Per-step deadlines: the case's processing steps, planned at acceptance and ticked off.
 
 A step ends when the work leaves it: the receiver's step when the dossier is forwarded, a
-processor's step at a hand-over, everything up to the approver's step at the decision, the
-rest when the result is returned.
+processor's step at a hand-over, a coordinating agency's step when it answers its part,
+everything up to the approver's step at the decision, the rest when the result is returned.
 """
 
 from __future__ import annotations
@@ -37,7 +37,13 @@ def plan(dossier: Dossier, calendar: WorkingCalendar, accepted_at: datetime.date
 
 
 ENDS_A_STEP = frozenset(
-    {Transition.FORWARD, Transition.HAND_OVER, Transition.DECIDE, Transition.RETURN_RESULT}
+    {
+        Transition.FORWARD,
+        Transition.HAND_OVER,
+        Transition.CONSULTATION_ANSWERED,
+        Transition.DECIDE,
+        Transition.RETURN_RESULT,
+    }
 )
 
 
@@ -52,6 +58,8 @@ def advance(dossier: Dossier, transition: str, now: datetime.datetime) -> None:
         done = _leading(open_steps, "receiver")
     elif transition == Transition.HAND_OVER:
         done = open_steps[:1]
+    elif transition == Transition.CONSULTATION_ANSWERED:
+        done = [s for s in open_steps if s.role == "coordinator"][:1]
     elif transition == Transition.DECIDE:
         approver = [s.position for s in open_steps if s.role == "approver"]
         done = [s for s in open_steps if not approver or s.position <= approver[-1]]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
@@ -339,11 +340,15 @@ def officer_dossier(request: HttpRequest, code: str) -> HttpResponse:
                 if agency is None:
                     raise services.DossierError(_("Choose the coordinating agency."))
                 try:
-                    days = int(request.POST.get("working_days", ""))
-                except ValueError:
+                    days = Decimal(request.POST.get("working_days", "").replace(",", "."))
+                except ArithmeticError:
                     raise services.DossierError(
-                        _("The time slice is from 1 to 60 working days.")
+                        _("The time slice is more than 0 and at most 60 working days.")
                     ) from None
+                if not days.is_finite():
+                    raise services.DossierError(
+                        _("The time slice is more than 0 and at most 60 working days.")
+                    )
                 coordination.request_part(
                     dossier=dossier,
                     officer=user,
