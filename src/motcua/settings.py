@@ -127,10 +127,17 @@ DATABASES = {
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     VAR_DIR.mkdir(parents=True, exist_ok=True)
-    # WAL lets readers work while a writer commits (runserver + worker on one file).
+    # Several writers on one file (runserver's threads, the task worker, the scheduler): WAL
+    # lets readers work while a writer commits; every transaction takes the write lock when it
+    # begins (IMMEDIATE), so a writer waits up to `timeout` seconds for its turn. A deferred
+    # transaction that has read first cannot wait: SQLite answers "database is locked" at once.
     DATABASES["default"].setdefault("OPTIONS", {})
     DATABASES["default"]["OPTIONS"].update(
-        {"init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;", "timeout": 20}
+        {
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+        }
     )
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = False
