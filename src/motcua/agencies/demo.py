@@ -133,6 +133,64 @@ PUBLIC_SERVICE_UNITS = [
         AgencyKind.PUBLIC_SERVICE_UNIT,
         "H17.05",
     ),
+    # Providers of the public non-business services (dịch vụ sự nghiệp công) in the demo
+    # catalogue: utilities, schools, a library, sports and cultural venues, social care.
+    DemoAgency(
+        "H17.03.01",
+        "Công ty Cổ phần Cấp nước Đà Nẵng",
+        "Da Nang Water Supply Joint Stock Company",
+        AgencyKind.PUBLIC_SERVICE_UNIT,
+        "H17.03",
+    ),
+    DemoAgency(
+        "H17.05.02",
+        "Công ty Cổ phần Môi trường đô thị Đà Nẵng",
+        "Da Nang Urban Environment Joint Stock Company",
+        AgencyKind.PUBLIC_SERVICE_UNIT,
+        "H17.05",
+    ),
+    DemoAgency(
+        "H17.06.04",
+        "Trung tâm Bảo trợ xã hội thành phố Đà Nẵng",
+        "Da Nang Social Protection Centre",
+        AgencyKind.PUBLIC_SERVICE_UNIT,
+        "H17.06",
+    ),
+    DemoAgency(
+        "H17.07.02",
+        "Trường Cao đẳng Nghề Đà Nẵng",
+        "Da Nang Vocational College",
+        AgencyKind.PUBLIC_SERVICE_UNIT,
+        "H17.07",
+    ),
+    DemoAgency(
+        "H17.09.01",
+        "Công ty TNHH MTV Điện lực Đà Nẵng",
+        "Da Nang Power Company",
+        AgencyKind.PUBLIC_SERVICE_UNIT,
+        "H17.09",
+    ),
+    DemoAgency(
+        "H17.11.01",
+        "Thư viện Khoa học Tổng hợp Đà Nẵng",
+        "Da Nang General Sciences Library",
+        AgencyKind.PUBLIC_SERVICE_UNIT,
+        "H17.11",
+    ),
+    DemoAgency(
+        "H17.11.02",
+        "Trung tâm Huấn luyện và Thi đấu thể dục thể thao Đà Nẵng",
+        "Da Nang Sports Training and Competition Centre",
+        AgencyKind.PUBLIC_SERVICE_UNIT,
+        "H17.11",
+    ),
+    DemoAgency(
+        "H17.11.03",
+        "Bảo tàng Điêu khắc Chăm Đà Nẵng",
+        "Museum of Cham Sculpture",
+        AgencyKind.PUBLIC_SERVICE_UNIT,
+        "H17.11",
+    ),
 ]
 PARTY_AND_MASS_ORGANISATIONS = [
     DemoAgency("H17.90", "Thành ủy Đà Nẵng", "Da Nang City Party Committee", AgencyKind.PARTY_BODY),

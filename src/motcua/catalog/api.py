@@ -21,7 +21,7 @@ from motcua.api import StandardPagination
 
 from .cache import ResultPage, catalog_cache
 from .forms import CatalogFilterForm
-from .models import Component, Field, Procedure, ProcedureCase, ProcessingStep
+from .models import Component, Field, Procedure, ProcedureCase, ProcessingStep, ServiceKind
 from .selectors import (
     filter_procedures,
     procedure_list_rows,
@@ -129,7 +129,13 @@ FILTER_PARAMETERS = [
     OpenApiParameter(
         "service_kind",
         OpenApiTypes.STR,
-        enum=["administrative", "public_service", "party", "socio_political"],
+        enum=ServiceKind.values,
+        description=(
+            "Kind of service: administrative procedure of a state agency, public non-business "
+            "service (dịch vụ sự nghiệp công: schools, hospitals, utilities…), procedure of a "
+            "Party body or of a socio-political organisation. Any other value is refused with "
+            "400 naming the parameter."
+        ),
     ),
     OpenApiParameter("applicant_type", OpenApiTypes.STR, enum=["citizen", "business", "both"]),
 ]

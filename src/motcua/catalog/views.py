@@ -11,12 +11,14 @@ from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from motcua.accounts.acting import acting_business
 
 from .cache import CatalogCache, ResultPage, catalog_cache
 from .forms import CatalogFilterForm
+from .models import ServiceKind
 from .selectors import (
     filter_procedures,
     procedure_list_rows,
@@ -78,8 +80,24 @@ def _list_content(
             "page": page,
             "query_string": query.urlencode(),
             "filters_open": any(request.GET.get(name) for name in FILTER_NAMES),
+            "kind_tabs": _kind_tabs(request, filters.get("service_kind") or ""),
         },
     )
+
+
+def _kind_tabs(request: HttpRequest, current: str) -> list[dict[str, Any]]:
+    """One link per kind of service, keeping the other filters: residents look for public
+    non-business services (schools, hospitals, utilities) apart from administrative
+    procedures (DOMAIN.md §2)."""
+    tabs = []
+    for value, label in [("", _("All kinds")), *ServiceKind.choices]:
+        query = request.GET.copy()
+        query.pop("page", None)
+        query.pop("service_kind", None)
+        if value:
+            query["service_kind"] = value
+        tabs.append({"label": label, "query": query.urlencode(), "current": value == current})
+    return tabs
 
 
 def _result_page(filters: dict[str, Any], number: int) -> ResultPage:
