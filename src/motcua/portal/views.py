@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from motcua.catalog.forms import CatalogFilterForm
-from motcua.catalog.models import Field, OnlineLevel, Procedure
+from motcua.catalog.models import Field, OnlineLevel, Procedure, ServiceKind
 
 
 @require_GET
@@ -22,12 +22,25 @@ def home(request: HttpRequest) -> HttpResponse:
         .filter(procedure_count__gt=0)
         .order_by("name")
     )
+    counts = dict(
+        published.order_by()
+        .values_list("service_kind")
+        .annotate(count=Count("pk"))
+        .values_list("service_kind", "count")
+    )
+    # The resolution counts public non-business services and Party procedures too.
+    kinds = [
+        {"value": value, "label": label, "count": counts[value]}
+        for value, label in ServiceKind.choices
+        if counts.get(value)
+    ]
     return render(
         request,
         "portal/home.html",
         {
             "form": CatalogFilterForm(),
             "fields": fields,
+            "kinds": kinds,
             "procedure_count": published.count(),
             "full_online_count": published.filter(online_level=OnlineLevel.FULL).count(),
         },

@@ -17,6 +17,19 @@ def test_home_has_search_and_fields(client: Client) -> None:
     assert 'name="viewport"' in response.text
 
 
+def test_home_leads_to_each_kind_of_service_it_offers(client: Client) -> None:
+    make_procedure(code="1.000001", service_kind="administrative")
+    make_procedure(code="1.000002", service_kind="public_service")
+    make_procedure(code="1.000003", service_kind="public_service")
+    response = client.get("/")
+    assert 'href="/thu-tuc/?service_kind=public_service">Dịch vụ sự nghiệp công</a>' in (
+        response.text
+    )
+    assert 'href="/thu-tuc/?service_kind=administrative">' in response.text
+    assert "service_kind=party" not in response.text  # none published: no empty tile
+    assert "2 thủ tục" in response.text
+
+
 def test_healthz_checks_the_database(client: Client) -> None:
     response = client.get("/healthz")
     assert response.status_code == 200
