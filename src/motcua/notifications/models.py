@@ -45,6 +45,10 @@ class OutboxMessage(models.Model):
         verbose_name = _("outgoing message")
         verbose_name_plural = _("outbox")
         ordering = ["-created_at", "-id"]
+        # The scheduler's sweep looks for messages being sent or waiting to be retried.
+        indexes = [
+            models.Index(fields=["status", "next_attempt_at"], name="outbox_status_next_idx")
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_channel_display()} → {self.recipient}"
