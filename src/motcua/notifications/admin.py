@@ -8,7 +8,17 @@ from .models import OutboxMessage
 
 @admin.register(OutboxMessage)
 class OutboxMessageAdmin(admin.ModelAdmin):
-    list_display = ("created_at", "channel", "recipient", "subject", "status", "backend")
+    list_display = (
+        "created_at",
+        "channel",
+        "recipient",
+        "subject",
+        "status",
+        "attempts",
+        "next_attempt_at",
+        "error",
+        "backend",
+    )
     list_filter = ("channel", "status")
     search_fields = ("recipient", "subject")
     readonly_fields = [f.name for f in OutboxMessage._meta.fields]

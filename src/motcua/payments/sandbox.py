@@ -102,12 +102,17 @@ def read_order(params: Mapping[str, str]) -> Order:
 
 
 def result_params(txn: SandboxTransaction) -> dict[str, str]:
-    """The signed parameters sent to the IPN and the return URL."""
+    """The signed parameters sent to the IPN and the return URL.
+
+    As VNPay does, a payment that did not go through carries an empty ``vnp_BankTranNo``
+    (no bank transaction), which the signature leaves out like every empty field.
+    """
     _tmn_code, secret = terminal()
+    paid = txn.response_code == "00"
     params = {
         "vnp_Amount": str(txn.amount),
         "vnp_BankCode": txn.bank_code,
-        "vnp_BankTranNo": f"VNP{txn.transaction_no}",
+        "vnp_BankTranNo": f"VNP{txn.transaction_no}" if paid else "",
         "vnp_CardType": "ATM",
         "vnp_OrderInfo": txn.order_info,
         "vnp_PayDate": txn.pay_date,

@@ -27,7 +27,14 @@ from motcua.dossiers.services import officer_roles, payment_confirmed, roles_for
 
 from . import lifecycle
 from .fees import amount_due
-from .gateways.base import GatewayError, Notification, Outcome, PaymentGateway, SignatureInvalid
+from .gateways.base import (
+    GatewayError,
+    Notification,
+    Outcome,
+    PaymentGateway,
+    SignatureInvalid,
+    TerminalMismatch,
+)
 from .gateways.registry import UnknownGateway, gateway
 from .gateways.vnpay import MAX_AMOUNT, gmt7
 from .lifecycle import State
@@ -232,6 +239,19 @@ def handle_notification(*, gateway_name: str, params: Mapping[str, str]) -> dict
             gateway_name=chosen.name,
         )
         return chosen.acknowledge(code)
+    except TerminalMismatch as exc:
+        # Signed, but about another terminal's order: none of ours, so "order not found"
+        # (VNPay's IPN answers have no code of their own for this).
+        code = _refuse(
+            None,
+            ORDER_NOT_FOUND,
+            f"notification for terminal {exc.terminal[:32]!r}, not ours",
+            EventSource.IPN,
+            exc.params,
+            order_ref=order_ref,
+            gateway_name=chosen.name,
+        )
+        return chosen.acknowledge(code)
     try:
         code = apply_notification(chosen, notification, source=EventSource.IPN)
     except Exception:  # answered 99 so the gateway retries; nothing was changed (rolled back)
@@ -337,7 +357,7 @@ def read_return(*, gateway_name: str, params: Mapping[str, str]) -> ReturnResult
     chosen = gateway(gateway_name)
     try:
         notification = chosen.read_return(params)
-    except SignatureInvalid:
+    except (SignatureInvalid, TerminalMismatch):
         return ReturnResult(False, None, None)
     payment = (
         Payment.objects.select_related("dossier")

@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+import weakref
 
+import structlog
 from django.conf import settings
 from django.core.files.base import ContentFile
+from django.core.files.storage import Storage
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -32,6 +35,8 @@ from .models import (
     PostalDelivery,
     PostalDeliveryEvent,
 )
+
+logger = structlog.get_logger(__name__)
 
 # The applicant receives the result once the dossier is decided (DOMAIN.md §4, codes 9, 10).
 RESULT_AVAILABLE = frozenset({Status.DECIDED, Status.RETURNED})
@@ -132,7 +137,42 @@ def issue_result(*, dossier: Dossier, officer: User) -> IssuedResult:
     except IntegrityError:
         result.file.delete(save=False)
         raise ResultError(_("This dossier already has a signed result; revoke it first.")) from None
+    except BaseException:
+        result.file.delete(save=False)
+        raise
+    # The decision that called us may still fail and roll back: the file goes with it.
+    delete_on_rollback(result.file.storage, result.file.name)
     return result
+
+
+def _delete_quietly(storage: Storage, name: str) -> None:
+    try:
+        storage.delete(name)
+    except Exception:  # cleaning up must not hide why the transaction failed
+        logger.exception("result.orphan_not_deleted", name=name)
+    else:
+        logger.info("result.file_deleted_on_rollback", name=name)
+
+
+class _KeepOnCommit:
+    """An on-commit callback whose finaliser deletes a stored file unless it was called.
+
+    Django has on-commit hooks but no on-rollback hook. When a transaction (or the savepoint
+    this was registered in) rolls back, Django drops its on-commit callbacks without calling
+    them; this object is then released (CPython frees it at once, nothing else refers to it)
+    and its finaliser deletes the file. A commit calls it first, which keeps the file.
+    """
+
+    def __init__(self, storage: Storage, name: str) -> None:
+        self._finalizer = weakref.finalize(self, _delete_quietly, storage, name)
+
+    def __call__(self) -> None:
+        self._finalizer.detach()
+
+
+def delete_on_rollback(storage: Storage, name: str, *, using: str | None = None) -> None:
+    """Delete ``name`` from ``storage`` if the current transaction does not commit."""
+    transaction.on_commit(_KeepOnCommit(storage, name), using=using)
 
 
 @transaction.atomic

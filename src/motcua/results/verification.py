@@ -2,9 +2,10 @@
 
 The signature is validated by pyHanko against the platform's CA only (not the operating
 system's trust store): a document signed by anyone else is "not a result of this platform".
-The signed document is then matched to its ``IssuedResult`` by SHA-256, or by the
-verification address in the signature's ContactInfo (covered by the signature) when a viewer
-appended an allowed update after signing.
+The signature must cover the whole file: bytes appended after it, even ones a PDF reader
+ignores, make the file "changed after signing". The signed document is then matched to its
+``IssuedResult`` by SHA-256, or by the verification address in the signature's ContactInfo
+(covered by the signature).
 """
 
 from __future__ import annotations
@@ -22,7 +23,6 @@ from cryptography.exceptions import InvalidSignature
 from django.conf import settings
 from django.utils.translation import gettext as _
 from pyhanko.pdf_utils.reader import PdfFileReader
-from pyhanko.sign.diff_analysis import ModificationLevel
 from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko.sign.validation.status import SignatureCoverageLevel
 from pyhanko_certvalidator import ValidationContext
@@ -32,7 +32,6 @@ from .models import IssuedResult
 
 log = logging.getLogger(__name__)
 
-ALLOWED_UPDATES = (ModificationLevel.NONE, ModificationLevel.LTA_UPDATES)
 TOKEN_MAX = 64
 
 
@@ -127,10 +126,11 @@ def verify_pdf(data: bytes) -> Verification:
             signed_by=signed_by,
             signed_at=signed_at,
         )
-    unchanged = status.coverage == SignatureCoverageLevel.ENTIRE_FILE or (
-        status.coverage == SignatureCoverageLevel.ENTIRE_REVISION
-        and status.modification_level in ALLOWED_UPDATES
-    )
+    # The signature must cover every byte of the file. pyHanko calls a signature followed by
+    # bytes that are no revision at all (junk after %%EOF) "entire revision" with nothing
+    # modified; the platform signs once and never updates a result, so anything after the
+    # signed bytes (even an update a viewer calls harmless) means the file is not as signed.
+    unchanged = status.coverage == SignatureCoverageLevel.ENTIRE_FILE
     if not (status.trusted and unchanged):
         return Verification(
             Outcome.INVALID,

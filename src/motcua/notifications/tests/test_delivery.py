@@ -78,7 +78,9 @@ def test_a_failing_gateway_is_recorded_not_raised(settings: Any) -> None:
     with transaction.atomic():
         message = notify(channel="sms", recipient="0905123456", body="x")
     message.refresh_from_db()
-    assert message.status == "failed" and message.error == "ConnectionError"
+    # Not given up after one try: it waits for the next, visibly.
+    assert message.status == "retry" and message.error == "ConnectionError"
+    assert message.attempts == 1 and message.next_attempt_at is not None
 
 
 class Broken:

@@ -46,6 +46,15 @@ class SignatureInvalid(GatewayError):
         self.params = params
 
 
+class TerminalMismatch(GatewayError):
+    """A genuine message about another terminal (merchant code): never acted upon."""
+
+    def __init__(self, terminal: str, params: Mapping[str, str]) -> None:
+        super().__init__("message for another terminal")
+        self.terminal = terminal
+        self.params = params
+
+
 class PaymentGateway(ABC):
     """One configured gateway: ``name`` is its key in settings, ``identifier`` its engine."""
 

@@ -1,10 +1,13 @@
 """VNPay's payment protocol, API 2.1.0 (sandbox.vnpayment.vn/apis/docs/thanh-toan-pay/pay.html).
 
 - Payment URL: the ``vnp_*`` parameters sorted by name, each value ``quote_plus``-encoded,
-  ``key=value`` joined by ``&`` (as VNPay's sample code builds it); ``vnp_SecureHash`` is the
-  HMAC-SHA512 of that same string with the terminal's hash secret. Amount is đồng × 100;
-  dates are ``yyyyMMddHHmmss`` in GMT+7.
-- Return URL and IPN carry the result signed the same way.
+  ``key=value`` joined by ``&``, parameters with an empty value left out (as VNPay's sample
+  code builds it: ``Config.hashAllFields`` and ``vnpay_ipn.jsp`` skip empty fields);
+  ``vnp_SecureHash`` is the HMAC-SHA512 of that same string with the terminal's hash secret.
+  Amount is đồng × 100; dates are ``yyyyMMddHHmmss`` in GMT+7.
+- Return URL and IPN carry the result signed the same way; an IPN may carry an empty field
+  (``vnp_BankTranNo=`` for a cancelled payment) that its signature does not cover.
+- Every message names the terminal (``vnp_TmnCode``): one for another terminal is refused.
 - ``querydr`` (truy-van-hoan-tien/querydr&refund.html): a JSON POST signed over its fields
   joined by ``|`` in a fixed order; the answer is signed the same way over its own fields.
 """
@@ -25,7 +28,14 @@ import requests
 from django.conf import settings
 from django.utils import timezone
 
-from .base import GatewayError, Notification, Outcome, PaymentGateway, SignatureInvalid
+from .base import (
+    GatewayError,
+    Notification,
+    Outcome,
+    PaymentGateway,
+    SignatureInvalid,
+    TerminalMismatch,
+)
 from .registry import engines
 
 if TYPE_CHECKING:
@@ -82,8 +92,15 @@ IPN_MESSAGES = {
 
 
 def canonical_query(params: Mapping[str, Any]) -> str:
-    """``key=value&…`` sorted by key, values ``quote_plus``-encoded: what is signed and sent."""
-    return "&".join(f"{key}={quote_plus(str(value))}" for key, value in sorted(params.items()))
+    """``key=value&…`` sorted by key, values ``quote_plus``-encoded: what is signed and sent.
+
+    Empty values are left out, as VNPay's reference code does when it builds the hash data.
+    """
+    return "&".join(
+        f"{key}={quote_plus(str(value))}"
+        for key, value in sorted(params.items())
+        if value is not None and str(value) != ""
+    )
 
 
 def sign(secret: str, data: str) -> str:
@@ -183,9 +200,16 @@ class VNPayGateway(PaymentGateway):
         }
         return f"{self.config['PAYMENT_URL']}?{signed_query(params, self.secret)}"
 
+    def check_terminal(self, params: Mapping[str, Any]) -> None:
+        """A message signed for another terminal of ours is not about our orders."""
+        received = str(params.get("vnp_TmnCode", "") or "")
+        if not self.tmn_code or received != self.tmn_code:
+            raise TerminalMismatch(received, self.without_secrets(params))
+
     def read_notification(self, params: Mapping[str, str]) -> Notification:
         if not self.secret or not verify_query(params, self.secret):
             raise SignatureInvalid(self.without_secrets(params))
+        self.check_terminal(params)
         paid = (
             params.get("vnp_ResponseCode") == "00" and params.get("vnp_TransactionStatus") == "00"
         )
@@ -218,6 +242,7 @@ class VNPayGateway(PaymentGateway):
         expected = sign(self.secret, pipe_joined(answer, QUERYDR_RESPONSE_FIELDS))
         if not received or not hmac.compare_digest(expected, received.lower()):
             raise SignatureInvalid(self.without_secrets(answer))
+        self.check_terminal(answer)
         status = str(answer.get("vnp_TransactionStatus", ""))
         if answer.get("vnp_ResponseCode") != "00":
             outcome = Outcome.PENDING  # e.g. 91: the gateway never saw this order

@@ -6,12 +6,15 @@ The return URL only displays. Requests go through the real URL and view.
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import quote_plus
 
 import pytest
+from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 
 from motcua.dossiers.lifecycle import Status, Transition
+from motcua.payments.gateways.vnpay import sign
 from motcua.payments.lifecycle import State
 from motcua.payments.models import EventAction, Payment, PaymentEvent
 from motcua.payments.tests.factories import awaiting_payment, ipn_params, start
@@ -130,6 +133,42 @@ def test_an_unknown_order_is_refused_with_01(client: Client) -> None:
     assert snapshot(payment) == before
     refusal = PaymentEvent.objects.get(action=EventAction.REFUSED)
     assert refusal.payment is None and refusal.order_ref == "MC000000000000NOSUCH00"
+
+
+def reference_signed(params: dict[str, str]) -> dict[str, str]:
+    """Signed as VNPay's reference code does it: empty fields left out of the hash data."""
+    data = "&".join(f"{key}={quote_plus(value)}" for key, value in sorted(params.items()) if value)
+    return {**params, "vnp_SecureHash": sign(settings.MOTCUA_PAYMENT_SANDBOX_HASH_SECRET, data)}
+
+
+def test_a_notification_with_an_empty_field_is_acted_upon(client: Client) -> None:
+    world, dossier = awaiting_payment()
+    payment, _url = start(world, dossier)
+    params = {key: value for key, value in ipn_params(payment).items() if key != "vnp_SecureHash"}
+    params["vnp_BankTranNo"] = ""  # VNPay sends some fields empty; they are not signed
+
+    answer = deliver(client, reference_signed(params))
+
+    assert answer == {"RspCode": "00", "Message": "Confirm Success"}
+    assert snapshot(payment)[0] == State.PAID
+
+
+def test_a_notification_for_another_terminal_is_refused_with_01(client: Client) -> None:
+    world, dossier = awaiting_payment()
+    payment, _url = start(world, dossier)
+    before = snapshot(payment)
+
+    # Genuinely signed, about our order reference, but for another merchant's terminal.
+    answer = deliver(client, ipn_params(payment, vnp_TmnCode="OTHERTMN"))
+
+    assert answer == {"RspCode": "01", "Message": "Order not found"}
+    assert snapshot(payment) == before
+    refusal = PaymentEvent.objects.get(action=EventAction.REFUSED)
+    assert refusal.code == "01" and "OTHERTMN" in refusal.detail
+    assert refusal.order_ref == payment.order_ref
+    # The return page does not take it as ours either.
+    client.force_login(world.applicant)
+    assert client.get(RETURN, ipn_params(payment, vnp_TmnCode="OTHERTMN")).status_code == 400
 
 
 def test_a_replay_is_refused_with_02_and_changes_nothing(client: Client) -> None:

@@ -7,7 +7,7 @@ import datetime
 import json
 from io import StringIO
 from typing import Any
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qsl, quote_plus, urlsplit
 
 import pytest
 from django.core.management import call_command
@@ -250,3 +250,28 @@ def test_the_admin_lists_payments_and_gateway_readiness(client: Client) -> None:
     assert payment.order_ref in page.text
     assert "Gateway sandbox: ready" in page.text
     assert "Gateway vnpay: TMN_CODE is not set" in page.text
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("outcome", ["success", "cancel"])
+def test_the_sandbox_signs_as_vnpay_does_leaving_empty_fields_out(
+    client: Client, settings: Any, outcome: str
+) -> None:
+    world, dossier = awaiting_payment()
+    _payment, url = start(world, dossier)
+    order = sandbox.read_order(dict(parse_qsl(urlsplit(url).query)))
+    params = sandbox.result_params(sandbox.complete(order.transaction, outcome))
+
+    # A payment that did not go through has no bank transaction: the field comes empty.
+    assert (params["vnp_BankTranNo"] == "") is (outcome == "cancel")
+    signed = "&".join(
+        f"{key}={quote_plus(value)}"
+        for key, value in sorted(params.items())
+        if value and key != "vnp_SecureHash"
+    )
+    secret = settings.MOTCUA_PAYMENT_SANDBOX_HASH_SECRET
+    assert params["vnp_SecureHash"] == sign(secret, signed)
+    # The platform's return page takes the parameters as the browser brings them back.
+    client.force_login(world.applicant)
+    returned = client.get(reverse("payments:return", kwargs={"gateway_name": "sandbox"}), params)
+    assert returned.status_code == 200

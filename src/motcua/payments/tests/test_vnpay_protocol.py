@@ -7,6 +7,11 @@ Sources of the vectors:
 - The tests of the open-source ``vnpay`` library (github.com/lehuygiang28/vnpay,
   test/verify-ipn-call.test.ts): a signed IPN and a signed failure with the secret
   ``test_secret``; both hashes are reproduced exactly.
+- VNPay's reference code (Java ``Config.hashAllFields`` and ``vnpay_ipn.jsp``, .NET
+  ``VnPayLibrary``): fields with an empty value are left out of the hash data. The vector
+  below is the library's IPN with ``vnp_BankTranNo=`` (as VNPay sends it for a cancelled
+  payment); its hash was computed with ``openssl dgst -sha512 -hmac test_secret`` over the
+  string written out in full, independently of this code.
 - The querydr page (truy-van-hoan-tien/querydr&refund.html) and VNPay's sample code: the
   order of the ``|``-joined request and response fields.
 """
@@ -19,7 +24,7 @@ from urllib.parse import parse_qsl, urlsplit
 import pytest
 
 from motcua.payments.gateways import vnpay
-from motcua.payments.gateways.base import Outcome, SignatureInvalid
+from motcua.payments.gateways.base import Outcome, SignatureInvalid, TerminalMismatch
 from motcua.payments.gateways.registry import Registry, gateway
 from motcua.payments.models import Payment
 
@@ -51,6 +56,19 @@ LIBRARY_IPN_HASH = (
 LIBRARY_FAILED_HASH = (
     "503194f6d93b57b357b2d1d09742565e67e86d771352c5dca4fc8d39df3d392c"
     "6b3809add9405f97cfb9631f445e36c80656cfbf47eac67d97fa165865c13e1b"
+)
+
+# The library's IPN with an empty vnp_BankTranNo; the hash data leaves that field out.
+EMPTY_FIELD_IPN = {**LIBRARY_IPN, "vnp_BankTranNo": ""}
+EMPTY_FIELD_HASH_DATA = (
+    "vnp_Amount=1000000&vnp_BankCode=NCB&vnp_CardType=ATM"
+    "&vnp_OrderInfo=Thanh+toan+don+hang+2024-05-21T02%3A17%3A31.249Z&vnp_PayDate=20240521091806"
+    "&vnp_ResponseCode=00&vnp_TmnCode=TEST_TMN_CODE&vnp_TransactionNo=14422574"
+    "&vnp_TransactionStatus=00&vnp_TxnRef=1716257871703"
+)
+EMPTY_FIELD_HASH = (
+    "30022d9d2fade7bc0907847f16b09985260b4866de95e4f4e9b509ac1b1df65f"
+    "cbe80e501261dc4ec9d0b55c8ac859a37bea396fbfcd49ad6abd4c6dcb7aaafe"
 )
 
 
@@ -86,6 +104,30 @@ def test_reading_the_library_ipn_gives_its_facts() -> None:
         {**LIBRARY_IPN, "vnp_ResponseCode": "99", "vnp_SecureHash": LIBRARY_FAILED_HASH}
     )
     assert failed.outcome == Outcome.FAILED
+
+
+def test_an_empty_field_is_left_out_of_the_hash_data() -> None:
+    assert vnpay.canonical_query(EMPTY_FIELD_IPN) == EMPTY_FIELD_HASH_DATA
+    assert vnpay.sign(LIBRARY_SECRET, vnpay.canonical_query(EMPTY_FIELD_IPN)) == EMPTY_FIELD_HASH
+    notification = library_gateway().read_notification(
+        {**EMPTY_FIELD_IPN, "vnp_SecureHash": EMPTY_FIELD_HASH}
+    )
+    assert notification.outcome == Outcome.PAID and notification.amount == 10_000
+    # Filling the empty field in is a change the signature catches.
+    with pytest.raises(SignatureInvalid):
+        library_gateway().read_notification(
+            {**LIBRARY_IPN, "vnp_BankTranNo": "VNP1", "vnp_SecureHash": EMPTY_FIELD_HASH}
+        )
+
+
+def test_a_message_for_another_terminal_is_refused() -> None:
+    other = {**LIBRARY_IPN, "vnp_TmnCode": "OTHERTMN"}
+    signed = {**other, "vnp_SecureHash": vnpay.sign(LIBRARY_SECRET, vnpay.canonical_query(other))}
+    with pytest.raises(TerminalMismatch) as refused:
+        library_gateway().read_notification(signed)
+    assert refused.value.terminal == "OTHERTMN"
+    with pytest.raises(TerminalMismatch):
+        library_gateway().read_return(signed)
 
 
 @pytest.mark.parametrize(

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 import io
+from collections.abc import Callable
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -132,10 +133,37 @@ def test_text_added_to_the_page_after_signing_is_a_change(result: IssuedResult) 
     assert answer.status_code == 422 and answer.json()["outcome"] == "invalid"
 
 
-def test_bytes_after_the_end_of_file_change_nothing_signed(result: IssuedResult) -> None:
-    # Not the same file (its sha256 differs) but the same signed document: found by its token.
-    answer = english().post(API, {"file": upload(signed_bytes(result) + b"\n%junk\n")})
-    assert answer.status_code == 200 and answer.json()["result"]["number"] == result.number
+def with_its_end_repeated(data: bytes) -> bytes:
+    """Junk, then the file's own ``startxref … %%EOF`` again: readers take it as the end."""
+    return data + b"\n<script>alert(1)</script>\n" + data[data.rindex(b"startxref") :]
+
+
+@pytest.mark.parametrize(
+    "append",
+    [lambda data: data + b"\n%junk\n", with_its_end_repeated],
+    ids=["junk", "junk-and-the-end-again"],
+)
+def test_bytes_appended_after_the_signature_are_a_change(
+    result: IssuedResult, append: Callable[[bytes], bytes]
+) -> None:
+    # The signature still verifies over what it covers, but it no longer covers the file.
+    data = append(signed_bytes(result))
+    client = english()
+    page = client.post("/verify/", {"file": upload(data)})
+    assert page.status_code == 422 and 'data-outcome="invalid"' in page.text
+    assert "changed after it was signed" in page.text
+    answer = client.post(API, {"file": upload(data)})
+    assert answer.status_code == 422 and answer.json()["outcome"] == "invalid"
+    assert answer.json()["valid"] is False and answer.json()["result"] is None
+
+
+def test_the_stored_file_with_bytes_appended_is_a_change_behind_the_qr_code(
+    result: IssuedResult,
+) -> None:
+    with result.file.open("ab") as stored:
+        stored.write(b"\n%junk\n")
+    assert english().get(f"/api/v1/results/{result.token}/").json()["outcome"] == "invalid"
+    assert 'data-outcome="invalid"' in english().get(f"/verify/{result.token}/").text
 
 
 def test_the_stored_file_is_checked_again_behind_the_qr_code(result: IssuedResult) -> None:

@@ -5,11 +5,15 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
+from motcua.notifications.services import sweep
 from motcua.scheduling.services import enqueue_due
 
 
 class Command(BaseCommand):
-    help = "Enqueue the periodic tasks (deadline sweep, payment reconciliation) when they are due."
+    help = (
+        "Enqueue the periodic tasks (deadline sweep, payment reconciliation) when they are due, "
+        "and give back to the workers the tasks and messages a dead worker left behind."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--once", action="store_true", help="Check once and exit.")
@@ -17,6 +21,13 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         while True:
+            # First what dead workers left, so it runs before anything enqueued now.
+            report = sweep()
+            if report.requeued_tasks or report.messages:
+                self.stdout.write(
+                    f"requeued {report.requeued_tasks} abandoned tasks, "
+                    f"{report.messages} stranded messages"
+                )
             for name in enqueue_due():
                 self.stdout.write(f"enqueued {name}")
             if options["once"]:
