@@ -256,9 +256,10 @@ def test_fee_per_copy_without_its_field_and_bad_rules_are_refused(agencies: None
     with pytest.raises(services.CatalogImportError) as caught:
         services.import_catalog(catalogue(no_field, bad_rule), actor=None)
     found = {(p.record, p.field) for p in caught.value.problems}
-    assert ("procedure #1 (1.001193)", "cases.0") in found
+    assert ("procedure #1 (1.001193)", "case 1 “Thông thường”") in found
     assert any(
-        where == "procedure #2 (1.000894)" and field.startswith("cases.0.fee_rules.0")
+        where == "procedure #2 (1.000894)"
+        and field.startswith("case 1 “Thông thường” · fee_rules.0")
         for where, field in found
     )
     assert Procedure.objects.count() == 0
