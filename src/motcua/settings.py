@@ -342,6 +342,14 @@ MOTCUA_PERIODIC_TASKS: dict[str, dict[str, object]] = {
     },
 }
 
+# Messages that fail are tried again with back-off (RETRY_SECONDS × 2^attempt) up to
+# MAX_ATTEMPTS, then shown as failed; a message claimed by a worker that died is taken up again
+# after LEASE seconds, and a task left "running" by a dead worker after TASK_STALE_MINUTES.
+MOTCUA_NOTIFICATION_MAX_ATTEMPTS = int(os.environ.get("MOTCUA_NOTIFICATION_MAX_ATTEMPTS", "5"))
+MOTCUA_NOTIFICATION_RETRY_SECONDS = int(os.environ.get("MOTCUA_NOTIFICATION_RETRY_SECONDS", "60"))
+MOTCUA_NOTIFICATION_LEASE = int(os.environ.get("MOTCUA_NOTIFICATION_LEASE", "600"))
+MOTCUA_TASK_STALE_MINUTES = int(os.environ.get("MOTCUA_TASK_STALE_MINUTES", "15"))
+
 # Sandbox stand-ins for national systems: on in development and tests, off in production
 # unless asked for (a demo deployment). They are labelled as sandboxes on every page.
 MOTCUA_SANDBOX_ENABLED = env_bool("MOTCUA_SANDBOX_ENABLED", DEBUG)

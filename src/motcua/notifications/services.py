@@ -36,18 +36,18 @@ logger = structlog.get_logger(__name__)
 
 
 def max_attempts() -> int:
-    return int(getattr(settings, "MOTCUA_NOTIFICATION_MAX_ATTEMPTS", 5))
+    return int(settings.MOTCUA_NOTIFICATION_MAX_ATTEMPTS)
 
 
 def retry_delay(attempts: int) -> datetime.timedelta:
     """Back-off after the ``attempts``-th failed try: 1, 2, 4, 8… minutes, at most a day."""
-    base = float(getattr(settings, "MOTCUA_NOTIFICATION_RETRY_SECONDS", 60))
+    base = float(settings.MOTCUA_NOTIFICATION_RETRY_SECONDS)
     return datetime.timedelta(seconds=min(base * 2 ** max(attempts - 1, 0), 86_400))
 
 
 def lease() -> datetime.timedelta:
     """How long a claim holds: far longer than any send (channel back-ends time out first)."""
-    return datetime.timedelta(seconds=float(getattr(settings, "MOTCUA_NOTIFICATION_LEASE", 600)))
+    return datetime.timedelta(seconds=float(settings.MOTCUA_NOTIFICATION_LEASE))
 
 
 def notify(*, channel: str, recipient: str, subject: str = "", body: str) -> OutboxMessage:
@@ -168,7 +168,7 @@ def sweep(*, now: datetime.datetime | None = None, limit: int = 500) -> SweepRep
 
 
 def stale_after() -> datetime.timedelta:
-    minutes = float(getattr(settings, "MOTCUA_TASK_STALE_MINUTES", 15))
+    minutes = float(settings.MOTCUA_TASK_STALE_MINUTES)
     return datetime.timedelta(minutes=minutes)
 
 
