@@ -57,8 +57,7 @@ def sweep_deadlines(now: datetime.datetime | None = None) -> SweepReport:
     candidates = (
         Dossier.objects.filter(status__in=ACTIVE, due_at__isnull=False)
         .exclude(apologies__status=ApologyStatus.DRAFT)
-        .select_related("procedure_version")
-        .prefetch_related(_OPEN_STEPS)
+        .prefetch_related(_OPEN_STEPS)  # the case (a large snapshot) only for those behind
         .order_by("pk")
     )
     for dossier in candidates.iterator(chunk_size=200):
@@ -140,9 +139,10 @@ def needs_apology(
     finish; without a step plan, half the time limit (at least one working day) from now.
     """
     promise = promised(dossier)
-    finish = expected_finish(dossier, calendar, now)
     late = promise < now
-    cannot_finish = dossier.apology_due_at is None and finish is not None and finish > promise
+    first_promise = dossier.apology_due_at is None
+    finish = expected_finish(dossier, calendar, now) if late or first_promise else None
+    cannot_finish = first_promise and finish is not None and finish > promise
     if not (late or cannot_finish):
         return None
     if finish is None or finish <= now:

@@ -208,3 +208,23 @@ def test_a_dossier_on_schedule_with_steps_gets_no_letter_even_when_due_soon(
     dossier = with_steps(world)
     report = sweep_deadlines()  # due within hours, but the plan holds
     assert report.letters == 0 and not dossier.apologies.exists()
+
+
+def test_paused_time_moves_the_new_appointment_as_it_moves_the_first(world: World) -> None:
+    dossier = accepted(world, -datetime.timedelta(hours=1))
+    sweep_deadlines()
+    send_apology(letter=ApologyLetter.objects.get(), officer=world.receiver, reason="Chờ")
+    dossier.refresh_from_db()
+    first, new = dossier.due_at, dossier.apology_due_at
+    assert first is not None and new is not None
+    services.act(
+        dossier=dossier, user=world.receiver, transition=Transition.ASK_PAYMENT, reason="Phí"
+    )
+    # The applicant took a working week to pay.
+    Dossier.objects.filter(pk=dossier.pk).update(
+        paused_since=timezone.now() - datetime.timedelta(days=7)
+    )
+    dossier.refresh_from_db()
+    paid = services.act(dossier=dossier, user=world.receiver, transition=Transition.CONFIRM_PAYMENT)
+    assert paid.due_at is not None and paid.apology_due_at is not None
+    assert paid.due_at > first and paid.apology_due_at > new
