@@ -60,6 +60,7 @@ class EventSerializer(serializers.ModelSerializer):
             "actor_role",
             "to_unit",
             "reason",
+            "apology",
             "created_at",
         ]
 
@@ -88,6 +89,9 @@ class DossierSerializer(serializers.ModelSerializer):
         slug_field="code", read_only=True
     )
     status_label = serializers.CharField(source="get_status_display", read_only=True)
+    national_status = serializers.IntegerField(read_only=True)
+    supplement_requested_more_than_once = serializers.BooleanField(read_only=True)
+    late = serializers.BooleanField(source="is_late", read_only=True)
 
     class Meta:
         model = Dossier
@@ -99,10 +103,14 @@ class DossierSerializer(serializers.ModelSerializer):
             "channel",
             "status",
             "status_label",
+            "national_status",
             "submitted_at",
             "accepted_at",
             "due_at",
+            "apology_due_at",
             "finished_at",
+            "supplement_requested_more_than_once",
+            "late",
         ]
 
     def to_representation(self, instance: Dossier) -> dict[str, Any]:
@@ -120,10 +128,16 @@ class DossierSerializer(serializers.ModelSerializer):
             "channel": instance.channel,
             "status": instance.status,
             "status_label": str(instance.get_status_display()),
+            "national_status": instance.national_status,
             "submitted_at": moment(instance.submitted_at) if instance.submitted_at else None,
             "accepted_at": moment(instance.accepted_at) if instance.accepted_at else None,
             "due_at": moment(instance.due_at) if instance.due_at else None,
+            "apology_due_at": (
+                moment(instance.apology_due_at) if instance.apology_due_at else None
+            ),
             "finished_at": moment(instance.finished_at) if instance.finished_at else None,
+            "supplement_requested_more_than_once": instance.supplement_requested_more_than_once,
+            "late": instance.is_late(),
         }
 
 
@@ -344,7 +358,20 @@ ActionInput = inline_serializer(
     fields={
         "transition": serializers.ChoiceField(choices=Transition.choices),
         "reason": serializers.CharField(required=False, allow_blank=True, max_length=4000),
-        "to_unit": serializers.CharField(required=False, max_length=40),
+        "to_unit": serializers.CharField(
+            required=False,
+            max_length=40,
+            help_text=(
+                "An agency's code: the unit that takes over (forward, hand_over), or the "
+                "competent agency the applicant is guided to (guide_elsewhere)."
+            ),
+        ),
+        "apology": serializers.CharField(
+            required=False,
+            allow_blank=True,
+            max_length=4000,
+            help_text="The agency's apology, required for a second supplement request.",
+        ),
     },
 )
 
@@ -373,6 +400,7 @@ class DossierAction(APIView):
                 transition=transition,
                 reason=str(payload(request).get("reason", "")),
                 to_unit=to_unit,
+                apology=str(payload(request).get("apology", "")),
             )
         except services.DossierError as exc:
             raise ValidationError({"detail": str(exc)}) from exc

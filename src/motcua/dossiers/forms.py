@@ -23,11 +23,18 @@ class ActionForm(forms.Form):
         max_length=4000,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+    # The unit that takes over, or (not this agency's competence) the agency to go to.
     to_unit = forms.ModelChoiceField(
         label=_("Unit that takes over"),
         queryset=Agency.objects.current().order_by("name"),
         to_field_name="code",
         required=False,
+    )
+    apology = forms.CharField(
+        label=_("The agency's apology to the applicant"),
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
 

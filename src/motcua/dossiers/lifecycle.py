@@ -1,7 +1,13 @@
 """The dossier lifecycle: statuses, transitions, who may make them (DOMAIN.md §4).
 
 One table, asked by every service; nothing else decides whether a status may change.
-Status codes are those used to synchronise with the national public-service portal.
+Status codes 1–10 are those used to synchronise with the national public-service portal.
+
+Code 11 is local: a dossier that is not this agency's competence, the applicant guided to
+the competent agency (DOMAIN.md §4.2, first intake outcome). The national list has no code
+for it; it is synchronised as 3 "Không được tiếp nhận" (the dossier was not received here,
+which is true), through ``national_code``. It has its own code here so that it is never shown
+or counted as a refusal (form 03): a refusal judges the dossier, guiding elsewhere does not.
 """
 
 from __future__ import annotations
@@ -23,6 +29,8 @@ class Status(models.IntegerChoices):
     STOPPED = 8, _("Processing stopped")
     DECIDED = 9, _("Result ready")
     RETURNED = 10, _("Result returned")
+    # Local; synchronised as REFUSED (see the module's docstring and ``national_code``).
+    GUIDED_ELSEWHERE = 11, _("Not this agency's competence: guided to the competent agency")
 
 
 class Actor(models.TextChoices):
@@ -41,6 +49,7 @@ class Transition(models.TextChoices):
     REQUEST_SUPPLEMENT = "request_supplement", _("Supplement requested (form 02)")
     SUPPLEMENT = "supplement", _("Supplement provided")
     REFUSE = "refuse", _("Not accepted (form 03)")
+    GUIDE_ELSEWHERE = "guide_elsewhere", _("Not this agency's competence: guided elsewhere")
     FORWARD = "forward", _("Forwarded for processing (form 06)")
     HAND_OVER = "hand_over", _("Handed over (form 06)")
     ASK_PAYMENT = "ask_payment", _("Payment requested")
@@ -64,7 +73,8 @@ class Rule:
 S = Status
 RULES: dict[str, Rule] = {
     Transition.ACCEPT: Rule(frozenset({S.SUBMITTED}), S.ACCEPTED, frozenset({Actor.RECEIVER})),
-    # One written request, at intake or during processing (form 02).
+    # One written request, at intake or during processing (form 02); a second one needs the
+    # agency's apology and does not pause the clock (``services._apply``, DOMAIN.md §4).
     Transition.REQUEST_SUPPLEMENT: Rule(
         frozenset({S.SUBMITTED, S.ACCEPTED, S.PROCESSING}),
         S.SUPPLEMENT_REQUESTED,
@@ -76,6 +86,13 @@ RULES: dict[str, Rule] = {
     ),
     Transition.REFUSE: Rule(
         frozenset({S.SUBMITTED}), S.REFUSED, frozenset({Actor.RECEIVER}), reason_required=True
+    ),
+    # Outside the agency's competence: the reason and the agency to go to (``to_unit``).
+    Transition.GUIDE_ELSEWHERE: Rule(
+        frozenset({S.SUBMITTED}),
+        S.GUIDED_ELSEWHERE,
+        frozenset({Actor.RECEIVER}),
+        reason_required=True,
     ),
     Transition.FORWARD: Rule(frozenset({S.ACCEPTED}), S.PROCESSING, frozenset({Actor.RECEIVER})),
     Transition.HAND_OVER: Rule(
@@ -110,9 +127,18 @@ RULES: dict[str, Rule] = {
 }
 
 PAUSED = frozenset({S.SUPPLEMENT_REQUESTED, S.AWAITING_PAYMENT})
-FINISHED = frozenset({S.REFUSED, S.WITHDRAWN, S.STOPPED, S.RETURNED})
+FINISHED = frozenset({S.REFUSED, S.GUIDED_ELSEWHERE, S.WITHDRAWN, S.STOPPED, S.RETURNED})
 # Statistics groups (DOMAIN.md §4).
 IN_PROGRESS = frozenset({S.ACCEPTED, S.PROCESSING})
+
+
+# Local codes and the national code each is synchronised as (DOMAIN.md §4, §9b).
+NATIONAL_CODES: dict[int, int] = {S.GUIDED_ELSEWHERE: S.REFUSED}
+
+
+def national_code(status: int) -> int:
+    """The status code the national portal knows (1–10) for a status of ours."""
+    return NATIONAL_CODES.get(status, status)
 
 
 def rule(transition: str) -> Rule:

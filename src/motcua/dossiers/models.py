@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from django.conf import settings
@@ -14,7 +15,7 @@ from motcua.accounts.models import Business
 from motcua.agencies.models import Agency
 from motcua.catalog.models import Procedure, ProcedureVersion, StepRole
 
-from .lifecycle import Status, Transition
+from .lifecycle import Status, Transition, national_code
 
 
 class Channel(models.IntegerChoices):
@@ -110,7 +111,12 @@ class Dossier(models.Model):
     )
     submitted_at = models.DateTimeField(_("submitted at"), default=timezone.now)
     accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
+    # The appointment of the receipt (form 01), moved only by paused time: the legal one for
+    # lateness. A sent apology (form 04) promises ``apology_due_at`` beside it, never instead.
     due_at = models.DateTimeField(_("appointment date"), null=True, blank=True)
+    apology_due_at = models.DateTimeField(
+        _("new appointment (apology letter)"), null=True, blank=True
+    )
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
     due_soon_flagged_at = models.DateTimeField(null=True, blank=True)
     overdue_flagged_at = models.DateTimeField(null=True, blank=True)
@@ -148,6 +154,29 @@ class Dossier(models.Model):
     def case(self) -> dict[str, Any]:
         cases: list[dict[str, Any]] = self.procedure_version.snapshot.get("cases", [])
         return cases[self.case_position] if self.case_position < len(cases) else {}
+
+    @property
+    def national_status(self) -> int:
+        """The status code synchronised with the national portal (``lifecycle.national_code``)."""
+        return national_code(self.status)
+
+    @property
+    def supplement_requested_more_than_once(self) -> bool:
+        """One request is the rule; a second makes the dossier late (DOMAIN.md §4, §9)."""
+        return self.supplement_requests > 1
+
+    def is_late(self, now: datetime.datetime | None = None) -> bool:
+        """Late for the service-quality index (Decision 766/QĐ-TTg; DOMAIN.md §4, §9).
+
+        Finished (or, still open, now) after the first appointment with paused time added back
+        (``due_at``; an apology's new date does not excuse), or supplement requested more than
+        once. ``selectors.late`` is the same rule for a query.
+        """
+        if self.supplement_requested_more_than_once:
+            return True
+        if self.due_at is None:
+            return False
+        return (self.finished_at or now or timezone.now()) > self.due_at
 
 
 def attachment_path(instance: Attachment, filename: str) -> str:
@@ -207,6 +236,8 @@ class DossierEvent(models.Model):
         Agency, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     reason = models.TextField(_("reason"), blank=True)
+    # The agency's apology that a second supplement request must carry (DOMAIN.md §4).
+    apology = models.TextField(_("apology"), blank=True)
     created_at = models.DateTimeField(_("time"), default=timezone.now)
 
     class Meta:
@@ -271,8 +302,9 @@ class ApologyStatus(models.TextChoices):
 class ApologyLetter(models.Model):
     """Form 04: apology with the reason and a new appointment date (DOMAIN.md §4.8).
 
-    Drafted by the deadline sweep for a dossier about to be late; an officer completes the
-    reason and sends it. The dossier still counts as late against its first appointment.
+    Drafted by the deadline sweep for a dossier that is late or cannot finish its remaining
+    steps in time; an officer completes the reason and sends it. Sending sets the dossier's
+    ``apology_due_at``; it still counts as late against its first appointment (``due_at``).
     """
 
     dossier = models.ForeignKey(Dossier, on_delete=models.PROTECT, related_name="apologies")

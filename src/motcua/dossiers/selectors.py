@@ -6,7 +6,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import Q, QuerySet, Subquery
+from django.db.models import F, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from motcua.accounts.models import AgencyMembership, BusinessMembership, User
@@ -46,6 +46,17 @@ def dossiers_of(user: User) -> QuerySet[Dossier]:
     )
 
 
+def late(now: datetime.datetime) -> Q:
+    """``Dossier.is_late`` as a query: finished, or still open at ``now``, after the first
+    appointment, or supplement requested more than once (Decision 766/QĐ-TTg; DOMAIN.md §9).
+    A sent apology's new date (``apology_due_at``) never makes a dossier on time."""
+    return (
+        Q(supplement_requests__gt=1)
+        | Q(finished_at__isnull=True, due_at__lt=now)
+        | Q(finished_at__gt=F("due_at"))
+    )
+
+
 def officer_agencies(user: User) -> list[int]:
     return list(
         AgencyMembership.objects.active().filter(user=user).values_list("agency_id", flat=True)
@@ -71,7 +82,7 @@ def worklist(user: User, name: str, *, sort: str = "due") -> QuerySet[Dossier]:
         "to_receive": Q(status=Status.SUBMITTED),
         "in_progress": Q(status__in=active),
         "due_soon": Q(status__in=active, due_at__gte=now, due_at__lte=soon),
-        "overdue": Q(status__in=active, due_at__lt=now),
+        "overdue": Q(status__in=active) & late(now),
         "waiting": Q(status__in=list(lifecycle.PAUSED))
         | Q(status=Status.PROCESSING, consultations__answered_at__isnull=True),
     }

@@ -471,6 +471,7 @@ def _append(
     reason: str = "",
     to_unit: Agency | None = None,
     from_unit: Agency | None = None,
+    apology: str = "",
 ) -> DossierEvent:
     return DossierEvent.objects.create(
         dossier=dossier,
@@ -483,6 +484,7 @@ def _append(
         from_unit=from_unit or dossier.processing_unit or dossier.receiving_agency,
         to_unit=to_unit,
         reason=reason,
+        apology=apology,
     )
 
 
@@ -510,6 +512,12 @@ def tell_applicant_now(dossier_id: int, status: int) -> int:
             "code": dossier.code,
             "status": Status(status).label,
         }
+        guided = _guided_to(dossier) if status == Status.GUIDED_ELSEWHERE else None
+        if guided is not None and guided.to_unit is not None:
+            body += " " + _("Please file it with %(agency)s. %(reason)s") % {
+                "agency": guided.to_unit.name,
+                "reason": guided.reason,
+            }
     queued = 0
     if applicant.email:
         notify(channel="email", recipient=applicant.email, subject=body, body=body)
@@ -528,8 +536,14 @@ def act(
     transition: str,
     reason: str = "",
     to_unit: Agency | None = None,
+    apology: str = "",
 ) -> Dossier:
-    """Make one lifecycle transition, or refuse it and change nothing."""
+    """Make one lifecycle transition, or refuse it and change nothing.
+
+    ``to_unit``: the unit that takes over (forward, hand-over), or the competent agency the
+    applicant is guided to (not this agency's competence). ``apology``: the agency's apology
+    that a second supplement request must carry.
+    """
     if transition not in lifecycle.RULES:
         raise NotAllowed(_("Unknown action."))
     locked = Dossier.objects.select_for_update().get(pk=dossier.pk)
@@ -538,7 +552,9 @@ def act(
     acting_role = next((role for role in rule.actors if role in roles), None)
     if acting_role is None:
         raise NotAllowed(_("You may not do this on this dossier."))
-    return _apply(locked, transition, user, acting_role, reason=reason, to_unit=to_unit)
+    return _apply(
+        locked, transition, user, acting_role, reason=reason, to_unit=to_unit, apology=apology
+    )
 
 
 def _apply(
@@ -549,6 +565,7 @@ def _apply(
     *,
     reason: str = "",
     to_unit: Agency | None = None,
+    apology: str = "",
 ) -> Dossier:
     """The transition itself, on a row the caller has locked, once the actor is established."""
     rule = lifecycle.rule(transition)
@@ -562,6 +579,22 @@ def _apply(
         raise DossierError(_("Give the reason; it is sent to the applicant."))
     if transition == Transition.HAND_OVER and to_unit is None:
         raise DossierError(_("Choose the unit that takes over."))
+    if transition == Transition.GUIDE_ELSEWHERE:
+        if to_unit is None:
+            raise DossierError(_("Choose the competent agency the applicant should go to."))
+        if to_unit.pk == locked.receiving_agency_id:
+            raise DossierError(_("The competent agency must be another agency than this one."))
+    # One supplement request is the rule (DOMAIN.md §4): another one is made only with the
+    # agency's apology, does not pause the clock, and makes the dossier count as late.
+    again = transition == Transition.REQUEST_SUPPLEMENT and locked.supplement_requests > 0
+    apology = apology.strip() if again else ""
+    if again and not apology:
+        raise DossierError(
+            _(
+                "A supplement was already requested once. Another request needs the agency's "
+                "apology to the applicant, with its reason."
+            )
+        )
     if transition == Transition.DECIDE and user is not None:
         _sign_result(locked, user)
 
@@ -577,13 +610,18 @@ def _apply(
             calendar, now, Decimal(str(case.get("time_limit", 0))), case.get("time_unit", "")
         )
     if target in lifecycle.PAUSED and previous not in lifecycle.PAUSED:
-        locked.paused_since = now
+        # The clock keeps running during a second supplement request: its time is the
+        # agency's (no ``paused_since``, so nothing is added back when it ends).
+        locked.paused_since = None if again else now
         locked.resume_status = previous
     if previous in lifecycle.PAUSED and target not in lifecycle.PAUSED:
         if locked.due_at is not None and locked.paused_since is not None:
             # Time the applicant spent is not the agency's (DOMAIN.md §4, §6).
-            locked.due_at = add_paused(calendar, locked.due_at, [(locked.paused_since, now)])
-            steps.shift(locked, calendar, (locked.paused_since, now))
+            pause = (locked.paused_since, now)
+            locked.due_at = add_paused(calendar, locked.due_at, [pause])
+            if locked.apology_due_at is not None:
+                locked.apology_due_at = add_paused(calendar, locked.apology_due_at, [pause])
+            steps.shift(locked, calendar, pause)
         locked.paused_since = None
         locked.resume_status = None
     if transition == Transition.REQUEST_SUPPLEMENT:
@@ -600,11 +638,36 @@ def _apply(
         steps.plan(locked, calendar, now)
     steps.advance(locked, transition, now)
     _append(
-        locked, transition, previous, target, user, acting_role, reason, to_unit, from_unit=holder
+        locked,
+        transition,
+        previous,
+        target,
+        user,
+        acting_role,
+        reason,
+        to_unit,
+        from_unit=holder,
+        apology=apology,
     )
     _notify_applicant(locked)
+    if apology:
+        _send_apology_for_supplement(locked, missing=reason, apology=apology)
     _ask_for_the_fee_when_due(locked, transition)
     return locked
+
+
+def _send_apology_for_supplement(dossier: Dossier, *, missing: str, apology: str) -> None:
+    """Tell the applicant, in the citizen's language, of the apology and what is missing."""
+    with translation.override(settings.LANGUAGE_CODE):
+        body = _(
+            "Dossier %(code)s: we apologise for asking you again for documents. "
+            "%(apology)s. What is missing: %(missing)s."
+        ) % {"code": dossier.code, "apology": apology.rstrip("."), "missing": missing}
+    applicant = dossier.applicant
+    if applicant.email:
+        notify(channel="email", recipient=applicant.email, subject=dossier.code, body=body)
+    if applicant.phone:
+        notify(channel="sms", recipient=applicant.phone, body=body)
 
 
 def _sign_result(dossier: Dossier, approver: User) -> None:
@@ -658,6 +721,22 @@ def payment_confirmed(*, dossier: Dossier, reference: str) -> Dossier:
         Actor.SYSTEM,
         reason=_("Paid online, payment %(reference)s.") % {"reference": reference},
     )
+
+
+def _guided_to(dossier: Dossier) -> DossierEvent | None:
+    """The event that guided the applicant to the competent agency (its ``to_unit``)."""
+    return (
+        dossier.events.filter(transition=Transition.GUIDE_ELSEWHERE)
+        .select_related("to_unit")
+        .last()
+    )
+
+
+def guided_to(dossier: Dossier) -> DossierEvent | None:
+    """For a dossier outside this agency's competence: where and why the applicant was sent."""
+    if dossier.status != Status.GUIDED_ELSEWHERE:
+        return None
+    return _guided_to(dossier)
 
 
 def history(dossier: Dossier) -> list[DossierEvent]:

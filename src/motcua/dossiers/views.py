@@ -253,6 +253,7 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
             "can_withdraw": Actor.APPLICANT in roles
             and dossier.status in lifecycle.RULES[Transition.WITHDRAW].sources,
             "problems": problems,
+            "guided_to": services.guided_to(dossier),
             "components": dossier.case.get("components", []),
             # The page's roles, not asked for again by each panel.
             **feedback_context.for_dossier(dossier, user, roles=roles),
@@ -384,6 +385,7 @@ def officer_dossier(request: HttpRequest, code: str) -> HttpResponse:
                     transition=form.cleaned_data["transition"],
                     reason=form.cleaned_data["reason"],
                     to_unit=form.cleaned_data["to_unit"],
+                    apology=form.cleaned_data["apology"],
                 )
             except services.DossierError as exc:
                 form.add_error(None, str(exc))
@@ -416,6 +418,8 @@ def _officer_context(
         ],
         "form": form,
         "letters": dossier.apologies.filter(status="draft"),
+        "is_late": dossier.is_late(),
+        "guided_to": services.guided_to(dossier),
         "steps": list(dossier.steps.all()),
         **dossier_payments(dossier, user, roles=roles),
         "result_panel": result_panel(dossier=dossier, user=user, roles=roles),
@@ -462,7 +466,7 @@ def document(request: HttpRequest, code: str, form: str) -> HttpResponse:
         else:
             pdf = documents.stop_pdf(dossier, reason=event.reason)
     elif form == "04":
-        letter = dossier.apologies.filter(status="sent").last()
+        letter = dossier.apologies.filter(status="sent").first()  # the latest sent
         if letter is None:
             raise Http404
         pdf = documents.apology_pdf(dossier, reason=letter.reason, new_due=letter.proposed_due_at)

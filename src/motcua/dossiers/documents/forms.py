@@ -17,7 +17,7 @@ from fpdf.enums import WrapMode, XPos
 from motcua.agencies.models import Agency
 
 from ..lifecycle import Transition
-from ..models import Channel, Dossier, DossierEvent
+from ..models import Channel, Dossier, DossierEvent, DossierStep
 from .base import (
     LINE,
     FormPDF,
@@ -253,6 +253,14 @@ def supplement_request_pdf(dossier: Dossier, *, missing: str) -> bytes:
     pdf.field("Ngày nộp hồ sơ", date_vn(dossier.submitted_at))
     pdf.gap()
     you = _you(dossier)
+    if request is not None and request.apology:
+        # A second request comes with the agency's apology (DOMAIN.md §4).
+        pdf.paragraph(
+            f"{clean(agency.name)} xin lỗi {you} vì phải yêu cầu bổ sung hồ sơ thêm một lần. Lý do:"
+        )
+        pdf.gap(1)
+        _reasons(pdf, request.apology)
+        pdf.gap()
     pdf.paragraph(
         "Sau khi xem xét, đối chiếu thành phần hồ sơ, đề nghị "
         f"{you} bổ sung, hoàn thiện hồ sơ gồm những nội dung sau:"
@@ -382,19 +390,50 @@ def _unit(agency: Agency | None) -> str:
     return clean(agency.name) if agency is not None else "—"
 
 
+def _steps_ended_by(
+    events: list[DossierEvent], steps: list[DossierStep]
+) -> list[list[DossierStep]]:
+    """For each hand-over, the processing steps it ended (``steps.advance``).
+
+    A step ends in the same transaction as its hand-over, a moment before the event is
+    written: it belongs to the first hand-over at or after its end.
+    """
+    ended: list[list[DossierStep]] = [[] for _ in events]
+    for step in steps:
+        if step.finished_at is None:
+            continue
+        for index, event in enumerate(events):
+            if step.finished_at <= event.created_at:
+                ended[index].append(step)
+                break
+    return ended
+
+
+def _step_timeliness(at: datetime.datetime, ended: list[DossierStep]) -> str:
+    """Against the deadlines of the steps the hand-over ended: late if any of them was late."""
+    if any(step.is_late for step in ended):
+        return "Quá hạn"
+    return timeliness(at, max(step.due_at for step in ended))
+
+
 def _hand_over_rows(
-    dossier: Dossier, events: list[DossierEvent]
+    dossier: Dossier, events: list[DossierEvent], steps: list[DossierStep]
 ) -> list[tuple[str, str, str, str, str, str]]:
     """(number, from, to, time, timeliness, note) of each move of the dossier.
 
     Who hands over is whoever received it at the previous move: the path is read as a chain,
-    so each row's giver is the last row's taker.
+    so each row's giver is the last row's taker. A move that ends processing steps is on time
+    or late against those steps' own deadlines; any other against the first appointment
+    (an apology's new date does not make it on time). The return of the result is late
+    when the supplement was requested more than once (DOMAIN.md §4, §9).
     """
     applicant = f"Người nộp: {_name(dossier)}"
     one_stop = f"Bộ phận Một cửa – {_unit(dossier.receiving_agency)}"
     holder = one_stop
     rows = []
-    for number, event in enumerate(events, start=1):
+    for number, (event, ended) in enumerate(
+        zip(events, _steps_ended_by(events, steps), strict=True), start=1
+    ):
         giver = holder
         if event.transition == Transition.ACCEPT:
             giver, taker = applicant, one_stop
@@ -408,19 +447,30 @@ def _hand_over_rows(
             giver, taker = one_stop, applicant
         holder = taker
         note = HAND_OVERS.get(Transition(event.transition), "")
+        for step in ended:
+            note += f"; bước “{clean(step.name)}”, hạn {short_moment_vn(step.due_at)}"
         if actor := _actor(event):
             note += f"; người thực hiện: {clean(actor)}"
         if event.reason:
             note += f"; {clean(event.reason)}"
         at = event.created_at
-        rows.append(
-            (str(number), giver, taker, short_moment_vn(at), timeliness(at, dossier.due_at), note)
-        )
+        result = _step_timeliness(at, ended) if ended else timeliness(at, dossier.due_at)
+        if (
+            event.transition == Transition.RETURN_RESULT
+            and dossier.supplement_requested_more_than_once
+        ):
+            result = "Quá hạn"
+            note += "; yêu cầu bổ sung hồ sơ quá một lần"
+        rows.append((str(number), giver, taker, short_moment_vn(at), result, note))
     return rows
 
 
 def control_sheet_pdf(dossier: Dossier) -> bytes:
-    """Form 06: every move of the dossier between units, with its time and timeliness."""
+    """Form 06: every move of the dossier between units, with its time and timeliness.
+
+    Timeliness is per step: each move against the deadline of the processing step it ends
+    (``DossierStep``), the others against the first appointment.
+    """
     events = list(
         dossier.events.filter(transition__in=list(HAND_OVERS))
         .select_related("actor", "to_unit")
@@ -438,6 +488,14 @@ def control_sheet_pdf(dossier: Dossier) -> bytes:
     pdf.field("Cơ quan (bộ phận) giải quyết", _unit(dossier.processing_unit or agency))
     pdf.field("Thời gian nhận hồ sơ", moment_vn(dossier.accepted_at or dossier.submitted_at))
     pdf.field("Thời gian hẹn trả kết quả", moment_vn(dossier.due_at))
+    if dossier.apology_due_at is not None:
+        new_due = moment_vn(dossier.apology_due_at)
+        pdf.field("Thời gian hẹn trả kết quả mới (phiếu xin lỗi)", new_due)
+    if dossier.supplement_requested_more_than_once:
+        pdf.field(
+            "Yêu cầu bổ sung hồ sơ",
+            f"{dossier.supplement_requests} lần (quá một lần: tính là quá hạn)",
+        )
     pdf.gap()
     if not events:
         pdf.paragraph("Hồ sơ chưa được giao, nhận giữa các bộ phận.")
@@ -451,7 +509,7 @@ def control_sheet_pdf(dossier: Dossier) -> bytes:
             "Kết quả (trước hạn / đúng hạn / quá hạn)",
             "Ghi chú",
         ),
-        _hand_over_rows(dossier, events),
+        _hand_over_rows(dossier, events, list(dossier.steps.all())),
         widths=(9, 34, 34, 24, 24, 40),
         aligns=("CENTER", "LEFT", "LEFT", "CENTER", "CENTER", "LEFT"),
     )

@@ -29,13 +29,15 @@ def test_lifecycle_state_machine() -> None:
             self.status = Status.SUBMITTED
             self.history_length = 1
             self.resume: int | None = None
+            self.supplement_requests = 0
 
         @rule(
             transition=st.sampled_from(list(Transition)),
             who=st.sampled_from(ACTORS),
             reason=st.sampled_from(["", "Lý do cụ thể"]),
+            apology=st.sampled_from(["", "Xin lỗi vì yêu cầu lần nữa"]),
         )
-        def act(self, transition: str, who: str, reason: str) -> None:
+        def act(self, transition: str, who: str, reason: str, apology: str) -> None:
             user = getattr(self.world, who)
             spec = lifecycle.RULES.get(transition)
             roles = services.roles_for(user, self.dossier)
@@ -44,10 +46,23 @@ def test_lifecycle_state_machine() -> None:
                 and self.status in spec.sources
                 and bool(spec.actors & roles)
                 and (bool(reason) or not spec.reason_required)
-                and transition != Transition.HAND_OVER  # needs a unit; none is given here
+                # These need a unit (the one taking over, the competent agency); none is given.
+                and transition not in (Transition.HAND_OVER, Transition.GUIDE_ELSEWHERE)
+                # One supplement request; another only with the agency's apology.
+                and not (
+                    transition == Transition.REQUEST_SUPPLEMENT
+                    and self.supplement_requests
+                    and not apology
+                )
             )
             try:
-                services.act(dossier=self.dossier, user=user, transition=transition, reason=reason)
+                services.act(
+                    dossier=self.dossier,
+                    user=user,
+                    transition=transition,
+                    reason=reason,
+                    apology=apology,
+                )
             except services.DossierError:
                 assert not expected_ok, (transition, who, self.status)
                 return
@@ -58,6 +73,7 @@ def test_lifecycle_state_machine() -> None:
                 self.resume = self.status
             self.status = Status(target)
             self.history_length += 1
+            self.supplement_requests += transition == Transition.REQUEST_SUPPLEMENT
 
         @invariant()
         def matches_the_database(self) -> None:
@@ -69,6 +85,10 @@ def test_lifecycle_state_machine() -> None:
             for before, after in itertools.pairwise(events):
                 assert after.from_status == before.to_status
             assert events[-1].to_status == stored.status
+            assert stored.supplement_requests == self.supplement_requests
+            # Only a second or later request carries the apology, and it never pauses the clock.
+            if self.supplement_requests > 1 and stored.status == Status.SUPPLEMENT_REQUESTED:
+                assert stored.paused_since is None
 
     DossierMachine.TestCase.settings = settings(
         max_examples=25,

@@ -422,3 +422,59 @@ def test_the_embedded_fonts_hold_every_vietnamese_letter_and_the_dong_sign() -> 
         cmap = TTFont(FONT_DIR / name).getBestCmap()
         missing = sorted(ch for ch in wanted if ord(ch) not in cmap)
         assert not missing, (name, missing)
+
+
+def test_each_hand_over_is_on_time_or_late_against_its_own_step(world: World) -> None:
+    from decimal import Decimal
+
+    from motcua.catalog import services as catalog_services
+    from motcua.catalog.models import ProcessingStep
+
+    case = world.procedure.cases.get()
+    for position, (name, role) in enumerate(
+        (("Tiếp nhận", "receiver"), ("Thẩm định", "processor"), ("Ký", "approver"))
+    ):
+        ProcessingStep.objects.create(
+            case=case, position=position, name=name, role=role, duration=Decimal("0")
+        )
+    catalog_services.record_version(procedure=world.procedure, actor=None, note="steps")
+    dossier = processing(world)
+    dossier = services.act(
+        dossier=dossier, user=world.processor, transition=Transition.HAND_OVER, to_unit=world.agency
+    )
+    # The appraisal step had its own deadline a day before it was handed over; the dossier's
+    # appointment is still ahead.
+    appraisal = dossier.steps.get(name="Thẩm định")
+    assert appraisal.finished_at is not None and dossier.due_at is not None
+    appraisal.due_at = appraisal.finished_at - datetime.timedelta(days=1)
+    appraisal.save(update_fields=["due_at"])
+    dossier.steps.filter(name="Tiếp nhận").update(due_at=dossier.due_at)
+    assert timezone.now() < dossier.due_at
+
+    text = text_of(control_sheet_pdf(dossier))
+    assert text.count("Quá hạn") == 1
+    assert "bước “Thẩm định”, hạn" in text and "bước “Tiếp nhận”, hạn" in text
+    late_row = text[text.index("3 Sở Tư pháp Sở Tư pháp") :]
+    assert late_row.index("Quá hạn") < late_row.index("bước “Thẩm định”")
+
+
+def test_the_control_sheet_counts_against_the_first_appointment_after_an_apology(
+    world: World,
+) -> None:
+    from motcua.dossiers.deadlines import send_apology, sweep_deadlines
+    from motcua.dossiers.models import ApologyLetter
+
+    dossier = processing(world)
+    Dossier.objects.filter(pk=dossier.pk).update(
+        due_at=timezone.now() - datetime.timedelta(hours=1)
+    )
+    sweep_deadlines()
+    send_apology(letter=ApologyLetter.objects.get(), officer=world.receiver, reason="Chờ")
+    dossier = services.act(dossier=dossier, user=world.approver, transition=Transition.DECIDE)
+    dossier.refresh_from_db()
+    assert dossier.apology_due_at is not None and dossier.apology_due_at > timezone.now()
+    text = text_of(control_sheet_pdf(dossier))
+    assert "Thời gian hẹn trả kết quả mới (phiếu xin lỗi)" in text
+    # Every move came after the first appointment (moved an hour back), though before the new
+    # one: all are late.
+    assert text.count("Quá hạn") == 3 and "Trước hạn" not in text and "Đúng hạn" not in text
