@@ -17,6 +17,7 @@ from urllib.parse import quote
 
 from django.conf import settings
 from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseBase
+from django.utils.cache import patch_cache_control
 
 PRIVATE = "private, no-store"
 # A file is never a page of ours: no script, no plug-in, no same-origin access, even if a
@@ -66,8 +67,8 @@ class PrivacyMiddleware:
         finally:
             _request.reset(token)
         if is_private(request):
-            response["Cache-Control"] = PRIVATE
-            response.headers.pop("Expires", None)
+            # Added to what a view said (never_cache's max-age=0 stays), public dropped.
+            patch_cache_control(response, private=True, no_store=True)
         return response
 
 
