@@ -66,8 +66,9 @@ class PrivacyMiddleware:
             response = self.get_response(request)
         finally:
             _request.reset(token)
-        if is_private(request):
-            # Added to what a view said (never_cache's max-age=0 stays), public dropped.
+        # A view that already said no-store (never_cache, OAuth's token answer) is kept as it
+        # is: no cache may keep it at all. Otherwise both are added and "public" is dropped.
+        if is_private(request) and "no-store" not in response.get("Cache-Control", ""):
             patch_cache_control(response, private=True, no_store=True)
         return response
 
