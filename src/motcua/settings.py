@@ -11,6 +11,7 @@ from pathlib import Path
 
 import dj_database_url
 import structlog
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -62,6 +63,7 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "csp",
     "motcua.accounts",
     "motcua.agencies",
     "motcua.catalog",
@@ -82,6 +84,9 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "motcua.request_logging.RequestLogMiddleware",
+    # Below WhiteNoise: static files are public; everything else is checked for personal data.
+    "motcua.security.PrivacyMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "motcua.i18n.VietnameseFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -365,6 +370,41 @@ if not DEBUG:
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+
+# Content-Security-Policy of every page (django-csp): our own scripts and styles only, no
+# inline script or style, no plug-ins, never framed. Files answer with their own sandboxing
+# policy (motcua.security.file_response). No form-action: paying and signing in leave for the
+# gateway's and the e-ID provider's own sites by a redirect after a form.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "frame-ancestors": [NONE],
+    }
+}
+# Answers under these paths hold personal data even without a signed-in user (token look-ups,
+# officer pages before sign-in): Cache-Control: private, no-store (motcua.security).
+MOTCUA_PRIVATE_PATH_PREFIXES = [
+    "/accounts/",
+    "/admin/",
+    "/can-bo/",
+    "/ho-so/",
+    "/thanh-toan/",
+    "/ket-qua/",
+    "/tra-cuu-ho-so/",
+    "/verify/",
+    "/o/",
+    "/sandbox/",
+    "/api/v1/me/",
+    "/api/v1/dossiers/",
+    "/api/v1/results/",
+]
 
 # Structured logging: JSON lines in production, readable lines in development.
 LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")

@@ -56,6 +56,16 @@ def page(browser: object) -> Iterator[object]:
     context = browser.new_context(  # type: ignore[attr-defined]
         viewport={"width": 360, "height": 740}, locale="vi-VN"
     )
+    # Anything the Content-Security-Policy blocks is reported on the console: a journey that
+    # passes with a blocked script or style sheet is still broken.
+    blocked: list[str] = []
+    context.on(
+        "console",
+        lambda message: (
+            blocked.append(message.text) if "Content Security Policy" in message.text else None
+        ),
+    )
     page = context.new_page()
     yield page
     context.close()
+    assert blocked == [], blocked

@@ -26,6 +26,7 @@ from motcua.eforms.validation import validate_document
 from motcua.feedback import context as feedback_context
 from motcua.payments.selectors import dossier_payments
 from motcua.results.selectors import result_panel
+from motcua.security import file_response
 
 from . import coordination, documents, lifecycle, selectors, services
 from .deadlines import send_apology
@@ -268,8 +269,9 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
 def attachment(request: HttpRequest, code: str, attachment_id: int) -> FileResponse:
     dossier = _visible(request, code)
     item = get_object_or_404(Attachment, pk=attachment_id, dossier=dossier)
-    return FileResponse(
-        item.file.open("rb"), content_type=item.content_type, filename=item.original_name
+    # The type found in its bytes at upload, never its name; a download, never a page of ours.
+    return file_response(
+        item.file.open("rb"), filename=item.original_name, content_type=item.content_type
     )
 
 
@@ -474,6 +476,5 @@ def document(request: HttpRequest, code: str, form: str) -> HttpResponse:
         pdf = documents.control_sheet_pdf(dossier)
     else:
         raise Http404
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{dossier.code}-mau-{form}.pdf"'
-    return response
+    name = f"{dossier.code}-mau-{form}.pdf"
+    return file_response(pdf, filename=name, content_type="application/pdf")

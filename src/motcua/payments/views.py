@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import datetime
+import io
 
 from django.conf import settings
 from django.contrib import messages
@@ -24,6 +25,7 @@ from motcua.accounts.models import User
 from motcua.agencies.models import Agency
 from motcua.backoffice.access import officer_required
 from motcua.dossiers.models import Dossier
+from motcua.security import file_response
 
 from . import selectors, services
 from .gateways.registry import UnknownGateway
@@ -115,9 +117,11 @@ def receipt(request: HttpRequest, order_ref: str) -> HttpResponse:
     payment = selectors.visible_payment(_user(request), order_ref)
     if payment is None or payment.state not in (State.PAID, State.REFUNDED):
         raise Http404
-    response = HttpResponse(receipt_pdf(payment), content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="bien-lai-{payment.order_ref}.pdf"'
-    return response
+    return file_response(
+        receipt_pdf(payment),
+        filename=f"bien-lai-{payment.order_ref}.pdf",
+        content_type="application/pdf",
+    )
 
 
 # --- officers -------------------------------------------------------------------------------
@@ -165,11 +169,9 @@ def officer_report_csv(request: HttpRequest) -> HttpResponse:
     if problems or agency is None:
         return HttpResponse("; ".join(problems) or _("No agency."), status=400)
     report = selectors.agency_day_report(agency, day)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    filename = f"thanh-toan-{agency.code}-{day.isoformat()}.csv"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response.write("\ufeff")  # spreadsheet programs then read the Vietnamese letters right
-    writer = csv.writer(response)
+    table = io.StringIO()
+    table.write("\ufeff")  # spreadsheet programs then read the Vietnamese letters right
+    writer = csv.writer(table)
     writer.writerow(
         [
             "order_ref",
@@ -199,7 +201,11 @@ def officer_report_csv(request: HttpRequest) -> HttpResponse:
                 else "",
             ]
         )
-    return response
+    return file_response(
+        table.getvalue().encode("utf-8"),
+        filename=f"thanh-toan-{agency.code}-{day.isoformat()}.csv",
+        content_type="text/csv; charset=utf-8",
+    )
 
 
 @officer_required

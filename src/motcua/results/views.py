@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from motcua.accounts.models import User
 from motcua.backoffice.access import officer_required
 from motcua.dossiers.models import Dossier
+from motcua.security import file_response
 
 from . import services, verification
 from .forms import DeliveryRequestForm, DeliveryUpdateForm, RevokeForm, VerifyForm
@@ -49,11 +50,9 @@ def download(request: HttpRequest, result_id: int) -> HttpResponseBase:
     result = _result(result_id)
     if not services.may_download(_user(request), result, verified_officer=_verified(request)):
         raise Http404
-    response = FileResponse(
-        result.file.open("rb"), content_type="application/pdf", filename=f"{result.number}.pdf"
+    return file_response(
+        result.file.open("rb"), filename=f"{result.number}.pdf", content_type="application/pdf"
     )
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 # --- verification (public) -------------------------------------------------------------------
