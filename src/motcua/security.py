@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable
-from contextvars import ContextVar
 from typing import IO, overload
 from urllib.parse import quote
 
@@ -29,13 +28,6 @@ EXTENSIONS = {
     "image/png": ".png",
     "text/csv": ".csv",
 }
-
-_request: ContextVar[HttpRequest | None] = ContextVar("motcua_request", default=None)
-
-
-def current_request() -> HttpRequest | None:
-    """The request being answered on this thread, if any (set by :class:`PrivacyMiddleware`)."""
-    return _request.get()
 
 
 def is_private(request: HttpRequest) -> bool:
@@ -61,11 +53,7 @@ class PrivacyMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
-        token = _request.set(request)
-        try:
-            response = self.get_response(request)
-        finally:
-            _request.reset(token)
+        response = self.get_response(request)
         # A view that already said no-store (never_cache, OAuth's token answer) is kept as it
         # is: no cache may keep it at all. Otherwise both are added and "public" is dropped.
         if is_private(request) and "no-store" not in response.get("Cache-Control", ""):

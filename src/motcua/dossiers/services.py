@@ -172,7 +172,7 @@ def attach(
     if component_position >= len(components):
         raise DossierError(_("This procedure has no such document."))
     attached = draft.attachments.aggregate(total=Sum("size"))["total"] or 0
-    checked = check_upload(upload, already_attached=attached)
+    checked = check_upload(upload, already_attached=attached, uploader=user)
     attachment = _stored(
         upload,
         checked,
@@ -222,7 +222,7 @@ def attach_supplement(
     if not 0 <= component_position < len(components):
         raise DossierError(_("This procedure has no such document."))
     attached = dossier.attachments.aggregate(total=Sum("size"))["total"] or 0
-    checked = check_upload(upload, already_attached=attached)
+    checked = check_upload(upload, already_attached=attached, uploader=user)
     attachment = _stored(
         upload,
         checked,
@@ -378,7 +378,7 @@ def file_at_once(
     for position, upload in uploads:
         if not 0 <= position < len(components):
             raise DossierError(_("This procedure has no such document."))
-        facts = check_upload(upload, already_attached=total)
+        facts = check_upload(upload, already_attached=total, uploader=user)
         total += facts.size
         checked.append((position, upload, facts))
     attached = {position for position, _upload, _facts in checked}

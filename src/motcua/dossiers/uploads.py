@@ -79,13 +79,10 @@ def storage_quota_bytes() -> int:
     return int(getattr(settings, "MOTCUA_STORAGE_QUOTA_BYTES", 1024 * 1024 * 1024))
 
 
-def check_upload(
-    upload: UploadedFile, *, already_attached: int = 0, uploader: User | None = None
-) -> CheckedFile:
+def check_upload(upload: UploadedFile, *, already_attached: int = 0, uploader: User) -> CheckedFile:
     """Accept a PDF, JPEG or PNG within the size limits, or raise ``UploadRefused``.
 
-    ``uploader`` is the person whose quota counts; unset, the signed-in person of the request
-    being answered (the web pages and the API both file through here).
+    ``uploader`` is the person whose storage quota counts.
     """
     size = upload.size or 0
     if size == 0:
@@ -111,7 +108,7 @@ def check_upload(
         raise UploadRefused(_("The file seems incomplete. Please upload it again."))
     if content_type == "application/pdf":
         _refuse_active_pdf(data)
-    _check_quota(uploader or _request_user(), size)
+    _check_quota(uploader, size)
     scanner_path = getattr(settings, "MOTCUA_VIRUS_SCANNER", "motcua.dossiers.uploads.NoScanner")
     scanner: VirusScanner = import_string(scanner_path)()
     if not scanner.is_clean(data):
@@ -123,19 +120,9 @@ def check_upload(
 # --- the person's quota ---------------------------------------------------------------------
 
 
-def _request_user() -> User | None:
-    # The services that call check_upload do not pass the uploader yet; the request does know
-    # (DRF sets the API's authenticated user on the underlying request too).
-    from motcua.security import current_request
-
-    request = current_request()
-    user = getattr(request, "user", None)
-    return user if user is not None and user.is_authenticated else None  # type: ignore[return-value]
-
-
-def _check_quota(user: User | None, size: int) -> None:
+def _check_quota(user: User, size: int) -> None:
     quota = storage_quota_bytes()
-    if not quota or user is None:
+    if not quota:
         return
     from .models import Attachment
 
