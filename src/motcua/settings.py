@@ -210,12 +210,21 @@ AXES_IPWARE_PROXY_COUNT = int(os.environ.get("AXES_IPWARE_PROXY_COUNT", "0"))
 # Officers' second factor (django-otp TOTP).
 OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "Motcua Đà Nẵng")
 
-# The platform's own OAuth2 server, for its mobile apps (bearer tokens for the API).
+# The platform's own OAuth2 server, for its mobile apps (bearer tokens for the API): the
+# authorization code flow with PKCE, client credentials for systems an administrator registers;
+# no password or implicit grant (motcua/accounts/oauth.py). Every API view enforces the scopes.
 OAUTH2_PROVIDER = {
     "PKCE_REQUIRED": True,
     "ACCESS_TOKEN_EXPIRE_SECONDS": 3600,
-    "SCOPES": {"read": _("Read your account and dossiers"), "write": _("Act on your dossiers")},
+    "SCOPES": {
+        "read": _("Read your account and dossiers"),
+        "write": _("Act on your dossiers"),
+        # Granted only in a session that passed the second factor (motcua.accounts.oauth).
+        "officer": _("Act as an officer of your agencies"),
+    },
     "DEFAULT_SCOPES": ["read"],
+    "OAUTH2_SERVER_CLASS": "motcua.accounts.oauth.MotcuaOAuthServer",
+    "OAUTH2_VALIDATOR_CLASS": "motcua.accounts.oauth.MotcuaOAuth2Validator",
 }
 
 # National e-ID (OpenID Connect). Unset: the sandbox provider on this server (when enabled).
