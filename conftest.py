@@ -64,3 +64,10 @@ def sandbox_identities(db: None) -> None:
 
     seed = import_module("motcua.sandbox_eid.migrations.0002_demo_identities")
     seed.add_identities(apps, None)
+
+
+@pytest.fixture(autouse=True)
+def _no_rate_limits(settings: pytest.FixtureRequest) -> None:
+    # Every test client comes from one address and signs the same names in again and again;
+    # motcua/accounts/tests/test_rate_limits.py turns the limits on to test them.
+    settings.RATELIMIT_ENABLE = False  # type: ignore[attr-defined]

@@ -94,6 +94,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "motcua.accounts.middleware.OfficerSecondFactorMiddleware",
+    # Look-up, sign-in, second factor and token endpoints: 429 over the limits below.
+    "motcua.accounts.ratelimits.RateLimitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: it turns lockouts into the lockout page.
@@ -219,15 +221,59 @@ AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False  # axes would otherwise log user names and addresses
 AXES_IPWARE_PROXY_COUNT = int(os.environ.get("AXES_IPWARE_PROXY_COUNT", "0"))
 
+# Rate limits ("count/period", period in s, m, h or d, e.g. "10/5m"), counted per client address
+# and per target in Django's cache (Redis with REDIS_URL: shared by every worker); over a limit
+# the answer is 429 with Retry-After (motcua/accounts/ratelimits.py). Axes' lockout stays.
+MOTCUA_RATE_LIMITS = {
+    # Public status look-up (page and API): per address, per dossier code.
+    "lookup": {
+        "address": os.environ.get("MOTCUA_RATE_LIMIT_LOOKUP_ADDRESS", "60/10m"),
+        "target": os.environ.get("MOTCUA_RATE_LIMIT_LOOKUP_CODE", "10/10m"),
+    },
+    # Sign-in (site and admin): per address, per username.
+    "sign_in": {
+        "address": os.environ.get("MOTCUA_RATE_LIMIT_SIGN_IN_ADDRESS", "30/10m"),
+        "target": os.environ.get("MOTCUA_RATE_LIMIT_SIGN_IN_USERNAME", "10/10m"),
+    },
+    # Second-factor codes and enrolment codes: per address, per account.
+    "second_factor": {
+        "address": os.environ.get("MOTCUA_RATE_LIMIT_OTP_ADDRESS", "30/10m"),
+        "target": os.environ.get("MOTCUA_RATE_LIMIT_OTP_ACCOUNT", "10/10m"),
+    },
+    # OAuth2 token endpoint: per address, per client id.
+    "token": {
+        "address": os.environ.get("MOTCUA_RATE_LIMIT_TOKEN_ADDRESS", "60/m"),
+        "target": os.environ.get("MOTCUA_RATE_LIMIT_TOKEN_CLIENT", "600/m"),
+    },
+}
+# django-ratelimit (its counting only; the app is not installed, so its system check, which
+# refuses the in-process development cache, does not run): addresses as django-axes sees them.
+RATELIMIT_ENABLE = env_bool("MOTCUA_RATE_LIMIT_ENABLED", True)
+RATELIMIT_IP_META_KEY = "motcua.accounts.ratelimits.client_address"
+RATELIMIT_CACHE_PREFIX = "motcua-rl:"
+
 # Officers' second factor (django-otp TOTP).
 OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "Motcua Đà Nẵng")
+# How long an administrator's one-time enrolment code stays valid.
+MOTCUA_SECOND_FACTOR_ENROLMENT_HOURS = int(
+    os.environ.get("MOTCUA_SECOND_FACTOR_ENROLMENT_HOURS", "72")
+)
 
-# The platform's own OAuth2 server, for its mobile apps (bearer tokens for the API).
+# The platform's own OAuth2 server, for its mobile apps (bearer tokens for the API): the
+# authorization code flow with PKCE, client credentials for systems an administrator registers;
+# no password or implicit grant (motcua/accounts/oauth.py). Every API view enforces the scopes.
 OAUTH2_PROVIDER = {
     "PKCE_REQUIRED": True,
     "ACCESS_TOKEN_EXPIRE_SECONDS": 3600,
-    "SCOPES": {"read": _("Read your account and dossiers"), "write": _("Act on your dossiers")},
+    "SCOPES": {
+        "read": _("Read your account and dossiers"),
+        "write": _("Act on your dossiers"),
+        # Granted only in a session that passed the second factor (motcua.accounts.oauth).
+        "officer": _("Act as an officer of your agencies"),
+    },
     "DEFAULT_SCOPES": ["read"],
+    "OAUTH2_SERVER_CLASS": "motcua.accounts.oauth.MotcuaOAuthServer",
+    "OAUTH2_VALIDATOR_CLASS": "motcua.accounts.oauth.MotcuaOAuth2Validator",
 }
 
 # National e-ID (OpenID Connect). Unset: the sandbox provider on this server (when enabled).

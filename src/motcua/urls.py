@@ -29,7 +29,7 @@ urlpatterns = [
     path("", include("motcua.results.urls")),
     path("", include("motcua.feedback.urls")),
     path("can-bo/", include("motcua.backoffice.urls")),
-    path("o/", include("oauth2_provider.urls", namespace="oauth2_provider")),
+    path("o/", include("motcua.accounts.oauth_urls")),
     path("sandbox/eid/", include("motcua.sandbox_eid.urls")),
     path("", include("motcua.portal.urls")),
     path("", include("motcua.catalog.urls")),

@@ -4,13 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.http import HttpRequest
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from oauth2_provider.models import get_application_admin_class, get_application_model
 
 from .models import AgencyMembership, AuditAction, AuditEvent, Business, BusinessMembership, User
+from .oauth import application_problem
+from .second_factor import issue_enrolment_code
 from .services import audit
 
 
@@ -49,6 +54,21 @@ class UserAdmin(BaseUserAdmin):
     list_filter = ("assurance_level", "is_staff", "agency_memberships__role")
     search_fields = ("username", "full_name", "email", "personal_id")
     inlines = [AgencyMembershipInline]
+    actions = ["issue_enrolment_codes"]
+
+    @admin.action(description=_("Issue a one-time code to enrol the second factor"))
+    def issue_enrolment_codes(self, request: HttpRequest, queryset: Any) -> None:
+        """Shown once here; the administrator hands each code over (in person, by phone)."""
+        actor = request.user if isinstance(request.user, User) else None
+        link = request.build_absolute_uri(reverse("accounts:second_factor"))
+        for user in queryset:
+            code = issue_enrolment_code(user=user, issued_by=actor)
+            self.message_user(
+                request,
+                _("Enrolment code for %(user)s: %(code)s (link: %(link)s?enrol=%(code)s)")
+                % {"user": user.username, "code": code, "link": link},
+                messages.WARNING,
+            )
 
     def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
         if formset.model is not AgencyMembership:
@@ -122,3 +142,32 @@ class AuditEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+# --- OAuth2 applications: registered by administrators only, within the server's rules --------
+
+Application = get_application_model()
+
+
+class ApplicationForm(forms.ModelForm):
+    """The admin's form of an application (its fields as DOT's admin lists them), checked
+    against what this server offers."""
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        problem = application_problem(
+            client_type=data.get("client_type", ""),
+            grant_type=data.get("authorization_grant_type", ""),
+            has_owner=data.get("user") is not None,
+        )
+        if problem:
+            raise forms.ValidationError(problem)
+        return data
+
+
+admin.site.unregister(Application)
+
+
+@admin.register(Application)
+class MotcuaApplicationAdmin(get_application_admin_class()):  # type: ignore[misc]
+    form = ApplicationForm

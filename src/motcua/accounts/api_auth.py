@@ -23,15 +23,22 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
 from django.db import DEFAULT_DB_ALIAS
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.contrib.django_oauth_toolkit import DjangoOAuthToolkitScheme
 from oauth2_provider.contrib.rest_framework import OAuth2Authentication
 from oauth2_provider.models import get_access_token_model
+from oauth2_provider.settings import oauth2_settings
+from rest_framework import exceptions
+from rest_framework.permissions import SAFE_METHODS
 from rest_framework.request import Request
+
+from .second_factor import OFFICER_SCOPE, set_verified
 
 AccessToken = get_access_token_model()
 CACHE_PREFIX = "motcua:bearer:"
@@ -58,10 +65,49 @@ def bearer_token(request: Request) -> str | None:
     return token if scheme.lower() == "bearer" and token else None
 
 
+def required_scopes(request: Request) -> list[str]:
+    """``read`` to read, ``write`` to change anything, and what the view asks on top
+    (``required_scopes``), as DOT's ``TokenHasReadWriteScope`` reckons them."""
+    view = (getattr(request, "parser_context", None) or {}).get("view")
+    extra = list(getattr(view, "required_scopes", None) or [])
+    if request.method in SAFE_METHODS:
+        return [*extra, oauth2_settings.READ_SCOPE]
+    return [*extra, oauth2_settings.WRITE_SCOPE]
+
+
+def check_scope(request: Request, access_token: Any) -> None:
+    """A bearer token is good only for what its scopes allow, on every API view.
+
+    Checked here, where every token-authenticated request passes, rather than in each view's
+    ``permission_classes`` (which a view replaces, and a new view could forget). Sessions are
+    not concerned.
+    """
+    needed = required_scopes(request)
+    if not access_token.allow_scopes(needed):
+        raise exceptions.PermissionDenied(
+            _("This token's scopes do not allow this request; it needs: %(scopes)s.")
+            % {"scopes": " ".join(needed)}
+        )
+
+
 class CachedOAuth2Authentication(OAuth2Authentication):
     """DOT's ``OAuth2Authentication``, answering from the cache for a token checked lately."""
 
     def authenticate(self, request: Request) -> tuple[Any, Any] | None:
+        result = self._authenticate(request)
+        if result is None:
+            return None
+        user, access_token = result
+        if user is None:
+            # A client-credentials token speaks for a system, not a person: no person's rights.
+            check_scope(request, access_token)
+            return AnonymousUser(), access_token
+        check_scope(request, access_token)
+        # Officer powers only for a token issued in a session that passed the second factor.
+        set_verified(user, OFFICER_SCOPE in (access_token.scope or "").split())
+        return user, access_token
+
+    def _authenticate(self, request: Request) -> tuple[Any, Any] | None:
         token = bearer_token(request) if request is not None else None
         if token is None or cache_seconds() <= 0:
             return super().authenticate(request)

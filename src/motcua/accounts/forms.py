@@ -78,3 +78,11 @@ class TotpForm(forms.Form):
 
     def clean_token(self) -> Any:
         return self.cleaned_data["token"].strip()
+
+
+class EnrolmentCodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("Enrolment code from your administrator"),
+        max_length=32,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters"}),
+    )

@@ -1,4 +1,8 @@
-"""Officer pages open only after a second factor (TOTP) in this session."""
+"""Officer pages open only after a second factor (TOTP) in this session.
+
+Officer powers on every other page and API view are held back by ``dossiers.services``
+(``officer_roles`` asks ``second_factor.passed_second_factor``).
+"""
 
 from __future__ import annotations
 
@@ -8,6 +12,8 @@ from urllib.parse import urlencode
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 
+from .second_factor import OFFICER_SCOPE, passed_second_factor
+
 OFFICER_PREFIXES = ("/can-bo/", "/admin/")
 OPEN_PATHS = ("/admin/login/", "/admin/logout/", "/admin/jsi18n/")
 
@@ -16,8 +22,7 @@ def needs_second_factor(request: HttpRequest) -> bool:
     user = request.user
     if not user.is_authenticated:
         return False
-    is_verified = getattr(user, "is_verified", None)
-    return not (callable(is_verified) and is_verified())
+    return not passed_second_factor(user)
 
 
 class OfficerSecondFactorMiddleware:
@@ -38,4 +43,21 @@ class OfficerSecondFactorMiddleware:
         ):
             target = reverse("accounts:second_factor") + "?" + urlencode({"next": path})
             return HttpResponseRedirect(target)
+        if _asks_officer_scope(request) and needs_second_factor(request):
+            # An app asks for officer powers: the authorization server grants them only in a
+            # session that passed the second factor, so ask for it before the consent page.
+            target = (
+                reverse("accounts:second_factor")
+                + "?"
+                + urlencode({"next": request.get_full_path()})
+            )
+            return HttpResponseRedirect(target)
         return self.get_response(request)
+
+
+def _asks_officer_scope(request: HttpRequest) -> bool:
+    return (
+        request.method == "GET"
+        and request.path == reverse("oauth2_provider:authorize")
+        and OFFICER_SCOPE in request.GET.get("scope", "").split()
+    )

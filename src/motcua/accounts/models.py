@@ -236,6 +236,42 @@ class AgencyMembership(models.Model):
         return f"{self.user} — {self.get_role_display()} @ {self.agency.code}"
 
 
+class SecondFactorEnrolment(models.Model):
+    """A one-time code an administrator issued so that an officer can enrol an authenticator.
+
+    Only the code's SHA-256 is kept; it is used up when the authenticator is confirmed.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="second_factor_enrolments",
+        verbose_name=_("person"),
+    )
+    code_hash = models.CharField(_("code (SHA-256)"), max_length=64, db_index=True)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("issued by"),
+    )
+    issued_at = models.DateTimeField(_("issued at"), default=timezone.now)
+    expires_at = models.DateTimeField(_("expires at"))
+    used_at = models.DateTimeField(_("used at"), null=True, blank=True)
+
+    objects: models.Manager[SecondFactorEnrolment] = models.Manager()
+
+    class Meta:
+        verbose_name = _("second-factor enrolment code")
+        verbose_name_plural = _("second-factor enrolment codes")
+        ordering = ["-issued_at"]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.issued_at:%Y-%m-%d %H:%M}"
+
+
 class AuditAction(models.TextChoices):
     SIGN_IN = "sign_in", _("Signed in")
     SIGN_IN_FAILED = "sign_in_failed", _("Sign-in failed")
@@ -245,6 +281,7 @@ class AuditAction(models.TextChoices):
     EID_FAILED = "eid_failed", _("National e-ID sign-in refused")
     SECOND_FACTOR = "second_factor", _("Second factor verified")
     SECOND_FACTOR_ENROLLED = "second_factor_enrolled", _("Second factor enrolled")
+    SECOND_FACTOR_CODE_ISSUED = "second_factor_code", _("Second-factor enrolment code issued")
     CONTACT_VERIFIED = "contact_verified", _("Contact verified")
     ROLE_GRANTED = "role_granted", _("Role granted")
     ROLE_REVOKED = "role_revoked", _("Role revoked")

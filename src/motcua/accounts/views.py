@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 import requests
 import structlog
 from authlib.integrations.base_client import OAuthError
@@ -20,8 +22,16 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from joserfc.errors import JoseError
 
 from . import acting, eid, services
-from .forms import GrantRoleForm, ProfileForm, SignUpForm, TotpForm, VerificationCodeForm
+from .forms import (
+    EnrolmentCodeForm,
+    GrantRoleForm,
+    ProfileForm,
+    SignUpForm,
+    TotpForm,
+    VerificationCodeForm,
+)
 from .models import AuditAction, Business, BusinessMembership, BusinessRole, User
+from .second_factor import EID_LEVEL_SESSION_KEY, enrolment_done, may_enrol, redeem
 from .totp import enrolment_qr_svg, manual_entry_key, pending_device
 
 logger = structlog.get_logger(__name__)
@@ -114,6 +124,9 @@ def eid_callback(request: HttpRequest) -> HttpResponse:
     user, business = services.sign_in_with_eid(identity)
     request.motcua_sign_in_method = "national_eid"  # type: ignore[attr-defined]
     login(request, user, backend=MODEL_BACKEND)
+    # What the e-ID asserted at this sign-in (not the account's stored level): a level-2 sign-in
+    # may enrol an officer's first authenticator.
+    request.session[EID_LEVEL_SESSION_KEY] = identity.assurance_level
     if business is not None:
         acting.start_acting(request, business)
     target = request.session.pop("eid_next", "") or reverse("accounts:home")
@@ -300,10 +313,16 @@ def business_stop_acting(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def second_factor(request: HttpRequest) -> HttpResponse:
-    """Enrol a TOTP device (first time) or verify a code; officer pages open after this."""
+    """Verify a TOTP code; officer powers hold in this session after this.
+
+    Enrolling the first authenticator needs more than the password (``second_factor`` module):
+    the enrolment code an administrator issued, or a level-2 national e-ID sign-in.
+    """
     user = _user(request)
     next_url = _safe_next(request, reverse("backoffice:home"))
     confirmed = TOTPDevice.objects.devices_for_user(user, confirmed=True).first()
+    if confirmed is None and not may_enrol(request, user):
+        return _enrolment_code(request, user, next_url)
     device = confirmed or pending_device(user)
     form = TotpForm(request.POST or None)
     status = 200
@@ -312,6 +331,7 @@ def second_factor(request: HttpRequest) -> HttpResponse:
             if not device.confirmed:
                 device.confirmed = True
                 device.save(update_fields=["confirmed"])
+                enrolment_done(request, user)
                 services.audit(AuditAction.SECOND_FACTOR_ENROLLED, actor=user, subject_user=user)
             otp_login(request, device)
             services.audit(AuditAction.SECOND_FACTOR, actor=user, subject_user=user)
@@ -324,3 +344,31 @@ def second_factor(request: HttpRequest) -> HttpResponse:
         context["qr_svg"] = enrolment_qr_svg(device)
         context["secret"] = manual_entry_key(device)
     return render(request, "accounts/second_factor.html", context, status=status)
+
+
+def _enrolment_code(request: HttpRequest, user: User, next_url: str) -> HttpResponse:
+    """No authenticator yet and nothing but the password: ask for the enrolment code first."""
+    initial = {"code": request.GET.get("enrol", "")[:32]}
+    form = EnrolmentCodeForm(request.POST or None, initial=initial)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid() and redeem(request, user, form.cleaned_data["code"]):
+            return HttpResponseRedirect(
+                reverse("accounts:second_factor") + "?" + urlencode({"next": next_url})
+            )
+        if form.is_valid():
+            form.add_error("code", _("This enrolment code is not valid, used or expired."))
+        status = 400
+    eid_url = (
+        reverse("accounts:eid_start")
+        + "?"
+        + urlencode(
+            {"next": reverse("accounts:second_factor") + "?" + urlencode({"next": next_url})}
+        )
+    )
+    context = {
+        "form": form,
+        "next": next_url,
+        "eid_url": eid_url if eid.is_configured() else "",
+    }
+    return render(request, "accounts/second_factor_enrol.html", context, status=status)

@@ -12,6 +12,7 @@ from rest_framework.permissions import BasePermission
 
 from motcua.accounts.middleware import needs_second_factor
 from motcua.accounts.models import AgencyMembership, User
+from motcua.accounts.second_factor import passed_second_factor
 
 
 def active_roles(user: Any) -> list[AgencyMembership]:
@@ -39,11 +40,9 @@ def officer_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpRes
 
 
 class IsVerifiedOfficer(BasePermission):
-    """API: an officer whose session passed the second factor (bearer tokens never do)."""
+    """API: an officer whose session passed the second factor, or whose bearer token holds the
+    ``officer`` scope (granted only in such a session)."""
 
     def has_permission(self, request: Any, view: Any) -> bool:
         user = request.user
-        is_verified = getattr(user, "is_verified", None)
-        return bool(
-            user.is_authenticated and callable(is_verified) and is_verified() and active_roles(user)
-        )
+        return bool(user.is_authenticated and passed_second_factor(user) and active_roles(user))

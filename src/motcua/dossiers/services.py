@@ -20,6 +20,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from motcua.accounts.models import AgencyMembership, Business, BusinessMembership, User
+from motcua.accounts.second_factor import passed_second_factor
 from motcua.agencies.models import Agency, AgencyKind
 from motcua.catalog.models import Procedure, ProcedureVersion, PublicationStatus
 from motcua.catalog.services import eligibility_problem
@@ -49,7 +50,8 @@ class IdempotencyKeyReused(DossierError):
 
 
 def officer_roles(user: User, agency: Agency | None) -> set[str]:
-    if agency is None:
+    # Without the second factor in this session or token, an officer has a citizen's rights.
+    if agency is None or not passed_second_factor(user):
         return set()
     return set(
         AgencyMembership.objects.active()
@@ -76,6 +78,7 @@ def roles_for(user: User, dossier: Dossier) -> set[str]:
     # One query for all coordinating agencies, not one per consultation.
     if (
         dossier.pk
+        and passed_second_factor(user)
         and AgencyMembership.objects.active()
         .filter(user=user, agency__consultations__dossier=dossier)
         .exists()

@@ -212,3 +212,17 @@ def test_no_personal_data_in_the_logs(
     logged = caplog.text
     for personal in (who.personal_id, who.name, who.email, who.phone_number):
         assert personal and personal not in logged, personal
+
+
+def test_a_level_two_eid_sign_in_may_enrol_the_second_factor(client: Client, provider: str) -> None:
+    who = identity("Nguyễn Văn An")
+    client.get(front_channel(client, who))
+    assert "<svg" in client.get("/accounts/second-factor/").text
+
+
+def test_a_level_one_eid_sign_in_may_not_enrol_it(client: Client, provider: str) -> None:
+    level_one = SandboxIdentity.objects.filter(assurance_level="1", account_type=1).first()
+    assert level_one is not None
+    client.get(front_channel(client, level_one))
+    page = client.get("/accounts/second-factor/")
+    assert page.status_code == 200 and "<svg" not in page.text

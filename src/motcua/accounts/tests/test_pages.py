@@ -9,6 +9,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from motcua.accounts import services
 from motcua.accounts.models import AgencyMembership, AuditAction, AuditEvent, BusinessRole, User
+from motcua.accounts.second_factor import issue_enrolment_code
 from motcua.accounts.tests.factories import MembershipFactory, UserFactory
 from motcua.agencies.tests.factories import AgencyFactory
 
@@ -154,7 +155,10 @@ def test_officer_without_second_factor_cannot_reach_officer_pages(client: Client
         assert response.status_code == 302, url
         assert response.headers["Location"].startswith("/accounts/second-factor/")
 
-    # Enrol: the page shows a QR code; the code from the app opens the pages.
+    # Enrol with the code the administrator issued: the page then shows a QR code; the code
+    # from the app opens the pages.
+    code = issue_enrolment_code(user=officer, issued_by=None)
+    client.post("/accounts/second-factor/", {"code": code})
     page = client.get("/accounts/second-factor/")
     assert "<svg" in page.text
     device = TOTPDevice.objects.get(user=officer)

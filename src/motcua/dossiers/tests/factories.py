@@ -11,6 +11,7 @@ from django.utils import timezone
 from oauth2_provider.models import AccessToken, Application
 
 from motcua.accounts.models import AgencyMembership, User
+from motcua.accounts.second_factor import set_verified
 from motcua.accounts.tests.factories import UserFactory
 from motcua.agencies.models import Agency
 from motcua.agencies.tests.factories import AgencyFactory
@@ -41,9 +42,12 @@ class World:
 
 
 def officer(agency: Agency, *roles: str) -> User:
+    """An officer as services see them in a session that passed the second factor (web tests
+    sign in through their own client, which does not carry this)."""
     user = UserFactory.create()
     for role in roles:
         AgencyMembership.objects.create(user=user, agency=agency, role=role)
+    set_verified(user, True)
     return user
 
 
