@@ -86,3 +86,49 @@ def test_only_staff_reach_the_import_page(client: Client) -> None:
     response = client.get("/admin/catalog/procedure/import/")
     assert response.status_code == 302
     assert "/admin/login/" in response.headers["Location"]
+
+
+def _case_form_data(admin_client: Client, url: str, steps: list[tuple[str, str]]) -> dict[str, Any]:
+    form = admin_client.get(url).context["adminform"].form
+    data: dict[str, Any] = {
+        name: value for name, value in form.initial.items() if value is not None
+    }
+    data["procedure"] = form.initial["procedure"]
+    data["eform_schema"] = json.dumps(form.initial["eform_schema"])
+    data["fee_rules"] = json.dumps(form.initial["fee_rules"])
+    data.update({"components-TOTAL_FORMS": "0", "components-INITIAL_FORMS": "0"})
+    data.update({"steps-TOTAL_FORMS": str(len(steps)), "steps-INITIAL_FORMS": "0"})
+    for index, (role, duration) in enumerate(steps):
+        data.update(
+            {
+                f"steps-{index}-position": str(index),
+                f"steps-{index}-name": f"Bước {index + 1}",
+                f"steps-{index}-role": role,
+                f"steps-{index}-duration": duration,
+            }
+        )
+    return data
+
+
+def test_a_case_whose_steps_outrun_its_limit_is_saved_with_a_warning(
+    admin_client: Client,
+) -> None:
+    case = make_procedure(code="1.001193").cases.get()
+    url = f"/admin/catalog/procedurecase/{case.pk}/change/"
+    data = _case_form_data(admin_client, url, [("receiver", "0.12"), ("processor", "1.5")])
+    data["time_limit"] = "1.5"
+    response = admin_client.post(url, data, follow=True)
+    assert response.status_code == 200
+    messages = [str(m) for m in response.context["messages"]]
+    warning = "Tổng thời gian các bước xử lý là 1.62, vượt thời hạn giải quyết 1.5"
+    assert any(warning in m for m in messages), messages
+    assert [str(s.duration) for s in case.steps.order_by("position")] == ["0.12", "1.50"]
+
+
+def test_a_negative_step_duration_is_refused_in_the_admin(admin_client: Client) -> None:
+    case = make_procedure(code="1.001193").cases.get()
+    url = f"/admin/catalog/procedurecase/{case.pk}/change/"
+    response = admin_client.post(url, _case_form_data(admin_client, url, [("receiver", "-0.5")]))
+    assert response.status_code == 200  # the form again, with the error on the step
+    assert "duration" in str(response.context["inline_admin_formsets"][1].formset.errors)
+    assert not case.steps.exists()
