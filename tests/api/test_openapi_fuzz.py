@@ -9,6 +9,7 @@ derandomized, so a run is the same every time and takes seconds per operation.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from decimal import Decimal
 from typing import Any
 
@@ -18,7 +19,7 @@ from django.core.handlers.wsgi import WSGIHandler
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections, transaction
 from django.test import Client
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from hypothesis.errors import Unsatisfiable
 from schemathesis import GenerationMode
@@ -45,10 +46,10 @@ KNOWN_BODY = {
 CHECKS = [not_a_server_error, response_schema_conformance]
 
 
-@pytest.fixture
-def in_process() -> Iterator[None]:
-    # As Django's test client does: a request must not close the test's connection, whose
-    # transaction holds the test data.
+@contextmanager
+def _connection_kept() -> Iterator[None]:
+    """As Django's test client does around a request: the request must not close the test's
+    connection, whose transaction holds the test data (on PostgreSQL it would)."""
     request_started.disconnect(close_old_connections)
     request_finished.disconnect(close_old_connections)
     try:
@@ -59,7 +60,7 @@ def in_process() -> Iterator[None]:
 
 
 @pytest.fixture
-def world(in_process: None) -> dict[str, Any]:
+def world() -> dict[str, Any]:
     """A procedure with steps, a filed and accepted dossier, a draft with a file and one
     already submitted, a former agency with a successor: answers with every kind of field."""
     world = make_world()
@@ -119,19 +120,26 @@ def _with_known_body(case: Any, names: set[str]) -> Any:
 def _fuzz(headers: dict[str, str], known: dict[str, list[Any]]) -> list[str]:
     """Every failure of every operation, in both modes (not only the first)."""
     problems = []
-    for result in _schema().get_all_operations():
-        operation = result.ok()
-        modes = [GenerationMode.POSITIVE]
-        if _has_input_to_spoil(operation.definition.raw):
-            modes.append(GenerationMode.NEGATIVE)
-        for mode in modes:
-            test = _test(_strategy(operation, mode, known), headers)
-            try:
-                test()
-            except Unsatisfiable:
-                continue  # no invalid input could be made after all
-            except (Exception, BaseExceptionGroup) as exc:
-                problems.append(f"{operation.label} ({mode.value}): {exc}")
+    schema = _schema()  # through the test client, which connects the signals again after
+    with _connection_kept():
+        for result in schema.get_all_operations():
+            problems += _fuzz_operation(result.ok(), headers, known)
+    return problems
+
+
+def _fuzz_operation(operation: Any, headers: dict[str, str], known: dict[str, Any]) -> list[str]:
+    problems = []
+    modes = [GenerationMode.POSITIVE]
+    if _has_input_to_spoil(operation.definition.raw):
+        modes.append(GenerationMode.NEGATIVE)
+    for mode in modes:
+        test = _test(_strategy(operation, mode, known), headers)
+        try:
+            test()
+        except Unsatisfiable:
+            continue  # no invalid input could be made after all
+        except (Exception, BaseExceptionGroup) as exc:
+            problems.append(f"{operation.label} ({mode.value}): {exc}")
     return problems
 
 
@@ -151,6 +159,8 @@ def _test(strategy: Any, headers: dict[str, str]) -> Callable[[], None]:
         database=None,
         deadline=None,
         suppress_health_check=list(HealthCheck),
+        # A failure is reported as found: shrinking it could take minutes.
+        phases=[Phase.explicit, Phase.generate],
     )
     @given(case=strategy)
     def test(case: Any) -> None:
