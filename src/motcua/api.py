@@ -6,10 +6,17 @@ from typing import Any
 
 from django.http import Http404
 from django.utils.translation import gettext as _
-from rest_framework import exceptions
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import exceptions, serializers
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
+
+
+@extend_schema_field({"type": "string", "format": "binary"})
+class UploadField(serializers.FileField):
+    """A file sent as a multipart part. DRF's ``FileField`` is published as a URL (what it
+    answers); an upload is the file's bytes."""
 
 
 class StandardPagination(PageNumberPagination):

@@ -20,9 +20,9 @@ class DeskSerializer(serializers.ModelSerializer):
 
 class AgencySerializer(serializers.ModelSerializer):
     # "parent" is also an attribute of DRF fields; the metaclass moves it into the field list.
-    parent = serializers.SlugRelatedField(slug_field="code", read_only=True)  # type: ignore[assignment,var-annotated]
+    parent = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)  # type: ignore[assignment,var-annotated]
     successor: serializers.SlugRelatedField = serializers.SlugRelatedField(
-        slug_field="code", read_only=True
+        slug_field="code", read_only=True, allow_null=True
     )
     url = serializers.HyperlinkedIdentityField(view_name="api:agency-detail", lookup_field="code")
 

@@ -37,7 +37,9 @@ class ComponentSerializer(serializers.ModelSerializer):
         fields = ["name", "document_type", "mandatory", "originals", "copies", "form_template"]
 
 
-class StepSerializer(serializers.ModelSerializer):
+# Not "StepSerializer": a dossier's steps have one, and the schema names its components after
+# the class, so two of that name would publish one shape for both.
+class ProcessingStepSerializer(serializers.ModelSerializer):
     class Meta:
         model = ProcessingStep
         fields = ["name", "role", "duration"]
@@ -45,7 +47,7 @@ class StepSerializer(serializers.ModelSerializer):
 
 class CaseSerializer(serializers.ModelSerializer):
     components = ComponentSerializer(many=True, read_only=True)
-    steps = StepSerializer(many=True, read_only=True)
+    steps = ProcessingStepSerializer(many=True, read_only=True)
     eform = serializers.JSONField(source="eform_schema", read_only=True)
 
     class Meta:

@@ -12,7 +12,12 @@ from typing import Any
 from django.core.files.uploadedfile import UploadedFile
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    inline_serializer,
+)
 from rest_framework import generics, serializers, status
 from rest_framework.exceptions import APIException, NotFound, ValidationError
 from rest_framework.parsers import FormParser, MultiPartParser
@@ -24,6 +29,7 @@ from rest_framework.views import APIView
 from motcua.accounts.acting import acting_business
 from motcua.accounts.models import User
 from motcua.agencies.models import Agency
+from motcua.api import UploadField
 from motcua.backoffice.access import IsVerifiedOfficer
 from motcua.catalog.selectors import published_procedures
 from motcua.eforms.validation import validate_document
@@ -37,7 +43,7 @@ from .uploads import UploadRefused
 def payload(request: Request) -> dict[str, Any]:
     """The request body as an object (a JSON array is refused)."""
     if not isinstance(request.data, dict) and not hasattr(request.data, "getlist"):
-        raise ValidationError({"detail": "the body must be an object"})
+        raise ValidationError({"detail": _("The request body must be a JSON object.")})
     return request.data  # type: ignore[return-value]
 
 
@@ -48,7 +54,7 @@ def _user(request: Request) -> User:
 
 class EventSerializer(serializers.ModelSerializer):
     to_unit: serializers.SlugRelatedField = serializers.SlugRelatedField(
-        slug_field="code", read_only=True
+        slug_field="code", read_only=True, allow_null=True
     )
 
     class Meta:
@@ -144,7 +150,9 @@ class DossierSerializer(serializers.ModelSerializer):
 _DATETIME = serializers.DateTimeField()
 
 
-class StepSerializer(serializers.ModelSerializer):
+# Not "StepSerializer": the catalogue has one, and the schema's components are named after
+# the class, so two of that name would publish one under both.
+class DossierStepSerializer(serializers.ModelSerializer):
     class Meta:
         model = DossierStep
         fields = ["position", "name", "role", "due_at", "finished_at"]
@@ -153,7 +161,7 @@ class StepSerializer(serializers.ModelSerializer):
 class DossierDetailSerializer(DossierSerializer):
     events = EventSerializer(many=True, read_only=True)
     attachments = AttachmentSerializer(many=True, read_only=True)
-    steps = StepSerializer(many=True, read_only=True)
+    steps = DossierStepSerializer(many=True, read_only=True)
 
     class Meta(DossierSerializer.Meta):
         fields = [*DossierSerializer.Meta.fields, "form_data", "events", "attachments", "steps"]
@@ -164,9 +172,12 @@ class DraftSerializer(serializers.ModelSerializer):
         slug_field="code", queryset=published_procedures()
     )
     receiving_agency: serializers.SlugRelatedField = serializers.SlugRelatedField(
-        slug_field="code", read_only=True
+        slug_field="code", read_only=True, allow_null=True
     )
     attachments = AttachmentSerializer(many=True, read_only=True)
+    # An object of the e-form's answers, never a number, list or string. (A field named "data"
+    # shadows ``Serializer.data`` for the type checker only: the metaclass moves it.)
+    data = serializers.DictField(required=False)  # type: ignore[assignment]
 
     class Meta:
         model = DossierDraft
@@ -182,6 +193,65 @@ class DraftSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = ["id", "receiving_agency", "step", "updated_at", "attachments"]
 
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        procedure = attrs.get("procedure")
+        position = attrs.get("case_position", 0)
+        if procedure is not None and position >= procedure.cases.count():
+            raise ValidationError({"case_position": [_("This procedure has no such case.")]})
+        return attrs
+
+
+class DraftAnswersSerializer(serializers.Serializer):
+    """A draft's save: the answers, merged into those saved before."""
+
+    data = serializers.DictField()  # type: ignore[assignment]
+
+
+class DraftUploadSerializer(serializers.Serializer):
+    component = serializers.IntegerField(
+        min_value=0, max_value=32767, help_text="The position of the case's component, from 0."
+    )
+    file = UploadField(help_text="A PDF, JPEG or PNG file.")
+
+
+class DossierActionSerializer(serializers.Serializer):
+    transition = serializers.ChoiceField(choices=Transition.choices)
+    reason = serializers.CharField(required=False, allow_blank=True, max_length=4000, default="")
+    to_unit = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=40,
+        help_text=(
+            "An agency's code: the unit that takes over (forward, hand_over), or the "
+            "competent agency the applicant is guided to (guide_elsewhere)."
+        ),
+    )
+    apology = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=4000,
+        default="",
+        help_text="The agency's apology, required for a second supplement request.",
+    )
+
+
+class DraftSubmitted(APIException):
+    """A change aimed at a draft that became a dossier: it would be lost."""
+
+    status_code = status.HTTP_409_CONFLICT
+    default_code = "draft_submitted"
+
+    def __init__(self) -> None:
+        super().__init__(_("This draft was already submitted."))
+
+
+def _refuse_if_submitted(draft: DossierDraft) -> None:
+    if Dossier.objects.filter(draft=draft).exists():
+        raise DraftSubmitted
+
+
+SUBMITTED = OpenApiResponse(description="The draft was already submitted (409).")
+
 
 COMPONENT_PART = "component_"
 
@@ -196,7 +266,7 @@ FilingInput = inline_serializer(
             required=False,
             help_text="The e-form's answers: a JSON object, checked against the case's schema.",
         ),
-        f"{COMPONENT_PART}0": serializers.FileField(
+        f"{COMPONENT_PART}0": UploadField(
             required=False,
             help_text=(
                 "A file for the case's component 0 (PDF, JPEG or PNG). Send "
@@ -331,11 +401,22 @@ class Worklist(generics.ListAPIView):
     permission_classes = [IsVerifiedOfficer]
 
     def get_queryset(self) -> QuerySet[Dossier]:
-        name = self.request.query_params.get("list", "to_receive")
-        if name not in selectors.WORKLISTS:
-            raise ValidationError({"list": [f"one of {', '.join(selectors.WORKLISTS)}"]})
-        sort = self.request.query_params.get("sort", "due")
-        return selectors.worklist(_user(self.request), name, sort=sort)
+        params = self.request.query_params
+        errors = {}
+        for parameter, default, allowed in (
+            ("list", "to_receive", selectors.WORKLISTS),
+            ("sort", "due", selectors.SORTS),
+        ):
+            if params.get(parameter, default) not in allowed:
+                errors[parameter] = [
+                    _("“%(value)s” is not one of: %(allowed)s.")
+                    % {"value": params[parameter][:50], "allowed": ", ".join(allowed)}
+                ]
+        if errors:
+            raise ValidationError(errors)
+        return selectors.worklist(
+            _user(self.request), params.get("list", "to_receive"), sort=params.get("sort", "due")
+        )
 
 
 def visible_dossier(request: Request, code: str) -> Dossier:
@@ -353,54 +434,33 @@ class DossierDetail(APIView):
         return Response(DossierDetailSerializer(visible_dossier(request, code)).data)
 
 
-ActionInput = inline_serializer(
-    "DossierAction",
-    fields={
-        "transition": serializers.ChoiceField(choices=Transition.choices),
-        "reason": serializers.CharField(required=False, allow_blank=True, max_length=4000),
-        "to_unit": serializers.CharField(
-            required=False,
-            max_length=40,
-            help_text=(
-                "An agency's code: the unit that takes over (forward, hand_over), or the "
-                "competent agency the applicant is guided to (guide_elsewhere)."
-            ),
-        ),
-        "apology": serializers.CharField(
-            required=False,
-            allow_blank=True,
-            max_length=4000,
-            help_text="The agency's apology, required for a second supplement request.",
-        ),
-    },
-)
-
-
 class DossierAction(APIView):
     """Make a lifecycle transition (applicant: supplement, withdraw; officers: the rest)."""
 
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(request=ActionInput, responses=DossierSerializer)
+    @extend_schema(request=DossierActionSerializer, responses=DossierSerializer)
     def post(self, request: Request, code: str) -> Response:
         dossier = visible_dossier(request, code)
-        transition = str(payload(request).get("transition", ""))
+        action = DossierActionSerializer(data=payload(request))
+        action.is_valid(raise_exception=True)
+        transition = action.validated_data["transition"]
         officer_action = transition not in (Transition.SUPPLEMENT, Transition.WITHDRAW)
         if officer_action and not IsVerifiedOfficer().has_permission(request, self):
             raise NotFound
         to_unit = None
-        if payload(request).get("to_unit"):
-            to_unit = Agency.objects.filter(code=payload(request)["to_unit"]).first()
+        if action.validated_data.get("to_unit"):
+            to_unit = Agency.objects.filter(code=action.validated_data["to_unit"]).first()
             if to_unit is None:
-                raise ValidationError({"to_unit": ["unknown agency code"]})
+                raise ValidationError({"to_unit": [_("No agency has this code.")]})
         try:
             dossier = services.act(
                 dossier=dossier,
                 user=_user(request),
                 transition=transition,
-                reason=str(payload(request).get("reason", "")),
+                reason=action.validated_data["reason"],
                 to_unit=to_unit,
-                apology=str(payload(request).get("apology", "")),
+                apology=action.validated_data["apology"],
             )
         except services.DossierError as exc:
             raise ValidationError({"detail": str(exc)}) from exc
@@ -447,15 +507,18 @@ class DraftDetail(APIView):
     def get(self, request: Request, draft_id: int) -> Response:
         return Response(DraftSerializer(own_draft(request, draft_id)).data)
 
-    @extend_schema(request=DraftSerializer, responses=DraftSerializer)
+    @extend_schema(request=DraftAnswersSerializer, responses={200: DraftSerializer, 409: SUBMITTED})
     def patch(self, request: Request, draft_id: int) -> Response:
         draft = own_draft(request, draft_id)
-        data = payload(request).get("data")
-        if not isinstance(data, dict):
-            raise ValidationError({"data": ["an object of form answers"]})
+        answers = DraftAnswersSerializer(data=payload(request))
+        answers.is_valid(raise_exception=True)
+        _refuse_if_submitted(draft)
         try:
-            services.save_draft(draft=draft, user=_user(request), values=data)
+            services.save_draft(
+                draft=draft, user=_user(request), values=answers.validated_data["data"]
+            )
         except services.DossierError as exc:
+            _refuse_if_submitted(draft)  # submitted meanwhile
             raise ValidationError({"detail": str(exc)}) from exc
         return Response(DraftSerializer(draft).data)
 
@@ -465,26 +528,26 @@ class DraftAttachment(APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(
-        request=inline_serializer(
-            "DraftUpload",
-            fields={"component": serializers.IntegerField(), "file": serializers.FileField()},
-        ),
-        responses=AttachmentSerializer,
+        request=DraftUploadSerializer, responses={201: AttachmentSerializer, 409: SUBMITTED}
     )
     def post(self, request: Request, draft_id: int) -> Response:
         draft = own_draft(request, draft_id)
-        upload = request.FILES.get("file")
-        if upload is None:
-            raise ValidationError({"file": ["a PDF, JPEG or PNG file"]})
+        upload = DraftUploadSerializer(data=payload(request))
+        upload.is_valid(raise_exception=True)
+        # A file sent after submission would belong to no dossier.
+        _refuse_if_submitted(draft)
         try:
-            component = int(payload(request).get("component", ""))
             attachment = services.attach(
-                draft=draft, user=_user(request), component_position=component, upload=upload
+                draft=draft,
+                user=_user(request),
+                component_position=upload.validated_data["component"],
+                upload=upload.validated_data["file"],
             )
-        except ValueError:
-            raise ValidationError({"component": ["the component's position"]}) from None
-        except (UploadRefused, services.DossierError) as exc:
+        except UploadRefused as exc:
             raise ValidationError({"file": [str(exc)]}) from exc
+        except services.DossierError as exc:
+            _refuse_if_submitted(draft)  # submitted meanwhile
+            raise ValidationError({"component": [str(exc)]}) from exc
         return Response(AttachmentSerializer(attachment).data, status=status.HTTP_201_CREATED)
 
 

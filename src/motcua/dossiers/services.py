@@ -171,8 +171,10 @@ def attach(
 ) -> Attachment:
     if draft.applicant_id != user.pk:
         raise NotAllowed(_("This draft does not exist."))
+    if Dossier.objects.filter(draft=draft).exists():  # the file would belong to no dossier
+        raise DossierError(_("This draft was already submitted."))
     components = list(selectors.draft_case(draft).components.all())
-    if component_position >= len(components):
+    if not 0 <= component_position < len(components):
         raise DossierError(_("This procedure has no such document."))
     attached = draft.attachments.aggregate(total=Sum("size"))["total"] or 0
     checked = check_upload(upload, already_attached=attached, uploader=user)

@@ -13,6 +13,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from motcua.api import UploadField
+
 from . import verification
 from .forms import VerifyForm
 from .verification import Outcome, Verification
@@ -29,6 +31,7 @@ ResultRecord = inline_serializer(
         "issued_at": serializers.DateTimeField(),
         "revoked_at": serializers.DateTimeField(allow_null=True),
     },
+    allow_null=True,  # none when the document is not a result of this platform
 )
 VerificationOutput = inline_serializer(
     "ResultVerification",
@@ -83,7 +86,7 @@ class VerifyUpload(APIView):
     parser_classes = [MultiPartParser, FormParser]
 
     @extend_schema(
-        request=inline_serializer("ResultUpload", fields={"file": serializers.FileField()}),
+        request=inline_serializer("ResultUpload", fields={"file": UploadField()}),
         responses={
             200: VerificationOutput,
             400: OpenApiResponse(description="No file"),
