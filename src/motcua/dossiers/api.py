@@ -245,11 +245,6 @@ class DraftSubmitted(APIException):
         super().__init__(_("This draft was already submitted."))
 
 
-def _refuse_if_submitted(draft: DossierDraft) -> None:
-    if Dossier.objects.filter(draft=draft).exists():
-        raise DraftSubmitted
-
-
 SUBMITTED = OpenApiResponse(description="The draft was already submitted (409).")
 
 
@@ -512,13 +507,13 @@ class DraftDetail(APIView):
         draft = own_draft(request, draft_id)
         answers = DraftAnswersSerializer(data=payload(request))
         answers.is_valid(raise_exception=True)
-        _refuse_if_submitted(draft)
         try:
             services.save_draft(
                 draft=draft, user=_user(request), values=answers.validated_data["data"]
             )
+        except services.DraftAlreadySubmitted:
+            raise DraftSubmitted from None
         except services.DossierError as exc:
-            _refuse_if_submitted(draft)  # submitted meanwhile
             raise ValidationError({"detail": str(exc)}) from exc
         return Response(DraftSerializer(draft).data)
 
@@ -534,8 +529,6 @@ class DraftAttachment(APIView):
         draft = own_draft(request, draft_id)
         upload = DraftUploadSerializer(data=payload(request))
         upload.is_valid(raise_exception=True)
-        # A file sent after submission would belong to no dossier.
-        _refuse_if_submitted(draft)
         try:
             attachment = services.attach(
                 draft=draft,
@@ -545,8 +538,9 @@ class DraftAttachment(APIView):
             )
         except UploadRefused as exc:
             raise ValidationError({"file": [str(exc)]}) from exc
+        except services.DraftAlreadySubmitted:  # a file would belong to no dossier
+            raise DraftSubmitted from None
         except services.DossierError as exc:
-            _refuse_if_submitted(draft)  # submitted meanwhile
             raise ValidationError({"component": [str(exc)]}) from exc
         return Response(AttachmentSerializer(attachment).data, status=status.HTTP_201_CREATED)
 

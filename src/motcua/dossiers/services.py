@@ -42,6 +42,10 @@ class NotAllowed(DossierError):
     pass
 
 
+class DraftAlreadySubmitted(DossierError):
+    """A change aimed at a draft that became a dossier: it would belong to no dossier."""
+
+
 class IdempotencyKeyReused(DossierError):
     """The client sent a key it had already used for a different dossier."""
 
@@ -157,7 +161,7 @@ def save_draft(
     if draft.applicant_id != user.pk:
         raise NotAllowed(_("This draft does not exist."))
     if hasattr(draft, "dossier") and draft.dossier is not None:
-        raise DossierError(_("This draft was already submitted."))
+        raise DraftAlreadySubmitted(_("This draft was already submitted."))
     draft.data = {**draft.data, **values}
     if step is not None:
         draft.step = step
@@ -172,7 +176,7 @@ def attach(
     if draft.applicant_id != user.pk:
         raise NotAllowed(_("This draft does not exist."))
     if Dossier.objects.filter(draft=draft).exists():  # the file would belong to no dossier
-        raise DossierError(_("This draft was already submitted."))
+        raise DraftAlreadySubmitted(_("This draft was already submitted."))
     components = list(selectors.draft_case(draft).components.all())
     if not 0 <= component_position < len(components):
         raise DossierError(_("This procedure has no such document."))

@@ -43,8 +43,9 @@ def test_the_scheduler_runs_the_deadline_sweep() -> None:
     dossier = services.act(
         dossier=file_dossier(world), user=world.receiver, transition=Transition.ACCEPT
     )
+    # Overdue: the sweep drafts an apology letter (form 04) for it.
     Dossier.objects.filter(pk=dossier.pk).update(
-        due_at=timezone.now() + datetime.timedelta(hours=2)
+        due_at=timezone.now() - datetime.timedelta(hours=2)
     )
     # Tests run tasks at once (root conftest): enqueued is done.
     call_command("run_scheduler", "--once")
