@@ -20,19 +20,12 @@ from motcua.dossiers.lifecycle import Status
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.tests.factories import PDF, officer
 from motcua.eforms.examples import example_document
+from tests.e2e.people import PASSWORD, sign_in
 
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
-PASSWORD = "a-long-passphrase-1"
-
-
-def sign_in(page: Any, base: str, username: str) -> None:
-    page.goto(base + "/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.locator("form[action='/accounts/login/'] button[type=submit]").click()
 
 
 def fill_step(page: Any, answers: dict[str, Any]) -> None:

@@ -15,19 +15,12 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.tests.factories import PDF, make_world, officer
+from tests.e2e.people import sign_in
 
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
-PASSWORD = "a-long-passphrase-1"
-
-
-def sign_in(page: Any, base: str, username: str) -> None:
-    page.goto(base + "/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.locator("form[action='/accounts/login/'] button[type=submit]").click()
 
 
 def act(page: Any, transition: str, reason: str = "") -> None:

@@ -17,7 +17,7 @@ from oauth2_provider.models import AccessToken, Application
 
 from motcua.accounts.tests.factories import UserFactory
 from motcua.dossiers.models import DossierDraft
-from motcua.dossiers.tests.factories import World, make_world
+from motcua.dossiers.tests.factories import World, bearer, make_world
 
 pytestmark = pytest.mark.django_db
 
@@ -47,21 +47,7 @@ ROUTES = api_views()
 
 
 def token(scope: str) -> dict[str, Any]:
-    user = UserFactory.create()
-    app = Application.objects.create(
-        name="app",
-        client_type=Application.CLIENT_PUBLIC,
-        authorization_grant_type=Application.GRANT_AUTHORIZATION_CODE,
-        redirect_uris="https://app.example.vn/callback",
-    )
-    issued = AccessToken.objects.create(
-        user=user,
-        application=app,
-        token=f"scope-{scope.replace(' ', '-')}-{user.pk}",
-        scope=scope,
-        expires=timezone.now() + datetime.timedelta(hours=1),
-    )
-    return {"HTTP_AUTHORIZATION": f"Bearer {issued.token}"}
+    return bearer(UserFactory.create(), scope)
 
 
 def call(view: Any, method: str, url: str, headers: dict[str, Any]) -> Any:

@@ -79,7 +79,7 @@ def file_dossier(world: World, applicant: User | None = None) -> Dossier:
     return services.submit(draft=draft, user=who, form_errors={})
 
 
-def bearer(user: User) -> Any:
+def bearer(user: User, scope: str = "read write") -> Any:
     """Request headers with a new OAuth2 bearer token of ``user`` (an app's own client)."""
     app = Application.objects.create(
         name="app",
@@ -90,8 +90,8 @@ def bearer(user: User) -> Any:
     token = AccessToken.objects.create(
         user=user,
         application=app,
-        token=f"bearer-{user.pk}-{app.pk}",
-        scope="read write",
+        token=f"bearer-{user.pk}-{app.pk}-{scope.replace(' ', '-')}",
+        scope=scope,
         expires=timezone.now() + datetime.timedelta(hours=1),
     )
     return {"HTTP_AUTHORIZATION": f"Bearer {token.token}"}

@@ -7,16 +7,14 @@ did not file; they get what any other citizen gets.
 
 from __future__ import annotations
 
-import datetime
 from typing import Any
 
 import pytest
 from django.test import Client
-from django.utils import timezone
-from oauth2_provider.models import AccessToken, Application
 
 from motcua.accounts.models import User
 from motcua.accounts.tests.factories import sign_in_with_second_factor
+from motcua.dossiers.tests.factories import bearer
 from motcua.payments.models import Payment
 from motcua.payments.tests.conftest import _payment_sandbox
 from motcua.payments.tests.test_pages import paid_payment
@@ -42,20 +40,7 @@ def urls(payment: Payment) -> dict[str, str]:
 
 
 def token_headers(user: User, scope: str) -> dict[str, Any]:
-    app = Application.objects.create(
-        name="app",
-        client_type=Application.CLIENT_PUBLIC,
-        authorization_grant_type=Application.GRANT_AUTHORIZATION_CODE,
-        redirect_uris="vn.motcua.app://callback",
-    )
-    token = AccessToken.objects.create(
-        user=user,
-        application=app,
-        token=f"t-{user.pk}-{app.pk}-{scope.replace(' ', '-')}",
-        scope=scope,
-        expires=timezone.now() + datetime.timedelta(hours=1),
-    )
-    return {"HTTP_AUTHORIZATION": f"Bearer {token.token}"}
+    return bearer(user, scope)
 
 
 def test_a_password_only_officer_reads_no_dossier_of_their_agency() -> None:
