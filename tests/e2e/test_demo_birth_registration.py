@@ -78,19 +78,24 @@ def test_a_citizen_files_the_demo_birth_registration_and_the_ward_accepts_it(
     sign_in(citizen, base, citizen_user.username)
     citizen.goto(base + "/thu-tuc/1.001193/nop-truc-tuyen/")
     citizen.locator("#case-0").check()
-    citizen.locator("form[action$='/ho-so/nop/1.001193/'] button").click()
+    # Each click loads a new page: wait for it before looking at what it shows.
+    with citizen.expect_navigation():
+        citizen.locator("form[action$='/ho-so/nop/1.001193/'] button").click()
     for _step in range(10):
         if citizen.locator("button[value=next]").count() == 0:
             break
         fill_step(citizen, answers)
-        citizen.locator("button[value=next]").click()
+        with citizen.expect_navigation():
+            citizen.locator("button[value=next]").click()
     position = 0
     while citizen.locator(f"#file-{position}").count():
         citizen.locator(f"#file-{position}").set_input_files(str(document))
-        citizen.locator(f"form:has(#file-{position}) button").click()
+        with citizen.expect_navigation():
+            citizen.locator(f"form:has(#file-{position}) button").click()
         position += 1
     assert position == 4  # tờ khai, giấy chứng sinh, giấy tờ tùy thân, giấy chứng nhận kết hôn
-    citizen.locator("button[value=submit]").click()
+    with citizen.expect_navigation():
+        citizen.locator("button[value=submit]").click()
     dossier = Dossier.objects.get()
     assert citizen.url.endswith(f"/ho-so/{dossier.code}/")
     assert dossier.code.startswith(ward.code + "-")
@@ -104,7 +109,8 @@ def test_a_citizen_files_the_demo_birth_registration_and_the_ward_accepts_it(
     desk.locator("form button[type=submit]").last.click()
     desk.goto(base + "/can-bo/ho-so/?list=to_receive")
     desk.get_by_role("link", name=dossier.code).click()
-    desk.locator("form:has(input[name=transition][value=accept]) button[type=submit]").click()
+    with desk.expect_navigation():
+        desk.locator("form:has(input[name=transition][value=accept]) button[type=submit]").click()
     dossier.refresh_from_db()
     assert dossier.status == Status.ACCEPTED
     assert dossier.due_at is not None
