@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import uuid
 from collections.abc import Iterator
 from typing import Any
 
@@ -15,6 +14,7 @@ from oauth2_provider.models import Application
 
 from motcua.accounts.tests.factories import UserFactory
 from motcua.dossiers.tests.factories import World, file_dossier, make_world
+from motcua.tests.redis_cache import real_redis_cache
 
 pytestmark = pytest.mark.django_db
 
@@ -139,23 +139,8 @@ def test_limits_are_off_when_disabled(settings: Any, world: World) -> None:
 
 @pytest.fixture
 def redis_cache(settings: Any) -> Iterator[str]:
-    prefix = f"motcua-test-rl-{uuid.uuid4().hex[:12]}"
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "motcua.redis_cache.SharedClientRedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": prefix,
-        }
-    }
-    server = redis.Redis.from_url(REDIS_URL, socket_timeout=5)
-    try:
-        server.ping()
-    except redis.RedisError as exc:
-        pytest.fail(f"Redis does not answer at {REDIS_URL} ({exc}); scripts/test starts it.")
-    yield prefix
-    keys = list(server.scan_iter(match=f"{prefix}:*"))
-    if keys:
-        server.delete(*keys)
+    with real_redis_cache(settings, "rl", REDIS_URL) as prefix:
+        yield prefix
 
 
 def test_counts_live_in_redis_and_are_shared_between_workers(

@@ -4,39 +4,23 @@ from __future__ import annotations
 
 import os
 import threading
-import uuid
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
-import redis
 from django.core.cache import caches
 from django.core.cache.backends.base import BaseCache
 
 from motcua.redis_cache import SharedClientRedisCache
+from motcua.tests.redis_cache import real_redis_cache
 
 REDIS_URL = os.environ.get("MOTCUA_TEST_REDIS_URL", "redis://127.0.0.1:6379/4")
 
 
 @pytest.fixture
 def shared_cache(settings: pytest.FixtureRequest) -> Iterator[BaseCache]:
-    prefix = f"motcua-test-{uuid.uuid4().hex[:12]}"
-    settings.CACHES = {  # type: ignore[attr-defined]
-        "default": {
-            "BACKEND": "motcua.redis_cache.SharedClientRedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": prefix,
-        }
-    }
-    server = redis.Redis.from_url(REDIS_URL, socket_timeout=5)
-    try:
-        server.ping()
-    except redis.RedisError as exc:
-        pytest.fail(f"Redis does not answer at {REDIS_URL} ({exc}); scripts/test starts it.")
-    yield caches["default"]
-    keys = list(server.scan_iter(match=f"{prefix}:*"))
-    if keys:
-        server.delete(*keys)
+    with real_redis_cache(settings, "cache", REDIS_URL):
+        yield caches["default"]
 
 
 def test_one_redis_client_serves_every_call(shared_cache: BaseCache) -> None:
