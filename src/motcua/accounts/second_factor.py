@@ -9,7 +9,7 @@ Whether a person passed the second factor travels with the person object of the 
   session that passed the second factor (``oauth.MotcuaOAuth2Validator``).
 
 A person object without it (loaded by code rather than by a request) is not verified: officer
-powers fail closed. ``dossiers.services.officer_roles`` asks ``passed_second_factor`` first, so
+powers fail closed. ``dossiers.access.officer_roles`` asks ``passed_second_factor`` first, so
 without the second factor an officer has a citizen's rights alone, on every page and API view.
 
 Enrolling a first authenticator needs, besides the signed-in password, one of: a one-time

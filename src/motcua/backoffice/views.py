@@ -3,9 +3,10 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from .access import active_roles, officer_required
+from motcua.accounts.access import active_memberships, officer_required
 
 
 @officer_required
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "backoffice/home.html", {"roles": active_roles(request.user)})
+    roles = active_memberships(request.user).select_related("agency", "desk")
+    return render(request, "backoffice/home.html", {"roles": list(roles)})

@@ -26,15 +26,15 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from motcua.accounts.access import IsVerifiedOfficer
 from motcua.accounts.acting import acting_business
 from motcua.accounts.models import User
 from motcua.agencies.models import Agency
 from motcua.api import UploadField
-from motcua.backoffice.access import IsVerifiedOfficer
 from motcua.catalog.selectors import published_procedures
 from motcua.eforms.validation import validate_document
 
-from . import selectors, services
+from . import access, selectors, services
 from .lifecycle import Transition
 from .models import Attachment, Dossier, DossierDraft, DossierEvent, DossierStep
 from .uploads import UploadRefused
@@ -416,7 +416,7 @@ class Worklist(generics.ListAPIView):
 
 def visible_dossier(request: Request, code: str) -> Dossier:
     dossier = Dossier.objects.filter(code=code).first()
-    if dossier is None or not services.can_view(_user(request), dossier):
+    if dossier is None or not access.can_view(_user(request), dossier):
         raise NotFound
     return dossier
 

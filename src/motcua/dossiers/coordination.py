@@ -18,9 +18,10 @@ from motcua.workcalendar.deadlines import due_at
 from motcua.workcalendar.selectors import load_calendar
 
 from . import steps
+from .access import officer_roles
 from .lifecycle import Actor, Status, Transition
 from .models import Consultation, Dossier, DossierEvent
-from .services import DossierError, NotAllowed, officer_roles
+from .services import DossierError, NotAllowed
 
 
 def lead_agency(dossier: Dossier) -> Agency:

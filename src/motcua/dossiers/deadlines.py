@@ -27,6 +27,7 @@ from motcua.workcalendar.deadlines import due_at
 from motcua.workcalendar.selectors import load_calendar
 
 from . import lifecycle, selectors
+from .access import roles_for
 from .models import ApologyLetter, ApologyStatus, Dossier, DossierStep
 
 
@@ -162,7 +163,7 @@ def send_apology(
     stays the legal one for lateness. Without ``new_due``, the letter's proposal, or the
     remaining steps' expected end if that is later by now.
     """
-    from .services import NotAllowed, roles_for
+    from .services import NotAllowed  # services build on the sweep's helpers
 
     locked = ApologyLetter.objects.select_for_update().select_related("dossier").get(pk=letter.pk)
     dossier = locked.dossier

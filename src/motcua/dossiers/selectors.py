@@ -9,7 +9,8 @@ from django.db import connection
 from django.db.models import F, Q, QuerySet, Subquery
 from django.utils import timezone
 
-from motcua.accounts.models import AgencyMembership, BusinessMembership, User
+from motcua.accounts import access as accounts_access
+from motcua.accounts.models import BusinessMembership, User
 from motcua.agencies.models import Agency
 from motcua.catalog.cache import catalog_cache
 from motcua.catalog.models import (
@@ -57,15 +58,9 @@ def late(now: datetime.datetime) -> Q:
     )
 
 
-def officer_agencies(user: User) -> list[int]:
-    return list(
-        AgencyMembership.objects.active().filter(user=user).values_list("agency_id", flat=True)
-    )
-
-
 def worklist(user: User, name: str, *, sort: str = "due") -> QuerySet[Dossier]:
     """Only dossiers received or processed by the officer's agencies."""
-    agencies = officer_agencies(user)
+    agencies = accounts_access.agency_ids(user)
     base = (
         Dossier.objects.filter(
             Q(receiving_agency__in=agencies)

@@ -19,8 +19,7 @@ from django.db.models import OuterRef, Subquery, Sum
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from motcua.accounts.models import AgencyMembership, Business, BusinessMembership, User
-from motcua.accounts.second_factor import passed_second_factor
+from motcua.accounts.models import Business, User
 from motcua.agencies.models import Agency, AgencyKind
 from motcua.catalog.models import Procedure, ProcedureVersion, PublicationStatus
 from motcua.catalog.services import eligibility_problem
@@ -29,6 +28,7 @@ from motcua.workcalendar.deadlines import add_paused, due_at
 from motcua.workcalendar.selectors import load_calendar
 
 from . import lifecycle, selectors, steps
+from .access import roles_for
 from .lifecycle import Actor, Status, Transition
 from .models import Attachment, Dossier, DossierCounter, DossierDraft, DossierEvent
 from .uploads import CheckedFile, check_upload
@@ -48,53 +48,6 @@ class DraftAlreadySubmitted(DossierError):
 
 class IdempotencyKeyReused(DossierError):
     """The client sent a key it had already used for a different dossier."""
-
-
-# --- who is acting --------------------------------------------------------------------------
-
-
-def officer_roles(user: User, agency: Agency | None) -> set[str]:
-    # Without the second factor in this session or token, an officer has a citizen's rights.
-    if agency is None or not passed_second_factor(user):
-        return set()
-    return set(
-        AgencyMembership.objects.active()
-        .filter(user=user, agency=agency)
-        .values_list("role", flat=True)
-    )
-
-
-def is_applicant(user: User, dossier: Dossier) -> bool:
-    """The person who filed it, or (for a business's dossier) anyone acting for it now."""
-    if dossier.on_behalf_of_id is None:
-        return dossier.applicant_id == user.pk
-    return (
-        BusinessMembership.objects.active()
-        .filter(user=user, business_id=dossier.on_behalf_of_id)
-        .exists()
-    )
-
-
-def roles_for(user: User, dossier: Dossier) -> set[str]:
-    roles = officer_roles(user, dossier.receiving_agency)
-    if dossier.processing_unit_id and dossier.processing_unit_id != dossier.receiving_agency_id:
-        roles |= officer_roles(user, dossier.processing_unit)
-    # One query for all coordinating agencies, not one per consultation.
-    if (
-        dossier.pk
-        and passed_second_factor(user)
-        and AgencyMembership.objects.active()
-        .filter(user=user, agency__consultations__dossier=dossier)
-        .exists()
-    ):
-        roles.add(Actor.COORDINATOR)  # sees the dossier, answers its part; nothing else
-    if is_applicant(user, dossier):
-        roles.add(Actor.APPLICANT)
-    return roles
-
-
-def can_view(user: User, dossier: Dossier) -> bool:
-    return bool(roles_for(user, dossier))
 
 
 # --- drafts ---------------------------------------------------------------------------------

@@ -15,10 +15,11 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from motcua.accounts import access as accounts_access
+from motcua.accounts.access import officer_required
 from motcua.accounts.acting import acting_business
 from motcua.accounts.models import User
 from motcua.agencies.models import Agency
-from motcua.backoffice.access import officer_required
 from motcua.catalog.selectors import published_procedures
 from motcua.eforms.forms import EForm, initial_from_document, merge_documents
 from motcua.eforms.prefill import prefill
@@ -28,7 +29,7 @@ from motcua.payments.selectors import dossier_payments
 from motcua.results.selectors import result_panel
 from motcua.security import file_response
 
-from . import coordination, documents, lifecycle, selectors, services
+from . import access, coordination, documents, lifecycle, selectors, services
 from .deadlines import send_apology
 from .forms import ActionForm, LookupForm, UploadForm
 from .lifecycle import Actor, Status, Transition
@@ -203,7 +204,7 @@ def _visible(request: HttpRequest, code: str) -> Dossier:
     dossier = get_object_or_404(
         Dossier.objects.select_related("procedure", "receiving_agency", "applicant"), code=code
     )
-    if not services.can_view(_user(request), dossier):
+    if not access.can_view(_user(request), dossier):
         raise Http404  # not 403: whether a code exists is not disclosed
     return dossier
 
@@ -213,7 +214,7 @@ def _visible(request: HttpRequest, code: str) -> Dossier:
 def detail(request: HttpRequest, code: str) -> HttpResponse:
     dossier = _visible(request, code)
     user = _user(request)
-    roles = services.roles_for(user, dossier)
+    roles = access.roles_for(user, dossier)
     status = 200
     problems: list[str] = []
     if request.method == "POST" and Actor.APPLICANT in roles:
@@ -320,7 +321,7 @@ def officer_worklist(request: HttpRequest) -> HttpResponse:
 def officer_dossier(request: HttpRequest, code: str) -> HttpResponse:
     dossier = _visible(request, code)
     user = _user(request)
-    roles = services.roles_for(user, dossier) - {Actor.APPLICANT}
+    roles = access.roles_for(user, dossier) - {Actor.APPLICANT}
     if not roles:
         raise Http404
     form = ActionForm(request.POST if "transition" in request.POST else None)
@@ -408,7 +409,7 @@ def officer_dossier(request: HttpRequest, code: str) -> HttpResponse:
 def _officer_context(
     dossier: Dossier, user: User, roles: set[str], form: ActionForm
 ) -> dict[str, Any]:
-    my_agencies = set(selectors.officer_agencies(user))
+    my_agencies = set(accounts_access.agency_ids(user))
     consultations = list(dossier.consultations.select_related("coordinating_agency"))
     return {
         "dossier": dossier,
@@ -446,7 +447,7 @@ FORM_EVENTS = {
 def document(request: HttpRequest, code: str, form: str) -> HttpResponse:
     """The one-stop forms of a dossier as PDF: 01 receipt, 02, 03, 04, 05, 06 control sheet."""
     dossier = _visible(request, code)
-    roles = services.roles_for(_user(request), dossier)
+    roles = access.roles_for(_user(request), dossier)
     pdf: bytes
     if form == "01":
         if dossier.accepted_at is None:

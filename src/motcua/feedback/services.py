@@ -6,9 +6,9 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from motcua.accounts.models import User
+from motcua.dossiers.access import roles_for
 from motcua.dossiers.lifecycle import Actor, Status
 from motcua.dossiers.models import Dossier
-from motcua.dossiers.services import roles_for
 
 from .models import Rating, Satisfaction
 

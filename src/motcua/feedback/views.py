@@ -8,8 +8,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from motcua.accounts.models import User
+from motcua.dossiers.access import can_view
 from motcua.dossiers.models import Dossier
-from motcua.dossiers.services import can_view
 
 from . import services
 from .forms import RatingForm

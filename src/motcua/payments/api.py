@@ -17,8 +17,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from motcua.accounts.models import User
+from motcua.dossiers.access import can_view
 from motcua.dossiers.models import Dossier
-from motcua.dossiers.services import can_view
 
 from . import services
 from .fees import amount_due

@@ -11,9 +11,9 @@ from django.db.models import Count, Q, QuerySet, Sum
 
 from motcua.accounts.models import User
 from motcua.agencies.models import Agency
+from motcua.dossiers.access import can_view, roles_for
 from motcua.dossiers.lifecycle import Actor, Status
 from motcua.dossiers.models import Dossier
-from motcua.dossiers.services import can_view, roles_for
 
 from .fees import amount_due, payment_timing
 from .lifecycle import State
@@ -56,14 +56,6 @@ def visible_payment(user: User, order_ref: str) -> Payment | None:
     if payment is None or not user.is_authenticated or not can_view(user, payment.dossier):
         return None
     return payment
-
-
-def officer_agencies(user: User) -> list[Agency]:
-    agencies = {
-        membership.agency
-        for membership in user.agency_memberships.active().select_related("agency")  # type: ignore[attr-defined]
-    }
-    return sorted(agencies, key=lambda agency: agency.code)
 
 
 @dataclass

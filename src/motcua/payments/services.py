@@ -21,9 +21,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from motcua.accounts.models import User
+from motcua.dossiers.access import officer_roles, roles_for
 from motcua.dossiers.lifecycle import Actor, Status
 from motcua.dossiers.models import Dossier
-from motcua.dossiers.services import officer_roles, payment_confirmed, roles_for
+from motcua.dossiers.services import payment_confirmed
 
 from . import lifecycle
 from .fees import amount_due

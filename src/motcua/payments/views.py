@@ -21,9 +21,10 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
+from motcua.accounts import access as accounts_access
+from motcua.accounts.access import officer_required
 from motcua.accounts.models import User
 from motcua.agencies.models import Agency
-from motcua.backoffice.access import officer_required
 from motcua.dossiers.models import Dossier
 from motcua.security import file_response
 
@@ -130,7 +131,7 @@ def receipt(request: HttpRequest, order_ref: str) -> HttpResponse:
 def _report_arguments(
     request: HttpRequest,
 ) -> tuple[list[Agency], Agency | None, datetime.date, list[str]]:
-    agencies = selectors.officer_agencies(_user(request))
+    agencies = accounts_access.agencies(_user(request))
     problems: list[str] = []
     wanted = request.GET.get("agency", "")
     agency = next((a for a in agencies if a.code == wanted), None) if wanted else None

@@ -7,9 +7,9 @@ from typing import Any
 from django.urls import reverse
 
 from motcua.accounts.models import User
+from motcua.dossiers.access import officer_roles, roles_for
 from motcua.dossiers.lifecycle import Actor
 from motcua.dossiers.models import Dossier
-from motcua.dossiers.services import officer_roles, roles_for
 
 from .forms import DeliveryRequestForm, DeliveryUpdateForm, RevokeForm
 from .models import IssuedResult, PostalDelivery

@@ -11,8 +11,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from motcua.accounts.access import officer_required
 from motcua.accounts.models import User
-from motcua.backoffice.access import officer_required
 from motcua.dossiers.models import Dossier
 from motcua.security import file_response
 

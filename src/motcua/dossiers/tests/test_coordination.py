@@ -6,7 +6,7 @@ import pytest
 from django.test import Client
 
 from motcua.accounts.tests.factories import sign_in_with_second_factor
-from motcua.dossiers import coordination, services
+from motcua.dossiers import access, coordination, services
 from motcua.dossiers.lifecycle import Status, Transition
 from motcua.dossiers.models import Consultation, Dossier
 from motcua.dossiers.tests.factories import World, file_dossier, make_world, officer
@@ -39,7 +39,7 @@ def test_part_sent_and_answered_with_a_control_sheet(world: World) -> None:
     )
     assert dossier.due_at is not None and consultation.due_at <= dossier.due_at
     # The coordinating officer now sees the dossier, and only answers its part.
-    assert services.can_view(construction, dossier)
+    assert access.can_view(construction, dossier)
     with pytest.raises(services.NotAllowed):
         services.act(dossier=dossier, user=construction, transition=Transition.DECIDE)
     with pytest.raises(services.NotAllowed):

@@ -10,7 +10,7 @@ import pytest
 from django.utils import timezone
 
 from motcua.accounts.tests.factories import UserFactory
-from motcua.dossiers import services
+from motcua.dossiers import access, services
 from motcua.dossiers.lifecycle import Status, Transition
 from motcua.dossiers.models import Dossier, DossierEvent
 from motcua.dossiers.tests.factories import PNG, World, file_dossier, make_world, pdf
@@ -191,7 +191,7 @@ def test_history_is_never_edited(world: World) -> None:
 
 def test_who_sees_a_dossier(world: World) -> None:
     dossier = file_dossier(world)
-    assert services.can_view(world.applicant, dossier)
-    assert services.can_view(world.receiver, dossier)
-    assert not services.can_view(world.outsider_officer, dossier)
-    assert not services.can_view(UserFactory.create(), dossier)
+    assert access.can_view(world.applicant, dossier)
+    assert access.can_view(world.receiver, dossier)
+    assert not access.can_view(world.outsider_officer, dossier)
+    assert not access.can_view(UserFactory.create(), dossier)

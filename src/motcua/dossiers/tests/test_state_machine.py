@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
-from motcua.dossiers import lifecycle, services
+from motcua.dossiers import access, lifecycle, services
 from motcua.dossiers.lifecycle import Status, Transition
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.tests.factories import World, file_dossier, make_world
@@ -40,7 +40,7 @@ def test_lifecycle_state_machine() -> None:
         def act(self, transition: str, who: str, reason: str, apology: str) -> None:
             user = getattr(self.world, who)
             spec = lifecycle.RULES.get(transition)
-            roles = services.roles_for(user, self.dossier)
+            roles = access.roles_for(user, self.dossier)
             expected_ok = (
                 spec is not None
                 and self.status in spec.sources
