@@ -33,7 +33,7 @@ urlpatterns = [
     path("sandbox/eid/", include("motcua.sandbox_eid.urls")),
     path("", include("motcua.portal.urls")),
     path("", include("motcua.catalog.urls")),
-    path("", include("motcua.agencies.urls")),
+    path("", include("motcua.portal.agency_urls")),
 ]
 
 # No route serves MEDIA_ROOT, in debug or not: every stored file leaves through a view that

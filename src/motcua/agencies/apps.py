@@ -7,6 +7,3 @@ class AgenciesConfig(AppConfig):
 
     name = "motcua.agencies"
     verbose_name = _("Agencies")
-
-    def ready(self) -> None:
-        from . import signals  # noqa: F401  (connects the receivers)

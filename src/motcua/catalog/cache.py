@@ -4,7 +4,8 @@ Searches repeat and the catalogue changes rarely, so a page of results is comput
 catalogue version and then read from the cache. The version is a random token kept in the cache;
 every change to what search shows replaces it once the change is committed:
 ``services.record_version`` (admin edits, imports, publishing), saving or deleting a field, and
-agency changes (``motcua.agencies.signals``). The next search then reads the database again.
+agency changes (the receivers at the end of this module). The next search then reads the
+database again.
 Entries of older versions are never read again and expire after ``ENTRY_SECONDS``, which also
 bounds how long a change made behind the services' back (a raw ``UPDATE``) can stay unseen.
 
@@ -32,6 +33,8 @@ from django.core.cache.backends.locmem import LocMemCache
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
+
+from motcua.agencies.models import Agency
 
 from .models import Field
 
@@ -201,4 +204,12 @@ class ResultPage:
 @receiver(post_delete, sender=Field, dispatch_uid="catalog-cache-field-deleted")
 def _field_changed(**kwargs: Any) -> None:
     # Field names are shown in results and in the filter form.
+    bump_catalog_version()
+
+
+# Agency names appear in the catalogue's filter list, and which agencies serve a procedure
+# decides what an agency filter finds: the catalogue listens, agencies know nothing of it.
+@receiver(post_save, sender=Agency, dispatch_uid="agencies-changed-catalog-cache-saved")
+@receiver(post_delete, sender=Agency, dispatch_uid="agencies-changed-catalog-cache-deleted")
+def _agency_changed(**kwargs: Any) -> None:
     bump_catalog_version()

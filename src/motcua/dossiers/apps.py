@@ -7,3 +7,6 @@ class DossiersConfig(AppConfig):
 
     name = "motcua.dossiers"
     verbose_name = _("Dossiers")
+
+    def ready(self) -> None:
+        from . import handlers  # noqa: F401  (registers the app's own handlers, first)

@@ -12,16 +12,15 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from motcua.accounts.models import AgencyMembership, User
+from motcua.accounts.models import User
 from motcua.agencies.models import Agency
 from motcua.workcalendar.deadlines import due_at
 from motcua.workcalendar.selectors import load_calendar
 
-from . import steps
 from .access import officer_roles
 from .lifecycle import Actor, Status, Transition
-from .models import Consultation, Dossier, DossierEvent
-from .services import DossierError, NotAllowed
+from .models import Consultation, Dossier
+from .services import DossierError, NotAllowed, record_in_place
 
 
 def lead_agency(dossier: Dossier) -> Agency:
@@ -37,7 +36,11 @@ def request_part(
     """
     locked = Dossier.objects.select_for_update().get(pk=dossier.pk)
     lead = lead_agency(locked)
-    if not officer_roles(officer, lead) & {Actor.PROCESSOR, Actor.APPROVER}:
+    # Recorded under the role the officer holds at the lead agency (a processor, else the
+    # approver who sends it himself).
+    held = officer_roles(officer, lead)
+    role = next((r for r in (Actor.PROCESSOR, Actor.APPROVER) if r in held), None)
+    if role is None:
         raise NotAllowed(_("You may not do this on this dossier."))
     if locked.status != Status.PROCESSING:
         raise NotAllowed(_("Only a dossier being processed can be sent to another agency."))
@@ -59,30 +62,25 @@ def request_part(
         requested_by=officer,
         due_at=slice_due,
     )
-    DossierEvent.objects.create(
-        dossier=locked,
-        transition=Transition.CONSULT,
-        from_status=locked.status,
-        to_status=locked.status,
-        actor=officer,
-        actor_role=Actor.PROCESSOR,
-        from_unit=lead,
-        to_unit=agency,
+    record_in_place(
+        locked,
+        Transition.CONSULT,
+        officer,
+        role,
         reason=part.strip(),
+        to_unit=agency,
+        from_unit=lead,
     )
     return consultation
 
 
 @transaction.atomic
 def answer_part(*, consultation: Consultation, officer: User, answer: str) -> Consultation:
-    locked = (
-        Consultation.objects.select_for_update().select_related("dossier").get(pk=consultation.pk)
-    )
-    if (
-        not AgencyMembership.objects.active()
-        .filter(user=officer, agency=locked.coordinating_agency)
-        .exists()
-    ):
+    # The dossier first, as every change of it does: its history and open steps change too.
+    dossier = Dossier.objects.select_for_update().get(pk=consultation.dossier_id)
+    locked = Consultation.objects.select_for_update().get(pk=consultation.pk)
+    # An officer of the coordinating agency, after the second factor like every officer power.
+    if not officer_roles(officer, locked.coordinating_agency):
         raise NotAllowed(_("You may not do this on this dossier."))
     if not locked.is_open:
         raise NotAllowed(_("This request was already answered."))
@@ -92,17 +90,13 @@ def answer_part(*, consultation: Consultation, officer: User, answer: str) -> Co
     locked.answered_at = timezone.now()
     locked.answered_by = officer
     locked.save()
-    dossier = locked.dossier
-    steps.advance(dossier, Transition.CONSULTATION_ANSWERED, locked.answered_at)
-    DossierEvent.objects.create(
-        dossier=dossier,
-        transition=Transition.CONSULTATION_ANSWERED,
-        from_status=dossier.status,
-        to_status=dossier.status,
-        actor=officer,
-        actor_role=Actor.COORDINATOR,
-        from_unit=locked.coordinating_agency,
-        to_unit=locked.lead_agency,
+    record_in_place(
+        dossier,
+        Transition.CONSULTATION_ANSWERED,
+        officer,
+        Actor.COORDINATOR,
         reason=locked.answer,
+        to_unit=locked.lead_agency,
+        from_unit=locked.coordinating_agency,
     )
     return locked

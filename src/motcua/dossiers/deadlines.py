@@ -16,7 +16,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from motcua.accounts.models import User
-from motcua.notifications.services import notify
 from motcua.workcalendar.calendar import (
     WorkingCalendar,
     add_working_days,
@@ -29,6 +28,7 @@ from motcua.workcalendar.selectors import load_calendar
 from . import lifecycle, selectors
 from .access import roles_for
 from .models import ApologyLetter, ApologyStatus, Dossier, DossierStep
+from .services import NotAllowed, record_in_place
 
 
 @dataclass(frozen=True)
@@ -163,11 +163,13 @@ def send_apology(
     stays the legal one for lateness. Without ``new_due``, the letter's proposal, or the
     remaining steps' expected end if that is later by now.
     """
-    from .services import NotAllowed  # services build on the sweep's helpers
-
-    locked = ApologyLetter.objects.select_for_update().select_related("dossier").get(pk=letter.pk)
-    dossier = locked.dossier
-    if not roles_for(officer, dossier) & {lifecycle.Actor.RECEIVER, lifecycle.Actor.PROCESSOR}:
+    dossier = Dossier.objects.select_for_update().get(pk=letter.dossier_id)
+    locked = ApologyLetter.objects.select_for_update().get(pk=letter.pk)
+    held = roles_for(officer, dossier)
+    role = next(
+        (r for r in (lifecycle.Actor.RECEIVER, lifecycle.Actor.PROCESSOR) if r in held), None
+    )
+    if role is None:
         raise NotAllowed(_("You may not do this on this dossier."))
     if locked.status == ApologyStatus.SENT:
         raise NotAllowed(_("This letter was already sent."))
@@ -187,18 +189,11 @@ def send_apology(
     locked.sent_at = timezone.now()
     locked.sent_by = officer
     locked.save()
-    Dossier.objects.filter(pk=dossier.pk).update(apology_due_at=locked.proposed_due_at)
-    body = _(
-        "Dossier %(code)s: we apologise, the result will be late. Reason: %(reason)s. "
-        "New appointment: %(date)s."
-    ) % {
-        "code": dossier.code,
-        "reason": locked.reason,
-        "date": timezone.localtime(locked.proposed_due_at).strftime("%d/%m/%Y %H:%M"),
-    }
-    applicant = dossier.applicant
-    if applicant.email:
-        notify(channel="email", recipient=applicant.email, subject=dossier.code, body=body)
-    if applicant.phone:
-        notify(channel="sms", recipient=applicant.phone, body=body)
+    # The new appointment is a change of the dossier like any other: in its history, and
+    # announced (the applicant receives the letter from the dossier app's handler).
+    dossier.apology_due_at = locked.proposed_due_at
+    dossier.save(update_fields=["apology_due_at"])
+    record_in_place(
+        dossier, lifecycle.Transition.APPOINTMENT_MOVED, officer, role, reason=locked.reason
+    )
     return locked

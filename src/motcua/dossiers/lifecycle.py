@@ -60,6 +60,7 @@ class Transition(models.TextChoices):
     WITHDRAW = "withdraw", _("Withdrawn")
     CONSULT = "consult", _("Part sent to a coordinating agency (form 06)")
     CONSULTATION_ANSWERED = "consultation_answered", _("Coordinating agency answered (form 06)")
+    APPOINTMENT_MOVED = "appointment_moved", _("New appointment given with an apology (form 04)")
 
 
 @dataclass(frozen=True)
@@ -68,6 +69,13 @@ class Rule:
     target: int | None  # None: back to the status the dossier had before the pause
     actors: frozenset[str]
     reason_required: bool = False
+    # The service that makes it, with what it needs beyond a reason (a consultation, a letter);
+    # empty for the transitions ``services.act`` makes. ``act`` refuses the others.
+    made_by: str = ""
+    # Whether the applicant is sent the new status (the apology letter carries its own text).
+    tells_applicant: bool = True
+    # A line of the history that does not change the status (``target`` is then unused).
+    keeps_status: bool = False
 
 
 S = Status
@@ -124,6 +132,37 @@ RULES: dict[str, Rule] = {
         S.WITHDRAWN,
         frozenset({Actor.APPLICANT}),
     ),
+    # Changes that keep the status, made by their own services; in the table so that every
+    # change of a dossier is checked and recorded the same way (``services.record``).
+    Transition.CONSULT: Rule(
+        frozenset({S.PROCESSING}),
+        S.PROCESSING,
+        frozenset({Actor.PROCESSOR, Actor.APPROVER}),
+        reason_required=True,
+        made_by="coordination.request_part",
+        tells_applicant=False,
+        keeps_status=True,
+    ),
+    # The coordinating agency answers its part whatever became of the dossier meanwhile: the
+    # answer belongs on the control sheet (form 06) either way.
+    Transition.CONSULTATION_ANSWERED: Rule(
+        frozenset(S),
+        None,
+        frozenset({Actor.COORDINATOR}),
+        reason_required=True,
+        made_by="coordination.answer_part",
+        tells_applicant=False,
+        keeps_status=True,
+    ),
+    # Form 04: the agency apologises and gives a new appointment, before the result.
+    Transition.APPOINTMENT_MOVED: Rule(
+        frozenset({S.ACCEPTED, S.PROCESSING, S.SUPPLEMENT_REQUESTED, S.AWAITING_PAYMENT}),
+        None,
+        frozenset({Actor.RECEIVER, Actor.PROCESSOR}),
+        reason_required=True,
+        made_by="deadlines.send_apology",
+        keeps_status=True,
+    ),
 }
 
 PAUSED = frozenset({S.SUPPLEMENT_REQUESTED, S.AWAITING_PAYMENT})
@@ -146,7 +185,10 @@ def rule(transition: str) -> Rule:
 
 
 def allowed(status: int, actor_roles: set[str]) -> list[str]:
-    """Transitions open from ``status`` to someone holding ``actor_roles``."""
+    """Transitions ``services.act`` may make from ``status`` for someone holding ``actor_roles``
+    (those made by their own services are offered by their own forms)."""
     return [
-        name for name, item in RULES.items() if status in item.sources and item.actors & actor_roles
+        name
+        for name, item in RULES.items()
+        if not item.made_by and status in item.sources and item.actors & actor_roles
     ]

@@ -23,7 +23,7 @@ from motcua.catalog.models import (
 
 from . import lifecycle
 from .lifecycle import Status
-from .models import Dossier, DossierDraft
+from .models import Dossier, DossierDraft, DossierEvent
 
 WORKLISTS = ("to_receive", "in_progress", "due_soon", "overdue", "waiting")
 SORTS = {
@@ -199,3 +199,12 @@ def _read_filing_target(procedure_code: str) -> FilingTarget | None:
         return None
     agencies = version.procedure.agencies.order_by(*(Agency._meta.ordering or ["pk"]))
     return FilingTarget(version=version, agencies=tuple(agencies))
+
+
+def guided_to(dossier: Dossier) -> DossierEvent | None:
+    """The event that guided the applicant to the competent agency (its ``to_unit``)."""
+    return (
+        dossier.events.filter(transition=lifecycle.Transition.GUIDE_ELSEWHERE)
+        .select_related("to_unit")
+        .last()
+    )

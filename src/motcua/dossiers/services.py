@@ -12,22 +12,20 @@ from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
-from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, connection, transaction
 from django.db.models import OuterRef, Subquery, Sum
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from motcua.accounts.models import Business, User
 from motcua.agencies.models import Agency, AgencyKind
 from motcua.catalog.models import Procedure, ProcedureVersion, PublicationStatus
 from motcua.catalog.services import eligibility_problem
-from motcua.notifications.services import enqueue_with_transaction, notify
 from motcua.workcalendar.deadlines import add_paused, due_at
 from motcua.workcalendar.selectors import load_calendar
 
-from . import lifecycle, selectors, steps
+from . import hooks, lifecycle, selectors, steps
 from .access import roles_for
 from .lifecycle import Actor, Status, Transition
 from .models import Attachment, Dossier, DossierCounter, DossierDraft, DossierEvent
@@ -298,8 +296,7 @@ def submit(*, draft: DossierDraft, user: User, form_errors: Mapping[str, list[st
             submitted_at=now,
         )
         locked.attachments.update(dossier=dossier)
-        _append(dossier, Transition.SUBMIT, None, Status.SUBMITTED, user, Actor.APPLICANT)
-        _notify_applicant(dossier)
+        record(dossier, Transition.SUBMIT, None, Status.SUBMITTED, user, Actor.APPLICANT)
     return dossier
 
 
@@ -386,8 +383,7 @@ def file_at_once(
                 for position, upload, facts in checked
             ]
             Attachment.objects.bulk_create(files)
-            _append(dossier, Transition.SUBMIT, None, Status.SUBMITTED, user, Actor.APPLICANT)
-            _notify_applicant(dossier)
+            record(dossier, Transition.SUBMIT, None, Status.SUBMITTED, user, Actor.APPLICANT)
     except IntegrityError:
         earlier = Dossier.objects.filter(applicant=user, idempotency_key=idempotency_key).first()
         if earlier is None:
@@ -423,7 +419,7 @@ def _same_filing(
 # --- transitions ----------------------------------------------------------------------------
 
 
-def _append(
+def record(
     dossier: Dossier,
     transition: str,
     from_status: int | None,
@@ -435,7 +431,12 @@ def _append(
     from_unit: Agency | None = None,
     apology: str = "",
 ) -> DossierEvent:
-    return DossierEvent.objects.create(
+    """The one way a dossier's history grows: every change of a dossier (filing, each status
+    transition, consultations, moved appointments) is written here, in the caller's
+    transaction, on the row it has locked, and announced to the apps' handlers (``hooks``)."""
+    now = timezone.now()
+    steps.advance(dossier, transition, now)
+    event = DossierEvent.objects.create(
         dossier=dossier,
         transition=transition,
         from_status=from_status,
@@ -448,46 +449,54 @@ def _append(
         reason=reason,
         apology=apology,
     )
+    hooks.announce(
+        hooks.Change(
+            dossier=dossier,
+            transition=transition,
+            from_status=from_status,
+            to_status=to_status,
+            actor=actor,
+            role=role,
+            reason=reason,
+            to_unit=to_unit,
+            apology=apology,
+            event=event,
+        )
+    )
+    return event
 
 
-def _notify_applicant(dossier: Dossier) -> None:
-    """Tell the applicant of the new status, from the background worker once this commits
-    (the messages are written there: one task row in the request instead of two rows per
-    channel)."""
-    from .tasks import tell_applicant
-
-    enqueue_with_transaction(tell_applicant, dossier.pk, dossier.status)
-
-
-def tell_applicant_now(dossier_id: int, status: int) -> int:
-    """Queue the e-mail and SMS that tell the applicant of ``status``; how many were queued.
-
-    In Vietnamese, the citizen's language here (the request that changed the status may have
-    been an officer's, in another language).
-    """
-    dossier = Dossier.objects.select_related("applicant").filter(pk=dossier_id).first()
-    if dossier is None:
-        return 0
-    applicant = dossier.applicant
-    with translation.override(settings.LANGUAGE_CODE):
-        body = _("Dossier %(code)s: %(status)s.") % {
-            "code": dossier.code,
-            "status": Status(status).label,
-        }
-        guided = _guided_to(dossier) if status == Status.GUIDED_ELSEWHERE else None
-        if guided is not None and guided.to_unit is not None:
-            body += " " + _("Please file it with %(agency)s. %(reason)s") % {
-                "agency": guided.to_unit.name,
-                "reason": guided.reason,
-            }
-    queued = 0
-    if applicant.email:
-        notify(channel="email", recipient=applicant.email, subject=body, body=body)
-        queued += 1
-    if applicant.phone:
-        notify(channel="sms", recipient=applicant.phone, body=body)
-        queued += 1
-    return queued
+def record_in_place(
+    locked: Dossier,
+    transition: str,
+    actor: User,
+    role: str,
+    *,
+    reason: str,
+    to_unit: Agency | None = None,
+    from_unit: Agency | None = None,
+) -> DossierEvent:
+    """A change that keeps the status (``Rule.keeps_status``), made by its own service once it
+    has established ``role``; checked against the lifecycle table like any transition."""
+    rule = lifecycle.rule(transition)
+    if not rule.keeps_status or role not in rule.actors:
+        raise NotAllowed(_("You may not do this on this dossier."))
+    if locked.status not in rule.sources:
+        raise NotAllowed(
+            _("This cannot be done while the dossier is “%(status)s”.")
+            % {"status": locked.get_status_display()}
+        )
+    return record(
+        locked,
+        transition,
+        locked.status,
+        locked.status,
+        actor,
+        role,
+        reason=reason,
+        to_unit=to_unit,
+        from_unit=from_unit,
+    )
 
 
 @transaction.atomic
@@ -506,7 +515,7 @@ def act(
     applicant is guided to (not this agency's competence). ``apology``: the agency's apology
     that a second supplement request must carry.
     """
-    if transition not in lifecycle.RULES:
+    if transition not in lifecycle.RULES or lifecycle.rule(transition).made_by:
         raise NotAllowed(_("Unknown action."))
     locked = Dossier.objects.select_for_update().get(pk=dossier.pk)
     rule = lifecycle.rule(transition)
@@ -557,13 +566,25 @@ def _apply(
                 "apology to the applicant, with its reason."
             )
         )
-    if transition == Transition.DECIDE and user is not None:
-        _sign_result(locked, user)
+    previous = locked.status
+    target = rule.target if rule.target is not None else (locked.resume_status or Status.PROCESSING)
+    # The apps' checks (the decision's signed result): any refusal leaves the dossier as it was.
+    hooks.check(
+        hooks.Change(
+            dossier=locked,
+            transition=transition,
+            from_status=previous,
+            to_status=target,
+            actor=user,
+            role=acting_role,
+            reason=reason,
+            to_unit=to_unit,
+            apology=apology,
+        )
+    )
 
     now = timezone.now()
-    previous = locked.status
     holder = locked.processing_unit or locked.receiving_agency  # before any hand-over
-    target = rule.target if rule.target is not None else (locked.resume_status or Status.PROCESSING)
     calendar = load_calendar()
     if transition == Transition.ACCEPT:
         case = locked.case
@@ -598,8 +619,7 @@ def _apply(
     locked.save()
     if transition == Transition.ACCEPT:
         steps.plan(locked, calendar, now)
-    steps.advance(locked, transition, now)
-    _append(
+    record(
         locked,
         transition,
         previous,
@@ -611,60 +631,13 @@ def _apply(
         from_unit=holder,
         apology=apology,
     )
-    _notify_applicant(locked)
-    if apology:
-        _send_apology_for_supplement(locked, missing=reason, apology=apology)
-    _ask_for_the_fee_when_due(locked, transition)
     return locked
 
 
-def _send_apology_for_supplement(dossier: Dossier, *, missing: str, apology: str) -> None:
-    """Tell the applicant, in the citizen's language, of the apology and what is missing."""
-    with translation.override(settings.LANGUAGE_CODE):
-        body = _(
-            "Dossier %(code)s: we apologise for asking you again for documents. "
-            "%(apology)s. What is missing: %(missing)s."
-        ) % {"code": dossier.code, "apology": apology.rstrip("."), "missing": missing}
-    applicant = dossier.applicant
-    if applicant.email:
-        notify(channel="email", recipient=applicant.email, subject=dossier.code, body=body)
-    if applicant.phone:
-        notify(channel="sms", recipient=applicant.phone, body=body)
-
-
-def _sign_result(dossier: Dossier, approver: User) -> None:
-    """The decision is the signed result: no signature, no decision (issue 5)."""
-    from motcua.results.services import ResultError, issue_result  # results build on dossiers
-
-    try:
-        issue_result(dossier=dossier, officer=approver)
-    except ResultError as exc:
-        raise DossierError(str(exc)) from exc
-
-
-# --- fees -----------------------------------------------------------------------------------
-
-
-def _ask_for_the_fee_when_due(dossier: Dossier, transition: str) -> None:
-    """Status 6 when the rules say the fee is paid now: after acceptance, or at the result.
-
-    The case (as filed) says when; nothing is asked for a free case, nor twice.
-    """
-    from motcua.payments.fees import amount_due  # payments builds on dossiers, not back
-
-    timing = dossier.case.get("payment_timing", "before_processing")
-    due_now = (transition == Transition.ACCEPT and timing == "before_processing") or (
-        transition == Transition.DECIDE and timing == "at_result"
-    )
-    if not due_now:
-        return
-    amount = amount_due(dossier)
-    if amount <= 0:
-        return
-    reason = _("Fee due: %(amount)s đồng. Pay online from your dossier page or at the desk.") % {
-        "amount": f"{amount:,}".replace(",", ".")
-    }
-    _apply(dossier, Transition.ASK_PAYMENT, None, Actor.SYSTEM, reason=reason)
+def apply_as_platform(locked: Dossier, transition: str, *, reason: str) -> Dossier:
+    """A transition the platform makes (``Actor.SYSTEM``) on a row the caller has locked: the
+    fee asked for when the rules say it is due, from the payments app's handler."""
+    return _apply(locked, transition, None, Actor.SYSTEM, reason=reason)
 
 
 @transaction.atomic
@@ -685,20 +658,11 @@ def payment_confirmed(*, dossier: Dossier, reference: str) -> Dossier:
     )
 
 
-def _guided_to(dossier: Dossier) -> DossierEvent | None:
-    """The event that guided the applicant to the competent agency (its ``to_unit``)."""
-    return (
-        dossier.events.filter(transition=Transition.GUIDE_ELSEWHERE)
-        .select_related("to_unit")
-        .last()
-    )
-
-
 def guided_to(dossier: Dossier) -> DossierEvent | None:
     """For a dossier outside this agency's competence: where and why the applicant was sent."""
     if dossier.status != Status.GUIDED_ELSEWHERE:
         return None
-    return _guided_to(dossier)
+    return selectors.guided_to(dossier)
 
 
 def history(dossier: Dossier) -> list[DossierEvent]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django_tasks import task
 
 from .deadlines import sweep_deadlines
-from .services import tell_applicant_now
+from .handlers import tell_applicant_now
 
 
 @task()

@@ -1,4 +1,8 @@
-"""Public agency pages: the tree and one agency with its desks and procedures."""
+"""Public agency pages: the tree and one agency with its desks and procedures.
+
+Composed here, above both apps: an agency page lists the catalogue's procedures, and the
+catalogue builds on agencies, so neither app imports the other for it.
+"""
 
 from __future__ import annotations
 
@@ -6,9 +10,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
+from motcua.agencies.models import Agency, AgencyKind
 from motcua.catalog.selectors import published_procedures
-
-from .models import Agency, AgencyKind
 
 
 @require_GET
