@@ -67,7 +67,7 @@ def in_words(amount: int) -> str:
 
 
 def receipt_pdf(payment: Payment) -> bytes:
-    from motcua.dossiers.documents.base import FormPDF, Signer, clean, local, moment_vn
+    from motcua.printing.frame import FormPDF, Signer, clean, local, moment_vn
 
     dossier = payment.dossier
     agency = dossier.receiving_agency

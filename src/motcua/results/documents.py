@@ -14,8 +14,8 @@ from django.template import Context
 from fpdf.enums import WrapMode, XPos
 
 from motcua.agencies.models import Agency
-from motcua.dossiers.documents.base import LINE, FormPDF, Signer, clean, date_vn, lines_of
 from motcua.dossiers.models import Dossier
+from motcua.printing.frame import LINE, FormPDF, Signer, clean, date_vn, lines_of
 
 from .models import TEMPLATE_ENGINE, ResultTemplate
 

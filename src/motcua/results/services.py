@@ -23,9 +23,9 @@ from django.utils.translation import gettext as _
 from motcua.accounts.models import User
 from motcua.agencies.models import Agency
 from motcua.dossiers.access import officer_roles, roles_for
-from motcua.dossiers.documents.base import local, place_name
 from motcua.dossiers.lifecycle import Actor, Status
 from motcua.dossiers.models import Dossier
+from motcua.printing.frame import local, place_name
 
 from . import documents, signing
 from .models import (

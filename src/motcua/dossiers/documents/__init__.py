@@ -2,7 +2,7 @@
 
 ``receipt_pdf`` (01), ``supplement_request_pdf`` (02), ``refusal_pdf`` (03), ``apology_pdf``
 (04), ``stop_pdf`` (05) and ``control_sheet_pdf`` (06) each return a whole A4 PDF as bytes,
-with DejaVu Sans embedded (``fonts/``, licence in ``fonts/LICENSE-DejaVu.txt``).
+drawn on the shared frame of ``motcua.printing`` (DejaVu Sans embedded).
 """
 
 from .forms import (

@@ -15,10 +15,7 @@ from django.utils import timezone
 from fpdf.enums import WrapMode, XPos
 
 from motcua.agencies.models import Agency
-
-from ..lifecycle import Transition
-from ..models import Channel, Dossier, DossierEvent, DossierStep
-from .base import (
+from motcua.printing.frame import (
     LINE,
     FormPDF,
     Signer,
@@ -30,6 +27,9 @@ from .base import (
     short_moment_vn,
     when_vn,
 )
+
+from ..lifecycle import Transition
+from ..models import Channel, Dossier, DossierEvent, DossierStep
 
 RECEIPT = "Giấy tiếp nhận hồ sơ và hẹn trả kết quả"
 SUPPLEMENT_REQUEST = "Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ"

@@ -25,17 +25,17 @@ from motcua.dossiers.documents import (
     stop_pdf,
     supplement_request_pdf,
 )
-from motcua.dossiers.documents.base import (
+from motcua.dossiers.documents.forms import timeliness
+from motcua.dossiers.lifecycle import Transition
+from motcua.dossiers.models import Channel, Dossier
+from motcua.dossiers.tests.factories import World, file_dossier, make_world
+from motcua.printing.frame import (
     QR_BORDER,
     date_vn,
     lines_of,
     moment_vn,
     place_and_date,
 )
-from motcua.dossiers.documents.forms import timeliness
-from motcua.dossiers.lifecycle import Transition
-from motcua.dossiers.models import Channel, Dossier
-from motcua.dossiers.tests.factories import World, file_dossier, make_world
 
 pytestmark = pytest.mark.django_db
 
@@ -413,7 +413,7 @@ def test_lines_of_drops_bullets_and_blank_lines() -> None:
 def test_the_embedded_fonts_hold_every_vietnamese_letter_and_the_dong_sign() -> None:
     from fontTools.ttLib import TTFont
 
-    from motcua.dossiers.documents.base import FONT_DIR
+    from motcua.printing.frame import FONT_DIR
 
     letters = "aăâbcdđeêghiklmnoôơpqrstuưvxy"
     tones = "àáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợùúủũụừứửữựỳýỷỹỵ"
