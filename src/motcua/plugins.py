@@ -22,6 +22,7 @@ from __future__ import annotations
 import importlib
 import pkgutil
 from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
 from typing import ClassVar, Generic, TypeVar
 
 from django.conf import settings
@@ -153,6 +154,32 @@ def registries() -> dict[str, Registry[Plugin]]:
     """Every registry of the platform by kind, with every plugin registered."""
     autodiscover()
     return dict(sorted(_registries.items()))
+
+
+@dataclass(frozen=True)
+class SelectedPlugin:
+    """One use the settings select a plugin for, and what its ``check_config`` says."""
+
+    kind: str
+    use: str  # the channel, gateway name … it serves
+    identifier: str  # empty when the settings name no usable plugin
+    is_sandbox: bool
+    problems: tuple[str, ...]
+
+
+def check_selected() -> list[SelectedPlugin]:
+    """Every plugin the settings select, in every registry, with its problems (empty: ready)."""
+    report = []
+    for kind, registry in registries().items():
+        for use, build in registry.selected().items():
+            try:
+                plugin = build()
+            except Exception as exc:  # a bad selection is a problem to show, not a crash
+                report.append(SelectedPlugin(kind, use, "", False, (str(exc) or repr(exc),)))
+                continue
+            problems = tuple(plugin.check_config())
+            report.append(SelectedPlugin(kind, use, plugin.identifier, plugin.is_sandbox, problems))
+    return report
 
 
 _discovered = False

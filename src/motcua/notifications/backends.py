@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Callable
+from functools import partial
 
 import structlog
 from django.conf import settings
@@ -80,7 +81,4 @@ def backend_for(channel: str) -> NotificationBackend:
 
 @notification_channels.selector
 def selected_channels() -> dict[str, Callable[[], NotificationBackend]]:
-    return {
-        channel: (lambda channel=channel: backend_for(channel))  # type: ignore[misc]
-        for channel in Channel.values
-    }
+    return {channel: partial(backend_for, channel) for channel in Channel.values}

@@ -12,6 +12,7 @@ Engines are plugins (``motcua.plugins``): a module in this package registers one
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 
 from django.conf import settings
 
@@ -44,11 +45,15 @@ def default_gateway() -> PaymentGateway:
 
 @payment_gateways.selector
 def configured_gateways() -> dict[str, Callable[[], PaymentGateway]]:
-    """Every gateway configured in settings, by name (built when asked)."""
-    return {
-        name: (lambda name=name: gateway(name))  # type: ignore[misc]
-        for name in settings.MOTCUA_PAYMENT_GATEWAYS
-    }
+    """Every gateway configured in settings by name (built when asked), but for sandbox
+    gateways switched off: production keeps the sandbox's entry and never uses it."""
+    selected: dict[str, Callable[[], PaymentGateway]] = {}
+    for name, config in settings.MOTCUA_PAYMENT_GATEWAYS.items():
+        engine = str(config.get("ENGINE", name))
+        if engine in payment_gateways and not payment_gateways[engine].switched_on():
+            continue
+        selected[name] = partial(gateway, name)
+    return selected
 
 
 def configured() -> dict[str, list[str]]:
