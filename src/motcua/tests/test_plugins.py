@@ -151,6 +151,7 @@ def ready_settings(settings: Any) -> None:
     settings.MOTCUA_PAYMENT_GATEWAYS = {
         "sandbox": {**settings.MOTCUA_PAYMENT_GATEWAYS["sandbox"]},
     }
+    settings.MOTCUA_PAYMENT_GATEWAY = "sandbox"
 
 
 def test_check_integrations_lists_registries_plugins_and_choices(
@@ -163,7 +164,7 @@ def test_check_integrations_lists_registries_plugins_and_choices(
         assert f"{kind} (chosen by MOTCUA_" in out
     assert "  vnpay-sandbox: VNPay sandbox" in out
     assert "[sandbox, MOTCUA_PAYMENT_SANDBOX_ENABLED: on]" in out
-    assert "selected for sandbox: vnpay-sandbox (sandbox), ready" in out
+    assert "selected for sandbox (new payments): vnpay-sandbox (sandbox), ready" in out
     assert "selected for sign-in: sandbox (sandbox), ready" in out
     assert "selected for email: outbox, ready" in out
     assert "selected for uploads: none, ready" in out
@@ -185,6 +186,17 @@ def test_check_integrations_fails_on_problems_when_asked(
     assert "2 with problems" in out
     with pytest.raises(CommandError):
         call_command("check_integrations", "--fail-on-problems")
+
+
+def test_check_integrations_reports_a_default_gateway_not_configured(
+    settings: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    ready_settings(settings)
+    settings.MOTCUA_PAYMENT_GATEWAY = "momo"
+    with pytest.raises(CommandError):
+        call_command("check_integrations", "--fail-on-problems")
+    out = capsys.readouterr().out
+    assert "selected for new payments: -, problems: " in out and "'momo'" in out
 
 
 def test_check_integrations_exit_status(settings: Any) -> None:

@@ -45,14 +45,18 @@ def default_gateway() -> PaymentGateway:
 
 @payment_gateways.selector
 def configured_gateways() -> dict[str, Callable[[], PaymentGateway]]:
-    """Every gateway configured in settings by name (built when asked), but for sandbox
-    gateways switched off: production keeps the sandbox's entry and never uses it."""
+    """Every gateway configured in settings by name (built when asked), the one new payments
+    use marked, but for sandbox gateways switched off: production keeps the sandbox's entry
+    and never uses it."""
     selected: dict[str, Callable[[], PaymentGateway]] = {}
     for name, config in settings.MOTCUA_PAYMENT_GATEWAYS.items():
         engine = str(config.get("ENGINE", name))
         if engine in payment_gateways and not payment_gateways[engine].switched_on():
             continue
-        selected[name] = partial(gateway, name)
+        default = " (new payments)" if name == settings.MOTCUA_PAYMENT_GATEWAY else ""
+        selected[name + default] = partial(gateway, name)
+    if settings.MOTCUA_PAYMENT_GATEWAY not in settings.MOTCUA_PAYMENT_GATEWAYS:
+        selected["new payments"] = default_gateway  # reports the unknown name as a problem
     return selected
 
 
