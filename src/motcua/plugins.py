@@ -80,8 +80,8 @@ class Registry(Generic[P]):
     """Plugin classes of one kind by identifier; a duplicate identifier is refused.
 
     ``kind`` enters the registry in the platform's index (``registries()``); tests build
-    anonymous registries of their own. ``selection`` answers which plugins the settings
-    select, as configured instances by name (a channel, a gateway, or ``kind`` for one).
+    anonymous registries of their own. ``setting`` names the setting that chooses plugins of
+    this kind, and the function given to ``selector`` what it chooses (see ``selected``).
     """
 
     def __init__(self, base: type[Plugin], *, kind: str = "", setting: str = "") -> None:
