@@ -37,7 +37,7 @@ def is_private(request: HttpRequest) -> bool:
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
         return True
-    prefixes = tuple(getattr(settings, "MOTCUA_PRIVATE_PATH_PREFIXES", ()))
+    prefixes = tuple(settings.MOTCUA_PRIVATE_PATH_PREFIXES)
     return request.path_info.startswith(prefixes)
 
 

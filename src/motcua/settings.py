@@ -27,6 +27,11 @@ def env_bool(name: str, default: bool = False) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def env_optional_bool(name: str) -> bool | None:
+    """True or false when the variable is set; None (decide automatically) when it is not."""
+    return env_bool(name) if os.environ.get(name) is not None else None
+
+
 def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
@@ -254,6 +259,8 @@ RATELIMIT_CACHE_PREFIX = "motcua-rl:"
 
 # Officers' second factor (django-otp TOTP).
 OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "Motcua Đà Nẵng")
+# How long an API bearer token, once checked, is trusted without the database (0: always ask).
+MOTCUA_BEARER_TOKEN_CACHE_SECONDS = int(os.environ.get("MOTCUA_BEARER_TOKEN_CACHE_SECONDS", "60"))
 # How long an administrator's one-time enrolment code stays valid.
 MOTCUA_SECOND_FACTOR_ENROLMENT_HOURS = int(
     os.environ.get("MOTCUA_SECOND_FACTOR_ENROLMENT_HOURS", "72")
@@ -281,6 +288,15 @@ MOTCUA_EID_DISCOVERY_URL = os.environ.get("MOTCUA_EID_DISCOVERY_URL", "")
 MOTCUA_EID_CLIENT_ID = os.environ.get("MOTCUA_EID_CLIENT_ID", "")
 MOTCUA_EID_CLIENT_SECRET = os.environ.get("MOTCUA_EID_CLIENT_SECRET", "")
 MOTCUA_EID_ACR_VALUES = os.environ.get("MOTCUA_EID_ACR_VALUES", "2")
+MOTCUA_EID_TIMEOUT_SECONDS = float(os.environ.get("MOTCUA_EID_TIMEOUT_SECONDS", "10"))
+# The e-ID provider plugin (motcua.accounts.eid): "national" or "sandbox" (refused while
+# MOTCUA_SANDBOX_ENABLED is off); empty: national once MOTCUA_EID_DISCOVERY_URL is set, else
+# the sandbox. Decided on each use, so that tests may switch the sandbox on and off.
+MOTCUA_EID_PROVIDER = os.environ.get("MOTCUA_EID_PROVIDER", "")
+# Clients registered with the sandbox e-ID provider (motcua.sandbox_eid.clients): None, one
+# client "motcua-platform" with a secret derived from SECRET_KEY; or a list of
+# {"client_id", "client_secret", "redirect_uris"} (settings only, no environment variable).
+MOTCUA_SANDBOX_EID_CLIENTS: list[dict[str, object]] | None = None
 
 EMAIL_BACKEND = os.environ.get(
     "EMAIL_BACKEND",
@@ -359,6 +375,18 @@ MOTCUA_PROVINCE_CODE = int(os.environ.get("MOTCUA_PROVINCE_CODE", "48"))
 MOTCUA_CITY_AGENCY_CODE = os.environ.get("MOTCUA_CITY_AGENCY_CODE", "H17")
 MOTCUA_SEARCH_MAX_LENGTH = 200
 
+# Uploaded files: one file, one dossier's files, one person's files together (0: no quota).
+MOTCUA_MAX_ATTACHMENT_BYTES = int(
+    os.environ.get("MOTCUA_MAX_ATTACHMENT_BYTES", str(10 * 1024 * 1024))
+)
+MOTCUA_MAX_DOSSIER_BYTES = int(os.environ.get("MOTCUA_MAX_DOSSIER_BYTES", str(50 * 1024 * 1024)))
+MOTCUA_STORAGE_QUOTA_BYTES = int(os.environ.get("MOTCUA_STORAGE_QUOTA_BYTES", str(1024**3)))
+# The upload scanner plugin (motcua.dossiers.scanners): "none" scans nothing.
+MOTCUA_VIRUS_SCANNER = os.environ.get("MOTCUA_VIRUS_SCANNER", "none")
+
+# Catalogue reads through the cache: unset, only with a shared cache (Redis); 1 or 0 forces it.
+MOTCUA_CATALOG_CACHE = env_optional_bool("MOTCUA_CATALOG_CACHE")
+
 # Cache: Redis when REDIS_URL is set (shared by every app server, as in production);
 # otherwise each process keeps its own small in-memory cache.
 if os.environ.get("REDIS_URL"):
@@ -400,6 +428,12 @@ MOTCUA_NOTIFICATION_MAX_ATTEMPTS = int(os.environ.get("MOTCUA_NOTIFICATION_MAX_A
 MOTCUA_NOTIFICATION_RETRY_SECONDS = int(os.environ.get("MOTCUA_NOTIFICATION_RETRY_SECONDS", "60"))
 MOTCUA_NOTIFICATION_LEASE = int(os.environ.get("MOTCUA_NOTIFICATION_LEASE", "600"))
 MOTCUA_TASK_STALE_MINUTES = int(os.environ.get("MOTCUA_TASK_STALE_MINUTES", "15"))
+# The channel plugin of each channel (motcua.notifications.backends): "outbox" keeps messages
+# in the outbox, "django-email" sends e-mail through EMAIL_BACKEND.
+MOTCUA_NOTIFICATION_BACKENDS = {
+    "email": os.environ.get("MOTCUA_NOTIFICATION_EMAIL", "outbox"),
+    "sms": os.environ.get("MOTCUA_NOTIFICATION_SMS", "outbox"),
+}
 
 # Sandbox stand-ins for national systems: on in development and tests, off in production
 # unless asked for (a demo deployment). They are labelled as sandboxes on every page.

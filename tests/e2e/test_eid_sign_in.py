@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from motcua.sandbox_eid.clients import DEFAULT_CLIENT_ID, default_client_secret
 from motcua.sandbox_eid.models import SandboxIdentity
 
 pytestmark = [
@@ -24,6 +25,9 @@ def test_sign_in_with_national_eid(
     settings.MOTCUA_EID_DISCOVERY_URL = (
         f"{live_server.url}/sandbox/eid/.well-known/openid-configuration"
     )
+    # The national provider plugin, pointed at the sandbox: the platform's registration there.
+    settings.MOTCUA_EID_CLIENT_ID = DEFAULT_CLIENT_ID
+    settings.MOTCUA_EID_CLIENT_SECRET = default_client_secret()
     who = SandboxIdentity.objects.get(name="Trần Thị Bích Ngọc")
 
     page.goto(live_server.url + "/accounts/login/")

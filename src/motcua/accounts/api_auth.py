@@ -49,7 +49,7 @@ USER_FACTS = ("id", "is_active", "assurance_level")
 
 def cache_seconds() -> int:
     """How long a checked token is trusted without the database; 0 turns the cache off."""
-    return int(getattr(settings, "MOTCUA_BEARER_TOKEN_CACHE_SECONDS", 60))
+    return int(settings.MOTCUA_BEARER_TOKEN_CACHE_SECONDS)
 
 
 def cache_key(token: str) -> str:

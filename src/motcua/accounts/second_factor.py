@@ -61,7 +61,7 @@ def _digest(code: str) -> str:
 
 
 def enrolment_lifetime() -> datetime.timedelta:
-    hours = int(getattr(settings, "MOTCUA_SECOND_FACTOR_ENROLMENT_HOURS", 72))
+    hours = int(settings.MOTCUA_SECOND_FACTOR_ENROLMENT_HOURS)
     return datetime.timedelta(hours=hours)
 
 

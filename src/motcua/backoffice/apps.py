@@ -7,3 +7,10 @@ class BackofficeConfig(AppConfig):
 
     name = "motcua.backoffice"
     verbose_name = _("Officer pages")
+
+    def ready(self) -> None:
+        # Every app's plugins register at start-up (a duplicate identifier stops it here),
+        # not at the first request that looks one up.
+        from motcua.plugins import autodiscover
+
+        autodiscover()

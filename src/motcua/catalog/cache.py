@@ -50,7 +50,7 @@ ENTRY_SECONDS = 30 * 60
 
 def enabled() -> bool:
     """Whether catalogue reads go through the cache (see the module's docstring)."""
-    forced = getattr(settings, "MOTCUA_CATALOG_CACHE", None)
+    forced = settings.MOTCUA_CATALOG_CACHE
     if forced is not None:
         return bool(forced)
     return not isinstance(caches["default"], LocMemCache | DummyCache)

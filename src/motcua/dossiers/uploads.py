@@ -11,7 +11,6 @@ import hashlib
 import io
 import logging
 import re
-from abc import ABC, abstractmethod
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -20,9 +19,11 @@ import pypdf
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db.models import Sum
-from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject
+
+# The scanner plugins live in .scanners; their names stay importable from here.
+from .scanners import NoScanner, VirusScanner, selected_scanner  # noqa: F401
 
 if TYPE_CHECKING:
     from motcua.accounts.models import User
@@ -54,29 +55,17 @@ class CheckedFile:
     sha256: str
 
 
-class VirusScanner(ABC):
-    @abstractmethod
-    def is_clean(self, data: bytes) -> bool: ...
-
-
-class NoScanner(VirusScanner):
-    """Development default: no scanning. Production plugs in e.g. a ClamAV client."""
-
-    def is_clean(self, data: bytes) -> bool:
-        return True
-
-
 def max_file_bytes() -> int:
-    return int(getattr(settings, "MOTCUA_MAX_ATTACHMENT_BYTES", 10 * 1024 * 1024))
+    return int(settings.MOTCUA_MAX_ATTACHMENT_BYTES)
 
 
 def max_dossier_bytes() -> int:
-    return int(getattr(settings, "MOTCUA_MAX_DOSSIER_BYTES", 50 * 1024 * 1024))
+    return int(settings.MOTCUA_MAX_DOSSIER_BYTES)
 
 
 def storage_quota_bytes() -> int:
     """Each person's files together, in bytes; 0: no quota."""
-    return int(getattr(settings, "MOTCUA_STORAGE_QUOTA_BYTES", 1024 * 1024 * 1024))
+    return int(settings.MOTCUA_STORAGE_QUOTA_BYTES)
 
 
 def check_upload(upload: UploadedFile, *, already_attached: int = 0, uploader: User) -> CheckedFile:
@@ -109,9 +98,7 @@ def check_upload(upload: UploadedFile, *, already_attached: int = 0, uploader: U
     if content_type == "application/pdf":
         _refuse_active_pdf(data)
     _check_quota(uploader, size)
-    scanner_path = getattr(settings, "MOTCUA_VIRUS_SCANNER", "motcua.dossiers.uploads.NoScanner")
-    scanner: VirusScanner = import_string(scanner_path)()
-    if not scanner.is_clean(data):
+    if not selected_scanner().is_clean(data):
         raise UploadRefused(_("The file was refused by the virus check."))
     upload.seek(0)
     return CheckedFile(content_type, size, hashlib.sha256(data).hexdigest())

@@ -25,7 +25,7 @@ from . import sandbox
 def sandbox_only(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     @wraps(view)
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not getattr(settings, "MOTCUA_PAYMENT_SANDBOX_ENABLED", False):
+        if not settings.MOTCUA_PAYMENT_SANDBOX_ENABLED:
             raise Http404("The payment sandbox is switched off.")
         return view(request, *args, **kwargs)
 

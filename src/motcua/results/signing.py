@@ -3,7 +3,8 @@
 A ``KeyStore`` gives pyHanko a ``Signer`` for an agency; ``sign_pdf`` applies a PAdES
 signature (the signer's certificate and chain embedded, the signing time in the signature
 dictionary). The CA certificate in ``MOTCUA_SIGNING_CA_CERT`` is the trust root of
-verification. Configuration: ``MOTCUA_SIGNING_BACKEND`` ("files" or "pkcs11").
+verification. Configuration: ``MOTCUA_SIGNING_BACKEND``, the identifier of a key store in the
+``signing_backends`` registry ("files", "pkcs11"; "development" for demos and tests).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import io
 import threading
 from abc import ABC, abstractmethod
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 from typing import ClassVar
@@ -27,6 +29,7 @@ from pyhanko.sign.fields import SigSeedSubFilter
 from pyhanko_certvalidator.util import get_pyca_cryptography_hash
 
 from motcua.agencies.models import Agency
+from motcua.plugins import Plugin, Registry, UnknownPlugin
 
 from .keys import agency_paths, ensure_agency_certificate
 
@@ -40,15 +43,16 @@ class SigningUnavailable(Exception):
     """No key for this agency, or the key store cannot be reached."""
 
 
-class KeyStore(ABC):
-    identifier: ClassVar[str]
+class KeyStore(Plugin, ABC):
+    """Where agencies' signing keys come from; ``check_config`` says what is missing."""
 
     @abstractmethod
     def signer(self, agency: Agency) -> signers.Signer: ...
 
-    def check_config(self) -> list[str]:
-        """What is missing or unreachable (empty when ready)."""
-        return []
+
+signing_backends: Registry[KeyStore] = Registry(
+    KeyStore, kind="signing_backend", setting="MOTCUA_SIGNING_BACKEND"
+)
 
 
 def ca_certificate() -> asn1_x509.Certificate:
@@ -94,12 +98,14 @@ class ParsedKeySigner(signers.SimpleSigner):
         return bytes(super().sign_raw(data, digest_algorithm))
 
 
+@signing_backends.register
 class FileKeyStore(KeyStore):
     """Keys in files under ``MOTCUA_SIGNING_DIR/agencies/``: ``<code>.p12`` (PKCS#12, its
     passphrase in ``MOTCUA_SIGNING_KEY_PASSPHRASE``) or ``<code>.key.pem`` + ``<code>.cert.pem``;
     an optional ``<code>.chain.pem`` holds intermediate certificates."""
 
     identifier = "files"
+    verbose_name = "Key files (PEM or PKCS#12) per agency"
     _lock = threading.Lock()
     _signers: ClassVar[dict[tuple[str, int], signers.Signer]] = {}
 
@@ -148,13 +154,20 @@ class FileKeyStore(KeyStore):
         return parsed
 
 
+@signing_backends.register
 class DevelopmentKeyStore(FileKeyStore):
     """Key files as above, made on first use by the development CA (demo and tests only).
 
     Never the production default: a production key store refuses an agency without a key.
+    A stand-in with no switch of its own: chosen only by ``MOTCUA_SIGNING_BACKEND``.
     """
 
     identifier = "development"
+    verbose_name = "Key files made on first use by the development CA"
+    is_sandbox = True
+
+    def check_config(self) -> list[str]:
+        return []  # the CA and each agency's keys are made when first needed
 
     def signer(self, agency: Agency) -> signers.Signer:
         paths = agency_paths(self.root, agency.code)
@@ -163,6 +176,7 @@ class DevelopmentKeyStore(FileKeyStore):
         return super().signer(agency)
 
 
+@signing_backends.register
 class Pkcs11KeyStore(KeyStore):
     """Keys in an HSM or token through PKCS#11 (needs python-pkcs11: ``pyHanko[pkcs11]``).
 
@@ -172,6 +186,7 @@ class Pkcs11KeyStore(KeyStore):
     """
 
     identifier = "pkcs11"
+    verbose_name = "HSM or token through PKCS#11"
 
     def check_config(self) -> list[str]:
         problems = []
@@ -214,18 +229,19 @@ def _pkcs11_session(module: str, token_label: str, pin: str) -> object:
     )
 
 
-KEY_STORES: dict[str, type[KeyStore]] = {
-    store.identifier: store for store in (FileKeyStore, DevelopmentKeyStore, Pkcs11KeyStore)
-}
-
-
 def key_store() -> KeyStore:
+    """The key store ``MOTCUA_SIGNING_BACKEND`` selects."""
     try:
-        return KEY_STORES[settings.MOTCUA_SIGNING_BACKEND]()
-    except KeyError:
+        return signing_backends.usable(settings.MOTCUA_SIGNING_BACKEND)()
+    except UnknownPlugin:
         raise SigningUnavailable(
             f"Unknown MOTCUA_SIGNING_BACKEND {settings.MOTCUA_SIGNING_BACKEND!r}."
         ) from None
+
+
+@signing_backends.selector
+def selected_key_store() -> dict[str, Callable[[], KeyStore]]:
+    return {"signing": key_store}
 
 
 def signing_certificate(signer: signers.Signer) -> asn1_x509.Certificate:

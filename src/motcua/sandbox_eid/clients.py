@@ -110,7 +110,7 @@ def _configured_client(entry: Mapping[str, Any]) -> SandboxClient:
 
 def sandbox_clients() -> list[SandboxClient]:
     """The registered clients, read from settings each time (tests may override them)."""
-    configured = getattr(settings, "MOTCUA_SANDBOX_EID_CLIENTS", None)
+    configured = settings.MOTCUA_SANDBOX_EID_CLIENTS
     if configured is None:
         return [SandboxClient(DEFAULT_CLIENT_ID, default_client_secret())]
     return [_configured_client(entry) for entry in configured]

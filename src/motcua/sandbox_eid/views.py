@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING, Any
 from authlib.integrations.django_oauth2.resource_protector import return_error_response
 from authlib.oauth2 import OAuth2Error
 from authlib.oauth2.rfc6749 import InvalidClientError
-from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
@@ -25,6 +24,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from . import provider, selectors, services
 from .claims import all_claims
 from .forms import IdentityChoiceForm
+from .plugins import SandboxEidProvider
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -61,7 +61,7 @@ def sandbox_only(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespons
 
     @wraps(view)
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not getattr(settings, "MOTCUA_SANDBOX_ENABLED", False):
+        if not SandboxEidProvider.switched_on():
             raise Http404("The sandbox is switched off.")
         return view(request, *args, **kwargs)
 

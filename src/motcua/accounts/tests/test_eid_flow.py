@@ -37,6 +37,9 @@ def provider(live_server: Any, settings: Any, sandbox_identities: None) -> str:
     settings.MOTCUA_EID_DISCOVERY_URL = (
         f"{live_server.url}/sandbox/eid/.well-known/openid-configuration"
     )
+    # The national provider plugin, pointed at the sandbox: the platform's registration there.
+    settings.MOTCUA_EID_CLIENT_ID = DEFAULT_CLIENT_ID
+    settings.MOTCUA_EID_CLIENT_SECRET = default_client_secret()
     return str(live_server.url)
 
 

@@ -6,9 +6,11 @@ import datetime
 from abc import ABC, abstractmethod
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any
 
 from django.db import models
+
+from motcua.plugins import Plugin
 
 if TYPE_CHECKING:
     from ..models import Payment
@@ -55,20 +57,16 @@ class TerminalMismatch(GatewayError):
         self.params = params
 
 
-class PaymentGateway(ABC):
-    """One configured gateway: ``name`` is its key in settings, ``identifier`` its engine."""
+class PaymentGateway(Plugin, ABC):
+    """One configured gateway: ``name`` is its key in settings, ``identifier`` its engine.
 
-    identifier: ClassVar[str]
-    # Sandbox engines only work while the sandbox is switched on (checked on every use).
-    sandbox: ClassVar[bool] = False
+    Sandbox engines name ``MOTCUA_PAYMENT_SANDBOX_ENABLED`` as their switch: they only work
+    while it is on (checked on every use).
+    """
 
     def __init__(self, name: str, config: Mapping[str, Any]) -> None:
         self.name = name
         self.config = config
-
-    def check_config(self) -> list[str]:
-        """What is missing from the configuration (empty when usable)."""
-        return []
 
     @abstractmethod
     def start_url(self, payment: Payment, *, return_url: str, client_ip: str, locale: str) -> str:

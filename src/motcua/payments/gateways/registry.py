@@ -4,66 +4,38 @@
 
     {"vnpay": {"ENGINE": "vnpay", "TMN_CODE": …, "HASH_SECRET": …,
                "PAYMENT_URL": …, "QUERY_URL": …}}
+
+Engines are plugins (``motcua.plugins``): a module in this package registers one with
+``@payment_gateways.register``; ``motcua.payments.plugins`` imports every module here.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import Generic, TypeVar
+from collections.abc import Callable
+from functools import partial
 
 from django.conf import settings
 
+from motcua.plugins import Registry, UnknownPlugin
+
 from .base import PaymentGateway
 
-T = TypeVar("T", bound=type[PaymentGateway])
+__all__ = ["Registry", "UnknownGateway", "configured", "gateway", "payment_gateways"]
 
+# A gateway not configured, an unknown engine, or the sandbox while it is switched off.
+UnknownGateway = UnknownPlugin
 
-class UnknownGateway(LookupError):
-    pass
-
-
-class Registry(Generic[T]):
-    """Engines by identifier; a duplicate identifier is refused. Tests may build their own."""
-
-    def __init__(self) -> None:
-        self._engines: dict[str, T] = {}
-
-    def register(self, engine: T) -> T:
-        if engine.identifier in self._engines:
-            raise ValueError(f"A payment gateway engine {engine.identifier!r} is registered.")
-        self._engines[engine.identifier] = engine
-        return engine
-
-    def __getitem__(self, identifier: str) -> T:
-        try:
-            return self._engines[identifier]
-        except KeyError:
-            raise UnknownGateway(identifier) from None
-
-    def __contains__(self, identifier: object) -> bool:
-        return identifier in self._engines
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._engines)
-
-
-engines: Registry[type[PaymentGateway]] = Registry()
-
-
-def _load_engines() -> None:
-    # Engine modules register themselves on import.
-    from . import sandbox, vnpay  # noqa: F401
+payment_gateways: Registry[PaymentGateway] = Registry(
+    PaymentGateway, kind="payment_gateway", setting="MOTCUA_PAYMENT_GATEWAYS"
+)
 
 
 def gateway(name: str) -> PaymentGateway:
     """The configured gateway ``name``; sandbox ones only while the sandbox is on."""
-    _load_engines()
-    config = getattr(settings, "MOTCUA_PAYMENT_GATEWAYS", {}).get(name)
+    config = settings.MOTCUA_PAYMENT_GATEWAYS.get(name)
     if config is None:
-        raise UnknownGateway(name)
-    engine = engines[str(config.get("ENGINE", name))]
-    if engine.sandbox and not getattr(settings, "MOTCUA_PAYMENT_SANDBOX_ENABLED", False):
-        raise UnknownGateway(name)
+        raise UnknownGateway(f"payment gateway {name!r} is not configured")
+    engine = payment_gateways.usable(str(config.get("ENGINE", name)))
     return engine(name, config)
 
 
@@ -71,10 +43,27 @@ def default_gateway() -> PaymentGateway:
     return gateway(settings.MOTCUA_PAYMENT_GATEWAY)
 
 
+@payment_gateways.selector
+def configured_gateways() -> dict[str, Callable[[], PaymentGateway]]:
+    """Every gateway configured in settings by name (built when asked), the one new payments
+    use marked, but for sandbox gateways switched off: production keeps the sandbox's entry
+    and never uses it."""
+    selected: dict[str, Callable[[], PaymentGateway]] = {}
+    for name, config in settings.MOTCUA_PAYMENT_GATEWAYS.items():
+        engine = str(config.get("ENGINE", name))
+        if engine in payment_gateways and not payment_gateways[engine].switched_on():
+            continue
+        default = " (new payments)" if name == settings.MOTCUA_PAYMENT_GATEWAY else ""
+        selected[name + default] = partial(gateway, name)
+    if settings.MOTCUA_PAYMENT_GATEWAY not in settings.MOTCUA_PAYMENT_GATEWAYS:
+        selected["new payments"] = default_gateway  # reports the unknown name as a problem
+    return selected
+
+
 def configured() -> dict[str, list[str]]:
     """Each configured gateway and what its ``check_config`` says (for the admin)."""
     report: dict[str, list[str]] = {}
-    for name in getattr(settings, "MOTCUA_PAYMENT_GATEWAYS", {}):
+    for name in settings.MOTCUA_PAYMENT_GATEWAYS:
         try:
             report[name] = gateway(name).check_config()
         except UnknownGateway:

@@ -12,17 +12,19 @@ from typing import Any, ClassVar
 
 from django.conf import settings
 
-from .registry import engines
+from .registry import payment_gateways
 from .vnpay import VNPayGateway
 
 
-@engines.register
+@payment_gateways.register
 class SandboxGateway(VNPayGateway):
     identifier: ClassVar[str] = "vnpay-sandbox"
-    sandbox: ClassVar[bool] = True
+    verbose_name: ClassVar[str] = "VNPay sandbox on this server (/sandbox/pay/)"
+    is_sandbox: ClassVar[bool] = True
+    sandbox_setting: ClassVar[str] = "MOTCUA_PAYMENT_SANDBOX_ENABLED"
 
     def post_json(self, url: str, body: Mapping[str, Any]) -> dict[str, Any]:
-        if url.startswith("/") and not getattr(settings, "MOTCUA_PAYMENT_BASE_URL", ""):
+        if url.startswith("/") and not settings.MOTCUA_PAYMENT_BASE_URL:
             from ..sandbox import answer_querydr
 
             return answer_querydr(body)

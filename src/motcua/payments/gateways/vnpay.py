@@ -36,7 +36,7 @@ from .base import (
     SignatureInvalid,
     TerminalMismatch,
 )
-from .registry import engines
+from .registry import payment_gateways
 
 if TYPE_CHECKING:
     from ..models import Payment
@@ -163,9 +163,10 @@ def amount_in_dong(raw: Any) -> int | None:
 # --- the engine -----------------------------------------------------------------------------
 
 
-@engines.register
+@payment_gateways.register
 class VNPayGateway(PaymentGateway):
     identifier: ClassVar[str] = "vnpay"
+    verbose_name: ClassVar[str] = "VNPay (API 2.1.0)"
 
     @property
     def tmn_code(self) -> str:
@@ -269,7 +270,7 @@ class VNPayGateway(PaymentGateway):
     def post_json(self, url: str, body: Mapping[str, Any]) -> dict[str, Any]:
         """POST ``body`` as JSON; a relative URL is taken against the platform's base URL."""
         if url.startswith("/"):
-            base = getattr(settings, "MOTCUA_PAYMENT_BASE_URL", "")
+            base = settings.MOTCUA_PAYMENT_BASE_URL
             if not base:
                 raise GatewayError("relative query URL and no MOTCUA_PAYMENT_BASE_URL")
             url = urljoin(base, url)

@@ -211,7 +211,7 @@ def test_the_payment_url_carries_every_parameter_signed() -> None:
 
 
 def test_a_registry_refuses_a_duplicate_engine() -> None:
-    registry: Registry[type[vnpay.VNPayGateway]] = Registry()
+    registry: Registry[vnpay.VNPayGateway] = Registry(vnpay.VNPayGateway)
     registry.register(vnpay.VNPayGateway)
     with pytest.raises(ValueError):
         registry.register(vnpay.VNPayGateway)
