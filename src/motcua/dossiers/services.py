@@ -9,7 +9,6 @@ from __future__ import annotations
 import secrets
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
@@ -22,7 +21,7 @@ from django.utils.translation import gettext as _
 from motcua.accounts.models import AgencyMembership, Business, BusinessMembership, User
 from motcua.accounts.second_factor import passed_second_factor
 from motcua.agencies.models import Agency, AgencyKind
-from motcua.catalog.models import Procedure, ProcedureVersion, PublicationStatus
+from motcua.catalog.models import PaymentTiming, Procedure, ProcedureVersion, PublicationStatus
 from motcua.catalog.services import eligibility_problem
 from motcua.notifications.services import enqueue_with_transaction, notify
 from motcua.workcalendar.deadlines import add_paused, due_at
@@ -227,7 +226,7 @@ def attach_supplement(
         raise NotAllowed(_("You may not do this on this dossier."))
     if dossier.status != Status.SUPPLEMENT_REQUESTED:
         raise NotAllowed(_("No supplement was requested for this dossier."))
-    components = dossier.case.get("components", [])
+    components = dossier.rules.components
     if not 0 <= component_position < len(components):
         raise DossierError(_("This procedure has no such document."))
     attached = dossier.attachments.aggregate(total=Sum("size"))["total"] or 0
@@ -237,7 +236,7 @@ def attach_supplement(
         checked,
         user=user,
         component_position=component_position,
-        component_name=components[component_position]["name"],
+        component_name=components[component_position].name,
         dossier=dossier,
         for_supplement=True,
     )
@@ -613,11 +612,9 @@ def _apply(
     target = rule.target if rule.target is not None else (locked.resume_status or Status.PROCESSING)
     calendar = load_calendar()
     if transition == Transition.ACCEPT:
-        case = locked.case
+        rules = locked.rules
         locked.accepted_at = now
-        locked.due_at = due_at(
-            calendar, now, Decimal(str(case.get("time_limit", 0))), case.get("time_unit", "")
-        )
+        locked.due_at = due_at(calendar, now, rules.time_limit, rules.time_unit)
     if target in lifecycle.PAUSED and previous not in lifecycle.PAUSED:
         # The clock keeps running during a second supplement request: its time is the
         # agency's (no ``paused_since``, so nothing is added back when it ends).
@@ -699,9 +696,9 @@ def _ask_for_the_fee_when_due(dossier: Dossier, transition: str) -> None:
     """
     from motcua.payments.fees import amount_due  # payments builds on dossiers, not back
 
-    timing = dossier.case.get("payment_timing", "before_processing")
-    due_now = (transition == Transition.ACCEPT and timing == "before_processing") or (
-        transition == Transition.DECIDE and timing == "at_result"
+    timing = dossier.rules.payment_timing
+    due_now = (transition == Transition.ACCEPT and timing == PaymentTiming.BEFORE_PROCESSING) or (
+        transition == Transition.DECIDE and timing == PaymentTiming.AT_RESULT
     )
     if not due_now:
         return
