@@ -554,7 +554,7 @@ class DraftSubmit(APIView):
     @extend_schema(request=None, responses={201: DossierSerializer})
     def post(self, request: Request, draft_id: int) -> Response:
         draft = own_draft(request, draft_id)
-        schema = selectors.draft_case(draft).eform_schema  # kept for services.submit
+        schema = selectors.draft_case(draft).eform_schema
         errors = validate_document(schema, draft.data) if schema else {}
         try:
             dossier = services.submit(draft=draft, user=_user(request), form_errors=errors)
