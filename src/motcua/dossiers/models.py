@@ -152,12 +152,6 @@ class Dossier(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("dossiers:detail", kwargs={"code": self.code})
 
-    @property
-    def case(self) -> dict[str, Any]:
-        """The case as the version's snapshot holds it (raw JSON); read ``rules`` instead."""
-        cases: list[dict[str, Any]] = self.procedure_version.snapshot.get("cases", [])
-        return cases[self.case_position] if self.case_position < len(cases) else {}
-
     @cached_property
     def rules(self) -> CaseRules:
         """The rules it was filed under, typed; built once per instance (they never change:
