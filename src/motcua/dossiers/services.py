@@ -326,6 +326,7 @@ def submit(*, draft: DossierDraft, user: User, form_errors: Mapping[str, list[st
         procedure = locked.procedure
         case = locked.latest_case  # type: ignore[attr-defined]
         rules = (
+            # The procedure's level is the latest version's: every change records a version.
             CaseRules.from_case(case, required_assurance_level=procedure.required_assurance_level)
             if isinstance(case, Mapping)
             else None
@@ -412,7 +413,7 @@ def file_at_once(
             attached=check_files,
             attach=store_files,
             idempotency_key=idempotency_key,
-            own_transaction=True,  # the files were checked outside it
+            own_transaction=True,  # the files are checked (and scanned) before it opens
         )
     except IntegrityError:
         earlier = Dossier.objects.filter(applicant=user, idempotency_key=idempotency_key).first()
