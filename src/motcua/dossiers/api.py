@@ -31,6 +31,7 @@ from motcua.accounts.acting import acting_business
 from motcua.accounts.models import User
 from motcua.agencies.models import Agency
 from motcua.api import UploadField
+from motcua.catalog.rules import CaseRules
 from motcua.catalog.selectors import published_procedures
 from motcua.eforms.validation import validate_document
 
@@ -321,8 +322,8 @@ class DossierList(generics.ListAPIView):
         case_position = _number(fields.get("case_position"), "case_position")
         values = _form_answers(fields.get("data"))
         uploads = _component_files(request)
-        cases = target.version.snapshot.get("cases", [])
-        schema = cases[case_position].get("eform") if case_position < len(cases) else None
+        rules = CaseRules.from_snapshot(target.version.snapshot, case_position)
+        schema = rules.eform if rules is not None else None
         errors = validate_document(schema, values) if schema else {}
         try:
             dossier, created = services.file_at_once(
@@ -553,7 +554,7 @@ class DraftSubmit(APIView):
     @extend_schema(request=None, responses={201: DossierSerializer})
     def post(self, request: Request, draft_id: int) -> Response:
         draft = own_draft(request, draft_id)
-        schema = selectors.draft_case(draft).eform_schema  # kept for services.submit
+        schema = selectors.draft_case(draft).eform_schema
         errors = validate_document(schema, draft.data) if schema else {}
         try:
             dossier = services.submit(draft=draft, user=_user(request), form_errors=errors)

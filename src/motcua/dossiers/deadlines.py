@@ -114,17 +114,13 @@ def expected_finish(
         return None
     if now <= open_steps[0].due_at:
         return open_steps[-1].due_at
-    case = dossier.case
-    planned = case.get("steps", [])
+    rules = dossier.rules
+    planned = rules.steps
     remaining = sum(
-        (
-            Decimal(str(planned[step.position].get("duration", 0) or 0))
-            for step in open_steps
-            if step.position < len(planned)
-        ),
+        (planned[step.position].duration for step in open_steps if step.position < len(planned)),
         Decimal(0),
     )
-    return due_at(calendar, now, remaining, case.get("time_unit", ""))
+    return due_at(calendar, now, remaining, rules.time_unit)
 
 
 def needs_apology(
@@ -147,8 +143,7 @@ def needs_apology(
     if not (late or cannot_finish):
         return None
     if finish is None or finish <= now:
-        limit = Decimal(str(dossier.case.get("time_limit", 1) or 1))
-        extra = max(1, int(limit) // 2)
+        extra = max(1, int(dossier.rules.time_limit) // 2)
         finish = close_of_day(calendar, add_working_days(calendar, timezone.localdate(now), extra))
     return max(finish, promise + datetime.timedelta(minutes=1))
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from functools import cached_property
 from typing import Any
 
 from django.conf import settings
@@ -14,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from motcua.accounts.models import Business
 from motcua.agencies.models import Agency
 from motcua.catalog.models import Procedure, ProcedureVersion, StepRole
+from motcua.catalog.rules import CaseRules
 
 from .lifecycle import Status, Transition, national_code
 
@@ -150,10 +152,12 @@ class Dossier(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("dossiers:detail", kwargs={"code": self.code})
 
-    @property
-    def case(self) -> dict[str, Any]:
-        cases: list[dict[str, Any]] = self.procedure_version.snapshot.get("cases", [])
-        return cases[self.case_position] if self.case_position < len(cases) else {}
+    @cached_property
+    def rules(self) -> CaseRules:
+        """The rules it was filed under, typed; built once per instance (they never change:
+        the version is immutable and the dossier keeps its version and case)."""
+        found = CaseRules.from_snapshot(self.procedure_version.snapshot, self.case_position)
+        return found if found is not None else CaseRules()
 
     @property
     def national_status(self) -> int:

@@ -135,20 +135,18 @@ def public_status(code: str, secret: str) -> Dossier | None:
 _CASE_MEMO = "_motcua_case"
 
 
-def draft_case(draft: DossierDraft, *, known_from: DossierDraft | None = None) -> ProcedureCase:
+def draft_case(draft: DossierDraft) -> ProcedureCase:
     """The draft's case with its components, read once per draft instance.
 
     One query: the components joined with their case (a second one only for a case without
-    components). Submitting needs it in the view (the e-form schema), in
-    ``missing_components`` and for the case's name; ``known_from`` reuses what another
-    instance of the same draft read.
+    components). The pages and the API read it for the e-form schema and the components;
+    submitting checks the draft against the rules of the version it is filed under instead
+    (``services.submit``).
     """
     key = (draft.procedure_id, draft.case_position)
-    for source in (draft, known_from):
-        memo = getattr(source, _CASE_MEMO, None) if source is not None else None
-        if memo is not None and memo[0] == key:
-            setattr(draft, _CASE_MEMO, memo)
-            return memo[1]
+    memo = getattr(draft, _CASE_MEMO, None)
+    if memo is not None and memo[0] == key:
+        return memo[1]  # type: ignore[no-any-return]
     # The case at this position in the procedure's case order, as ``cases.all()[n]`` finds it.
     cases = ProcedureCase.objects.filter(procedure_id=draft.procedure_id)
     case_id = cases.values("pk")[draft.case_position : draft.case_position + 1]

@@ -8,19 +8,21 @@ from __future__ import annotations
 
 import secrets
 from collections import Counter
-from collections.abc import Mapping, Sequence
-from decimal import Decimal
+from collections.abc import Callable, Mapping, Sequence
+from contextlib import nullcontext
 from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, connection, transaction
-from django.db.models import OuterRef, Subquery, Sum
+from django.db.models import JSONField, OuterRef, Subquery, Sum
+from django.db.models.fields.json import KeyTransform
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from motcua.accounts.models import Business, User
 from motcua.agencies.models import Agency, AgencyKind
 from motcua.catalog.models import Procedure, ProcedureVersion, PublicationStatus
+from motcua.catalog.rules import CaseRules
 from motcua.catalog.services import eligibility_problem
 from motcua.workcalendar.deadlines import add_paused, due_at
 from motcua.workcalendar.selectors import load_calendar
@@ -178,7 +180,7 @@ def attach_supplement(
         raise NotAllowed(_("You may not do this on this dossier."))
     if dossier.status != Status.SUPPLEMENT_REQUESTED:
         raise NotAllowed(_("No supplement was requested for this dossier."))
-    components = dossier.case.get("components", [])
+    components = dossier.rules.components
     if not 0 <= component_position < len(components):
         raise DossierError(_("This procedure has no such document."))
     attached = dossier.attachments.aggregate(total=Sum("size"))["total"] or 0
@@ -188,7 +190,7 @@ def attach_supplement(
         checked,
         user=user,
         component_position=component_position,
-        component_name=components[component_position]["name"],
+        component_name=components[component_position].name,
         dossier=dossier,
         for_supplement=True,
     )
@@ -244,17 +246,25 @@ def submit(*, draft: DossierDraft, user: User, form_errors: Mapping[str, list[st
     """File the draft: one dossier per draft, however many times this is called.
 
     ``form_errors`` is the e-form's validation of ``draft.data`` (done by the caller with the
-    e-form module); any error refuses the submission and keeps the draft as it is.
+    e-form module); any error refuses the submission and keeps the draft as it is. The draft
+    is filed under its procedure's latest version and checked against that version's case
+    (``_file``), as ``file_at_once`` files.
     """
     with transaction.atomic():
-        # Lock the draft only (not its procedure or agency), read them and the id of the
-        # procedure's latest version (its snapshot is not needed) in the same query.
+        # Lock the draft only (not its procedure or agency), read them, the id of the
+        # procedure's latest version and that version's case (not its whole snapshot) in
+        # the same query. A draft never changes its case.
         latest_version = ProcedureVersion.objects.filter(procedure=OuterRef("procedure"))
+        latest_version = latest_version.order_by("-number")
+        case_in_snapshot = KeyTransform(str(draft.case_position), KeyTransform("cases", "snapshot"))
         locked = (
             DossierDraft.objects.select_for_update(of=("self",))
-            .select_related("procedure", "receiving_agency")
+            .select_related("procedure", "receiving_agency", "on_behalf_of")
             .annotate(
-                latest_version_id=Subquery(latest_version.order_by("-number").values("pk")[:1])
+                latest_version_id=Subquery(latest_version.values("pk")[:1]),
+                latest_case=Subquery(
+                    latest_version.values(case=case_in_snapshot)[:1], output_field=JSONField()
+                ),
             )
             .get(pk=draft.pk)
         )
@@ -265,39 +275,30 @@ def submit(*, draft: DossierDraft, user: User, form_errors: Mapping[str, list[st
         if locked.applicant_id != user.pk:
             raise NotAllowed(_("This draft does not exist."))
         procedure = locked.procedure
-        if procedure.status != PublicationStatus.PUBLISHED:
-            raise DossierError(_("This procedure is no longer offered online."))
-        if form_errors:
-            raise DossierError(_("Some answers in the form need correcting."))
-        case = selectors.draft_case(locked, known_from=draft)  # usually read by the caller
-        missing = missing_components(locked)
-        if missing:
-            raise DossierError(
-                _("These documents are still missing: %(names)s.") % {"names": "; ".join(missing)}
-            )
-        if locked.receiving_agency is None:
-            raise DossierError(_("Choose the agency that should receive the dossier."))
-        now = timezone.now()
-        version_id = locked.latest_version_id  # type: ignore[attr-defined]
-        if version_id is None:
-            raise DossierError(_("This procedure is no longer offered online."))
-        dossier = Dossier.objects.create(
-            code=next_code(locked.receiving_agency, timezone.localdate(now)),
-            procedure=procedure,
-            procedure_version_id=version_id,
-            case_position=locked.case_position,
-            case_name=case.name,
-            applicant=user,
-            on_behalf_of=locked.on_behalf_of,
-            receiving_agency=locked.receiving_agency,
-            form_data=locked.data,
-            lookup_secret=secrets.token_hex(4).upper(),
-            draft=locked,
-            submitted_at=now,
+        case = locked.latest_case  # type: ignore[attr-defined]
+        rules = (
+            # The procedure's level is the latest version's: every change records a version.
+            CaseRules.from_case(case, required_assurance_level=procedure.required_assurance_level)
+            if isinstance(case, Mapping)
+            else None
         )
-        locked.attachments.update(dossier=dossier)
-        record(dossier, Transition.SUBMIT, None, Status.SUBMITTED, user, Actor.APPLICANT)
-    return dossier
+        return _file(
+            user=user,
+            procedure=procedure,
+            version_id=locked.latest_version_id,  # type: ignore[attr-defined]
+            rules=rules,
+            case_position=locked.case_position,
+            acting_for=locked.on_behalf_of,
+            receiving=lambda: locked.receiving_agency,
+            no_receiver=_("Choose the agency that should receive the dossier."),
+            form_data=locked.data,
+            form_errors=form_errors,
+            attached=lambda _rules: set(
+                locked.attachments.order_by().values_list("component_position", flat=True)
+            ),
+            attach=lambda dossier, _rules: locked.attachments.update(dossier=dossier),
+            draft=locked,
+        )
 
 
 def file_at_once(
@@ -313,77 +314,58 @@ def file_at_once(
 ) -> tuple[Dossier, bool]:
     """File a whole dossier in one call (an app or another system that holds it all already).
 
-    The dossier is filed under the target's version and checked against its snapshot, as
-    ``Dossier.case`` reads it later. ``uploads``
+    The dossier is filed under the target's version and checked against its case
+    (``_file``, as ``submit`` files a draft). ``uploads``
     are (component position, file). Returns the dossier and whether it is new: a request
     repeated with the same ``idempotency_key`` gets the first one back, also when both arrive
     at once (the second waits on the unique key, then finds the first). Nothing is written
     unless everything is accepted.
     """
     version = target.version
-    procedure = version.procedure
-    problem = eligibility_problem(user=user, procedure=procedure, acting_for=acting_for)
-    if problem:
-        raise NotAllowed(problem)
-    cases: list[dict[str, Any]] = version.snapshot.get("cases", [])
-    if not 0 <= case_position < len(cases):
-        raise DossierError(_("This procedure has no such case."))
-    case = cases[case_position]
-    components: list[dict[str, Any]] = case.get("components", [])
-    if form_errors:
-        raise DossierError(_("Some answers in the form need correcting."))
     checked: list[tuple[int, UploadedFile, CheckedFile]] = []
-    total = 0
-    for position, upload in uploads:
-        if not 0 <= position < len(components):
-            raise DossierError(_("This procedure has no such document."))
-        facts = check_upload(upload, already_attached=total, uploader=user)
-        total += facts.size
-        checked.append((position, upload, facts))
-    attached = {position for position, _upload, _facts in checked}
-    missing = [
-        component["name"]
-        for position, component in enumerate(components)
-        if component.get("mandatory") and position not in attached
-    ]
-    if missing:
-        raise DossierError(
-            _("These documents are still missing: %(names)s.") % {"names": "; ".join(missing)}
-        )
-    receiving = _receiving_agency(user, procedure, target.agencies)
-    if receiving is None:
-        raise DossierError(_("No agency receives this procedure online."))
-    try:
-        with transaction.atomic():
-            now = timezone.now()
-            dossier = Dossier.objects.create(
-                code=next_code(receiving, timezone.localdate(now)),
-                procedure=procedure,
-                procedure_version=version,
-                case_position=case_position,
-                case_name=case.get("name", ""),
-                applicant=user,
-                on_behalf_of=acting_for,
-                receiving_agency=receiving,
-                form_data=dict(values),
-                lookup_secret=secrets.token_hex(4).upper(),
-                submitted_at=now,
-                idempotency_key=idempotency_key,
+
+    def check_files(rules: CaseRules) -> set[int]:
+        total = 0
+        for position, upload in uploads:
+            if not 0 <= position < len(rules.components):
+                raise DossierError(_("This procedure has no such document."))
+            facts = check_upload(upload, already_attached=total, uploader=user)
+            total += facts.size
+            checked.append((position, upload, facts))
+        return {position for position, _upload, _facts in checked}
+
+    def store_files(dossier: Dossier, rules: CaseRules) -> None:
+        files = [
+            _stored(
+                upload,
+                facts,
+                user=user,
+                component_position=position,
+                component_name=rules.components[position].name,
+                dossier=dossier,
+                uploaded_at=dossier.submitted_at,
             )
-            files = [
-                _stored(
-                    upload,
-                    facts,
-                    user=user,
-                    component_position=position,
-                    component_name=components[position]["name"],
-                    dossier=dossier,
-                    uploaded_at=now,
-                )
-                for position, upload, facts in checked
-            ]
-            Attachment.objects.bulk_create(files)
-            record(dossier, Transition.SUBMIT, None, Status.SUBMITTED, user, Actor.APPLICANT)
+            for position, upload, facts in checked
+        ]
+        Attachment.objects.bulk_create(files)
+
+    try:
+        dossier = _file(
+            user=user,
+            procedure=version.procedure,
+            version_id=version.pk,
+            rules=CaseRules.from_snapshot(version.snapshot, case_position),
+            case_position=case_position,
+            acting_for=acting_for,
+            receiving=lambda: _receiving_agency(user, version.procedure, target.agencies),
+            no_receiver=_("No agency receives this procedure online."),
+            form_data=values,
+            form_errors=form_errors,
+            attached=check_files,
+            attach=store_files,
+            idempotency_key=idempotency_key,
+            own_transaction=True,  # the files are checked (and scanned) before it opens
+        )
     except IntegrityError:
         earlier = Dossier.objects.filter(applicant=user, idempotency_key=idempotency_key).first()
         if earlier is None:
@@ -395,6 +377,80 @@ def file_at_once(
             ) from None
         return earlier, False
     return dossier, True
+
+
+def _file(
+    *,
+    user: User,
+    procedure: Procedure,
+    version_id: int | None,
+    rules: CaseRules | None,
+    case_position: int,
+    acting_for: Business | None,
+    receiving: Callable[[], Agency | None],
+    no_receiver: str,
+    form_data: Mapping[str, Any],
+    form_errors: Mapping[str, list[str]],
+    attached: Callable[[CaseRules], set[int]],
+    attach: Callable[[Dossier, CaseRules], object],
+    draft: DossierDraft | None = None,
+    idempotency_key: str = "",
+    own_transaction: bool = False,
+) -> Dossier:
+    """Check a filing and create its dossier: the one path of the web form and the API.
+
+    ``rules`` are the case of the version filed under (``version_id``), None when that
+    version has no such case. The checks, in order: the applicant may file this procedure
+    now, it is still offered online, the case exists, the form has no errors, the files
+    (``attached``: the entry's own check of its files against the rules, the positions they
+    fill) cover every mandatory component, an agency receives it (``receiving``, asked only
+    when everything else is in order: it may need a query). Then the dossier is
+    created with its day code, its files are tied to it (``attach``), SUBMIT is recorded and
+    the applicant told after commit. Runs in the caller's transaction, or (``own_transaction``)
+    creates the dossier in one of its own after the checks.
+    """
+    problem = eligibility_problem(user=user, procedure=procedure, acting_for=acting_for)
+    if problem:
+        raise NotAllowed(problem)
+    if procedure.status != PublicationStatus.PUBLISHED or version_id is None:
+        raise DossierError(_("This procedure is no longer offered online."))
+    if rules is None:
+        raise DossierError(_("This procedure has no such case."))
+    if form_errors:
+        raise DossierError(_("Some answers in the form need correcting."))
+    filled = attached(rules)
+    missing = [
+        component.name
+        for position, component in enumerate(rules.components)
+        if component.mandatory and position not in filled
+    ]
+    if missing:
+        raise DossierError(
+            _("These documents are still missing: %(names)s.") % {"names": "; ".join(missing)}
+        )
+    agency = receiving()
+    if agency is None:
+        raise DossierError(no_receiver)
+    with transaction.atomic() if own_transaction else nullcontext():
+        now = timezone.now()
+        dossier = Dossier.objects.create(
+            code=next_code(agency, timezone.localdate(now)),
+            procedure=procedure,
+            procedure_version_id=version_id,
+            case_position=case_position,
+            case_name=rules.name,
+            applicant=user,
+            on_behalf_of=acting_for,
+            receiving_agency=agency,
+            form_data=dict(form_data),
+            lookup_secret=secrets.token_hex(4).upper(),
+            draft=draft,
+            submitted_at=now,
+            idempotency_key=idempotency_key,
+        )
+        attach(dossier, rules)
+        record(dossier, Transition.SUBMIT, None, Status.SUBMITTED, user, Actor.APPLICANT)
+    return dossier
 
 
 def _same_filing(
@@ -587,11 +643,9 @@ def _apply(
     holder = locked.processing_unit or locked.receiving_agency  # before any hand-over
     calendar = load_calendar()
     if transition == Transition.ACCEPT:
-        case = locked.case
+        rules = locked.rules
         locked.accepted_at = now
-        locked.due_at = due_at(
-            calendar, now, Decimal(str(case.get("time_limit", 0))), case.get("time_unit", "")
-        )
+        locked.due_at = due_at(calendar, now, rules.time_limit, rules.time_unit)
     if target in lifecycle.PAUSED and previous not in lifecycle.PAUSED:
         # The clock keeps running during a second supplement request: its time is the
         # agency's (no ``paused_since``, so nothing is added back when it ends).

@@ -18,19 +18,18 @@ from .models import Dossier, DossierStep
 
 
 def plan(dossier: Dossier, calendar: WorkingCalendar, accepted_at: datetime.datetime) -> None:
-    case = dossier.case
-    unit = case.get("time_unit", "")
+    rules = dossier.rules
     elapsed = Decimal(0)
     planned = []
-    for position, step in enumerate(case.get("steps", [])):
-        elapsed += Decimal(str(step.get("duration", 0)))
+    for position, step in enumerate(rules.steps):
+        elapsed += step.duration
         planned.append(
             DossierStep(
                 dossier=dossier,
                 position=position,
-                name=str(step.get("name", ""))[:255],
-                role=str(step.get("role", ""))[:16],
-                due_at=due_at(calendar, accepted_at, elapsed, unit),
+                name=step.name[:255],
+                role=step.role[:16],
+                due_at=due_at(calendar, accepted_at, elapsed, rules.time_unit),
             )
         )
     DossierStep.objects.bulk_create(planned)

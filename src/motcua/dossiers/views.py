@@ -256,7 +256,7 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
             and dossier.status in lifecycle.RULES[Transition.WITHDRAW].sources,
             "problems": problems,
             "guided_to": services.guided_to(dossier),
-            "components": dossier.case.get("components", []),
+            "components": dossier.rules.components,
             # The page's roles, not asked for again by each panel.
             **feedback_context.for_dossier(dossier, user, roles=roles),
             **dossier_payments(dossier, user, roles=roles),

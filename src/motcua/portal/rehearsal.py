@@ -35,6 +35,7 @@ from motcua.accounts.models import (
 from motcua.accounts.second_factor import set_verified
 from motcua.agencies.models import Agency, AgencyKind
 from motcua.catalog.models import ApplicantType, Procedure
+from motcua.catalog.rules import CaseRules
 from motcua.dossiers import coordination, services
 from motcua.dossiers.lifecycle import Status, Transition
 from motcua.dossiers.models import Dossier
@@ -234,11 +235,10 @@ def _file(
         draft = services.start_draft(
             user=applicant, procedure=procedure, acting_for=acting_for, case_position=position
         )
-        schema = (
-            draft.procedure.versions.order_by("-number")[0]
-            .snapshot["cases"][position]
-            .get("eform", {})
+        rules = CaseRules.from_snapshot(
+            draft.procedure.versions.order_by("-number")[0].snapshot, position
         )
+        schema = rules.eform if rules is not None else {}
         try:
             answers = example_document(schema)
         except NoAnswer as exc:

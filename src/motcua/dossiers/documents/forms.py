@@ -156,16 +156,16 @@ def _received_components(dossier: Dossier) -> list[tuple[str, str, str, str]]:
     Online, a component is received when a file was attached to it. A paper dossier has no
     files: it could not be accepted without its mandatory components, so those are listed.
     """
-    components = dossier.case.get("components", [])
+    components = dossier.rules.components
     files = Counter(dossier.attachments.values_list("component_position", flat=True))
     rows = []
     for position, component in enumerate(components):
-        if files[position] or (not files and component.get("mandatory")):
+        if files[position] or (not files and component.mandatory):
             rows.append(
                 (
-                    str(component.get("name", "")),
-                    str(component.get("originals", 0)),
-                    str(component.get("copies", 0)),
+                    component.name,
+                    str(component.originals),
+                    str(component.copies),
                     str(files[position]) if files else "—",
                 )
             )
@@ -195,8 +195,8 @@ def receipt_pdf(dossier: Dossier, *, tracking_url: str) -> bytes:
         aligns=("CENTER", "LEFT", "CENTER", "CENTER", "CENTER"),
     )
     pdf.gap()
-    case = dossier.case
-    limit = f"{_number(case.get('time_limit'))} {TIME_UNITS.get(case.get('time_unit', ''), '')}"
+    rules = dossier.rules
+    limit = f"{_number(rules.time_limit)} {TIME_UNITS.get(rules.time_unit, '')}"
     pdf.field("2. Thời gian giải quyết hồ sơ theo quy định", limit.strip())
     pdf.field("3. Thời gian nhận hồ sơ", moment_vn(dossier.accepted_at or dossier.submitted_at))
     pdf.field("4. Thời gian trả kết quả giải quyết hồ sơ", moment_vn(dossier.due_at))

@@ -69,7 +69,7 @@ def test_a_whole_dossier_is_filed_in_one_request(
     assert dossier.applicant == world.applicant and dossier.form_data == ANSWERS
     assert dossier.channel == 2 and dossier.draft is None
     assert dossier.procedure_version == world.procedure.versions.order_by("-number").first()
-    assert dossier.case["name"] == dossier.case_name
+    assert dossier.rules.name == dossier.case_name
     files = list(dossier.attachments.order_by("component_position"))
     assert [(f.component_position, f.component_name) for f in files] == [
         (0, "Tờ khai"),
