@@ -24,6 +24,8 @@ from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject
 
+from motcua.errors import DomainError
+
 if TYPE_CHECKING:
     from motcua.accounts.models import User
 
@@ -43,7 +45,7 @@ TRAILERS: dict[str, tuple[bytes, ...]] = {
 }
 
 
-class UploadRefused(Exception):
+class UploadRefused(DomainError):
     """The file cannot be accepted; ``str()`` is a translated message."""
 
 
