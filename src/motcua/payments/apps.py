@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class PaymentsConfig(AppConfig):
     name = "motcua.payments"
     verbose_name = _("Fees and payments")
+
+    def ready(self) -> None:
+        from . import panels  # noqa: F401  (registers its dossier page panel)

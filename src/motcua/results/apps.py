@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class ResultsConfig(AppConfig):
     name = "motcua.results"
     verbose_name = _("Signed electronic results")
+
+    def ready(self) -> None:
+        from . import panels  # noqa: F401  (registers its dossier page panel)
