@@ -48,7 +48,7 @@ class UploadForm(forms.Form):
 # --- one form per action on a dossier page ----------------------------------------------------
 # The pages' HTML is written by hand (one form per transition, per letter, per request); these
 # forms check what comes back and keep it, so a refused action shows its error next to what
-# was typed. The services check the rest (who may act, the reason given, …).
+# was typed (with the services' own words). The services check the rest (who may act, …).
 
 TransitionForm = ActionForm  # the officer's lifecycle transitions
 
@@ -56,7 +56,11 @@ TransitionForm = ActionForm  # the officer's lifecycle transitions
 class ApologyForm(forms.Form):
     """Form 04: the apology letter the officer sends when the appointment will be missed."""
 
-    reason = forms.CharField(label=_("Reason for the delay"), required=False, max_length=4000)
+    reason = forms.CharField(
+        label=_("Reason for the delay"),
+        max_length=4000,
+        error_messages={"required": _("Give the reason; it is sent to the applicant.")},
+    )
 
 
 TIME_SLICE = _("The time slice is more than 0 and at most 60 working days.")
@@ -95,7 +99,11 @@ class ConsultationForm(forms.Form):
             "invalid_choice": _("Choose the coordinating agency."),
         },
     )
-    part = forms.CharField(label=_("What the agency should do"), required=False, max_length=4000)
+    part = forms.CharField(
+        label=_("What the agency should do"),
+        max_length=4000,
+        error_messages={"required": _("Say what the coordinating agency should do.")},
+    )
     working_days = WorkingDaysField(
         label=_("Time slice (working days)"),
         error_messages={
@@ -105,7 +113,11 @@ class ConsultationForm(forms.Form):
 
 
 class ConsultationAnswerForm(forms.Form):
-    answer = forms.CharField(label=_("Your agency's answer"), required=False, max_length=4000)
+    answer = forms.CharField(
+        label=_("Your agency's answer"),
+        max_length=4000,
+        error_messages={"required": _("Write the answer.")},
+    )
 
 
 class SupplementUploadForm(forms.Form):

@@ -148,3 +148,49 @@ def test_the_applicants_actions_have_their_own_urls(world: World) -> None:
     assert Dossier.objects.get(pk=dossier.pk).status == Status.WITHDRAWN
     again = applicant.post(f"/ho-so/{dossier.code}/rut/", {"reason": "Nộp nhầm lần hai"})
     assert again.status_code == 400 and 'class="error-summary" role="alert"' in again.text
+
+
+def test_a_refused_apology_or_answer_says_why_at_its_field(world: World) -> None:
+    import datetime
+
+    from django.utils import timezone
+
+    from motcua.dossiers import coordination
+    from motcua.dossiers.deadlines import sweep_deadlines
+    from motcua.dossiers.models import ApologyLetter
+
+    dossier = services.act(
+        dossier=file_dossier(world), user=world.receiver, transition=Transition.ACCEPT
+    )
+    Dossier.objects.filter(pk=dossier.pk).update(
+        due_at=timezone.now() - datetime.timedelta(hours=2)
+    )
+    sweep_deadlines()
+    letter = ApologyLetter.objects.get(dossier=dossier)
+    desk = Client()
+    sign_in_with_second_factor(desk, world.receiver)
+    refused = desk.post(f"/can-bo/ho-so/{dossier.code}/xin-loi/{letter.pk}/", {"reason": "  "})
+    assert refused.status_code == 400
+    page = refused.content.decode()
+    reason_id = f"apology-{letter.pk}-reason"
+    assert f'aria-describedby="{reason_id}_error"' in page
+    assert f'id="{reason_id}_error">Vui lòng nêu rõ lý do' in page
+    letter.refresh_from_db()
+    assert letter.status == "draft"
+
+    dossier = processing(world)
+    consultation = coordination.request_part(
+        dossier=dossier,
+        officer=world.processor,
+        agency=world.other_agency,
+        part="Thẩm định",
+        working_days=1,
+    )
+    coordinating = Client()
+    sign_in_with_second_factor(coordinating, world.outsider_officer)
+    url = f"/can-bo/ho-so/{dossier.code}/phoi-hop/{consultation.pk}/tra-loi/"
+    refused = coordinating.post(url, {"answer": ""})
+    assert refused.status_code == 400
+    assert f'aria-describedby="answer-{consultation.pk}-answer_error"' in refused.text
+    done = coordinating.post(url, {"answer": "Đồng ý"})
+    assert done.status_code == 302
