@@ -12,6 +12,8 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from motcua.errors import DomainError
+
 
 @extend_schema_field({"type": "string", "format": "binary"})
 class UploadField(serializers.FileField):
@@ -27,8 +29,19 @@ class StandardPagination(PageNumberPagination):
     max_page_size = 100
 
 
+class _Refused(exceptions.APIException):
+    """A ``DomainError`` as DRF answers it: ``{"detail": message}`` with the error's status."""
+
+    def __init__(self, error: DomainError) -> None:
+        super().__init__(str(error))
+        self.status_code = error.status
+
+
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
-    """DRF's handler, with a translated message for unknown objects."""
+    """DRF's handler, with a translated message for unknown objects and every refusal of a
+    service (``DomainError``) answered with its status and message, never a 500."""
     if isinstance(exc, Http404):
         exc = exceptions.NotFound(_("Not found."))
+    elif isinstance(exc, DomainError):
+        exc = _Refused(exc)
     return drf_exception_handler(exc, context)

@@ -102,6 +102,8 @@ MIDDLEWARE = [
     # Look-up, sign-in, second factor and token endpoints: 429 over the limits below.
     "motcua.accounts.ratelimits.RateLimitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # A service's refusal that no page caught: the error page with its status and message.
+    "motcua.errors.DomainErrorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: it turns lockouts into the lockout page.
     "axes.middleware.AxesMiddleware",

@@ -122,7 +122,6 @@ def test_the_walk_sees_the_imports_it_must_see() -> None:
     assert "motcua.catalog" in graph["motcua.dossiers"]
 
 
-@pytest.mark.xfail(strict=True, reason="dossier pages still import panels; e-ID falls back")
 def test_no_import_loop_between_apps() -> None:
     assert loops(unit_graph()) == []
 

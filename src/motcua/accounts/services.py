@@ -20,6 +20,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from motcua import errors
+from motcua.errors import DomainError
 from motcua.notifications.services import notify
 
 from .identifiers import validate_cccd, validate_tax_code
@@ -37,12 +39,12 @@ from .models import (
 )
 
 
-class AccountError(Exception):
+class AccountError(DomainError):
     """A refused account operation; ``str()`` is a translated message for the person."""
 
 
-class PermissionRefused(AccountError):
-    pass
+class PermissionRefused(errors.NotAllowed, AccountError):
+    status = 400  # explained next to the form
 
 
 class AssuranceTooLow(AccountError):

@@ -21,6 +21,8 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from joserfc.errors import JoseError
 
+from motcua.errors import DomainError
+
 from . import acting, eid, services
 from .forms import (
     EnrolmentCodeForm,
@@ -170,7 +172,7 @@ def profile(request: HttpRequest) -> HttpResponse:
                     services.send_verification_code(
                         user=user, purpose=purpose, destination=new_value
                     )
-                except services.AccountError as exc:
+                except DomainError as exc:
                     form.add_error(purpose, str(exc))
                     return render(request, "accounts/profile.html", {"form": form}, status=429)
                 messages.info(request, _("We sent a code to confirm the change."))
@@ -204,7 +206,7 @@ def verify(request: HttpRequest, purpose: str) -> HttpResponse:
                 messages.success(request, _("Verified. Thank you."))
                 return redirect("accounts:home")
             status = 400
-        except services.AccountError as exc:
+        except DomainError as exc:
             form.add_error(None, str(exc))
             status = 400
     return render(
@@ -251,7 +253,7 @@ def business_detail(request: HttpRequest, business_id: int) -> HttpResponse:
                     personal_id=form.cleaned_data["personal_id"],
                     role=form.cleaned_data["role"],
                 )
-            except services.AccountError as exc:
+            except DomainError as exc:
                 form.add_error("personal_id", str(exc))
                 status = 400
             else:
@@ -285,7 +287,7 @@ def business_revoke(request: HttpRequest, business_id: int, membership_id: int) 
     target = get_object_or_404(BusinessMembership, pk=membership_id, business=own.business)
     try:
         services.revoke_business_role(membership=target, actor=_user(request))
-    except services.AccountError as exc:
+    except DomainError as exc:
         messages.error(request, str(exc))
         return redirect("accounts:business", business_id=business_id)
     messages.success(request, _("The role was revoked."))

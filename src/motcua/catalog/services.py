@@ -24,6 +24,7 @@ from motcua.accounts.services import AssuranceTooLow, check_assurance
 from motcua.agencies.codes import normalize_agency_code
 from motcua.agencies.models import Agency, AgencyKind
 from motcua.eforms.examples import NoAnswer, example_document
+from motcua.errors import DomainError
 
 from .eforms import eform_schema_errors
 from .models import (
@@ -141,7 +142,7 @@ class ImportProblem:
         return f"{self.record} · {self.field}: {self.message}"
 
 
-class CatalogImportError(Exception):
+class CatalogImportError(DomainError):
     def __init__(self, problems: list[ImportProblem]) -> None:
         super().__init__(f"{len(problems)} problem(s) in the catalogue file")
         self.problems = problems

@@ -19,7 +19,7 @@ from drf_spectacular.utils import (
     inline_serializer,
 )
 from rest_framework import generics, serializers, status
-from rest_framework.exceptions import APIException, NotFound, ValidationError
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
@@ -34,6 +34,7 @@ from motcua.api import UploadField
 from motcua.catalog.rules import CaseRules
 from motcua.catalog.selectors import published_procedures
 from motcua.eforms.validation import validate_document
+from motcua.errors import Conflict
 
 from . import access, selectors, services
 from .lifecycle import Transition
@@ -236,16 +237,7 @@ class DossierActionSerializer(serializers.Serializer):
     )
 
 
-class DraftSubmitted(APIException):
-    """A change aimed at a draft that became a dossier: it would be lost."""
-
-    status_code = status.HTTP_409_CONFLICT
-    default_code = "draft_submitted"
-
-    def __init__(self) -> None:
-        super().__init__(_("This draft was already submitted."))
-
-
+# ``services.DraftAlreadySubmitted``, answered by the API's error handler.
 SUBMITTED = OpenApiResponse(description="The draft was already submitted (409).")
 
 
@@ -271,11 +263,6 @@ FilingInput = inline_serializer(
         ),
     },
 )
-
-
-class IdempotencyKeyConflict(APIException):
-    status_code = status.HTTP_422_UNPROCESSABLE_ENTITY
-    default_code = "idempotency_key_reused"
 
 
 class DossierList(generics.ListAPIView):
@@ -336,11 +323,11 @@ class DossierList(generics.ListAPIView):
                 idempotency_key=key,
                 form_errors=errors,
             )
-        except services.IdempotencyKeyReused as exc:
-            raise IdempotencyKeyConflict(str(exc)) from exc
         except UploadRefused as exc:
             raise ValidationError({"files": [str(exc)]}) from exc
         except services.DossierError as exc:
+            if isinstance(exc, Conflict):
+                raise  # a key used for another dossier (422): the API's error handler
             raise ValidationError({"detail": str(exc), "form": errors}) from exc
         if created:
             return Response(DossierSerializer(dossier).data, status=status.HTTP_201_CREATED)
@@ -449,17 +436,14 @@ class DossierAction(APIView):
             to_unit = Agency.objects.filter(code=action.validated_data["to_unit"]).first()
             if to_unit is None:
                 raise ValidationError({"to_unit": [_("No agency has this code.")]})
-        try:
-            dossier = services.act(
-                dossier=dossier,
-                user=_user(request),
-                transition=transition,
-                reason=action.validated_data["reason"],
-                to_unit=to_unit,
-                apology=action.validated_data["apology"],
-            )
-        except services.DossierError as exc:
-            raise ValidationError({"detail": str(exc)}) from exc
+        dossier = services.act(
+            dossier=dossier,
+            user=_user(request),
+            transition=transition,
+            reason=action.validated_data["reason"],
+            to_unit=to_unit,
+            apology=action.validated_data["apology"],
+        )
         return Response(DossierSerializer(dossier).data)
 
 
@@ -472,16 +456,13 @@ class DraftCreate(generics.CreateAPIView):
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        try:
-            draft = services.start_draft(
-                user=_user(request),
-                procedure=serializer.validated_data["procedure"],
-                acting_for=acting_business(request),
-                case_position=serializer.validated_data.get("case_position", 0),
-                initial=serializer.validated_data.get("data") or {},
-            )
-        except services.DossierError as exc:
-            raise ValidationError({"detail": str(exc)}) from exc
+        draft = services.start_draft(
+            user=_user(request),
+            procedure=serializer.validated_data["procedure"],
+            acting_for=acting_business(request),
+            case_position=serializer.validated_data.get("case_position", 0),
+            initial=serializer.validated_data.get("data") or {},
+        )
         # A new draft has no attachments: answer without querying for them.
         draft._prefetched_objects_cache = {"attachments": Attachment.objects.none()}  # type: ignore[attr-defined]
         return Response(DraftSerializer(draft).data, status=status.HTTP_201_CREATED)
@@ -491,7 +472,7 @@ def own_draft(request: Request, draft_id: int) -> DossierDraft:
     try:
         return services.draft_for(_user(request), draft_id)
     except services.NotAllowed:
-        raise NotFound from None
+        raise NotFound from None  # the generic 404: whose draft it is is not disclosed
 
 
 class DraftDetail(APIView):
@@ -508,14 +489,7 @@ class DraftDetail(APIView):
         draft = own_draft(request, draft_id)
         answers = DraftAnswersSerializer(data=payload(request))
         answers.is_valid(raise_exception=True)
-        try:
-            services.save_draft(
-                draft=draft, user=_user(request), values=answers.validated_data["data"]
-            )
-        except services.DraftAlreadySubmitted:
-            raise DraftSubmitted from None
-        except services.DossierError as exc:
-            raise ValidationError({"detail": str(exc)}) from exc
+        services.save_draft(draft=draft, user=_user(request), values=answers.validated_data["data"])
         return Response(DraftSerializer(draft).data)
 
 
@@ -539,9 +513,9 @@ class DraftAttachment(APIView):
             )
         except UploadRefused as exc:
             raise ValidationError({"file": [str(exc)]}) from exc
-        except services.DraftAlreadySubmitted:  # a file would belong to no dossier
-            raise DraftSubmitted from None
         except services.DossierError as exc:
+            if isinstance(exc, Conflict):
+                raise  # submitted already (409): a file would belong to no dossier
             raise ValidationError({"component": [str(exc)]}) from exc
         return Response(AttachmentSerializer(attachment).data, status=status.HTTP_201_CREATED)
 

@@ -19,11 +19,13 @@ from django.db.models.fields.json import KeyTransform
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from motcua import errors
 from motcua.accounts.models import Business, User
 from motcua.agencies.models import Agency, AgencyKind
 from motcua.catalog.models import Procedure, ProcedureVersion, PublicationStatus
 from motcua.catalog.rules import CaseRules
 from motcua.catalog.services import eligibility_problem
+from motcua.errors import DomainError
 from motcua.workcalendar.deadlines import add_paused, due_at
 from motcua.workcalendar.selectors import load_calendar
 
@@ -34,20 +36,24 @@ from .models import Attachment, Dossier, DossierCounter, DossierDraft, DossierEv
 from .uploads import CheckedFile, check_upload
 
 
-class DossierError(Exception):
+class DossierError(DomainError):
     """A refused dossier operation; ``str()`` is a translated message for the person."""
 
 
-class NotAllowed(DossierError):
-    pass
+class NotAllowed(errors.NotAllowed, DossierError):
+    # Refused actions are explained on the page (400); views that must not disclose a
+    # draft's existence answer 404 themselves.
+    status = 400
 
 
-class DraftAlreadySubmitted(DossierError):
+class DraftAlreadySubmitted(errors.Conflict, DossierError):
     """A change aimed at a draft that became a dossier: it would belong to no dossier."""
 
 
-class IdempotencyKeyReused(DossierError):
+class IdempotencyKeyReused(errors.Conflict, DossierError):
     """The client sent a key it had already used for a different dossier."""
+
+    status = 422  # what the one-call filing API has always answered
 
 
 # --- drafts ---------------------------------------------------------------------------------

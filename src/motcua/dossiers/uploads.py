@@ -22,6 +22,8 @@ from django.db.models import Sum
 from django.utils.translation import gettext as _
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject
 
+from motcua.errors import DomainError
+
 # The scanner plugins live in .scanners; their names stay importable from here.
 from .scanners import NoScanner, VirusScanner, selected_scanner  # noqa: F401
 
@@ -44,7 +46,7 @@ TRAILERS: dict[str, tuple[bytes, ...]] = {
 }
 
 
-class UploadRefused(Exception):
+class UploadRefused(DomainError):
     """The file cannot be accepted; ``str()`` is a translated message."""
 
 

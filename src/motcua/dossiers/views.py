@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
+from collections.abc import Sequence
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.forms import Form
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from motcua.accounts import access as accounts_access
 from motcua.accounts.access import officer_required
@@ -24,17 +25,23 @@ from motcua.catalog.selectors import published_procedures
 from motcua.eforms.forms import EForm, initial_from_document, merge_documents
 from motcua.eforms.prefill import prefill
 from motcua.eforms.validation import validate_document
-from motcua.feedback import context as feedback_context
-from motcua.payments.selectors import dossier_payments
-from motcua.results.selectors import result_panel
+from motcua.errors import DomainError
 from motcua.security import file_response
 
-from . import access, coordination, documents, lifecycle, selectors, services
+from . import access, coordination, documents, lifecycle, panels, selectors, services
 from .deadlines import send_apology
-from .forms import ActionForm, LookupForm, UploadForm
+from .forms import (
+    ActionForm,
+    ApologyForm,
+    ConsultationAnswerForm,
+    ConsultationForm,
+    LookupForm,
+    SupplementUploadForm,
+    UploadForm,
+    WithdrawForm,
+)
 from .lifecycle import Actor, Status, Transition
 from .models import ApologyLetter, Attachment, Consultation, Dossier, DossierDraft
-from .uploads import UploadRefused
 
 
 def _user(request: HttpRequest) -> User:
@@ -84,7 +91,7 @@ def start(request: HttpRequest, code: str) -> HttpResponse:
             case_position=case_position,
             initial=prefill(schema, _profile(user)) if schema else {},
         )
-    except services.DossierError as exc:
+    except DomainError as exc:
         messages.error(request, str(exc))
         return redirect("catalog:apply", code=code)
     return redirect("dossiers:draft", draft_id=draft.pk, step=0)
@@ -97,7 +104,7 @@ def draft_step(request: HttpRequest, draft_id: int, step: int) -> HttpResponse:
     try:
         draft = services.draft_for(_user(request), draft_id)
     except services.NotAllowed:
-        raise Http404 from None
+        raise Http404 from None  # not 403: whose draft it is is not disclosed
     if Dossier.objects.filter(draft=draft).exists():
         return redirect("dossiers:detail", code=Dossier.objects.get(draft=draft).code)
     schema = _schema(draft)
@@ -137,7 +144,7 @@ def review(request: HttpRequest, draft_id: int) -> HttpResponse:
     try:
         draft = services.draft_for(user, draft_id)
     except services.NotAllowed:
-        raise Http404 from None
+        raise Http404 from None  # not 403: whose draft it is is not disclosed
     existing = Dossier.objects.filter(draft=draft).first()
     if existing is not None:
         return redirect("dossiers:detail", code=existing.code)
@@ -156,7 +163,7 @@ def review(request: HttpRequest, draft_id: int) -> HttpResponse:
                     component_position=upload_form.cleaned_data["component"],
                     upload=upload_form.cleaned_data["file"],
                 )
-            except (UploadRefused, services.DossierError) as exc:
+            except DomainError as exc:
                 problems.append(str(exc))
                 status = 400
             else:
@@ -168,7 +175,7 @@ def review(request: HttpRequest, draft_id: int) -> HttpResponse:
     if request.method == "POST" and request.POST.get("action") == "submit":
         try:
             dossier = services.submit(draft=draft, user=user, form_errors=errors)
-        except services.DossierError as exc:
+        except DomainError as exc:
             problems.append(str(exc))
             status = 400
         else:
@@ -209,41 +216,19 @@ def _visible(request: HttpRequest, code: str) -> Dossier:
     return dossier
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def detail(request: HttpRequest, code: str) -> HttpResponse:
-    dossier = _visible(request, code)
+def _applicant_page(
+    request: HttpRequest,
+    dossier: Dossier,
+    *,
+    status: int = 200,
+    problems: Sequence[str] = (),
+    **forms: Form,
+) -> HttpResponse:
+    """The dossier as its applicant (or an officer) sees it, with the panels apps register.
+    ``forms``: a refused action's form, bound to what was typed, in place of the blank one."""
     user = _user(request)
-    roles = access.roles_for(user, dossier)
-    status = 200
-    problems: list[str] = []
-    if request.method == "POST" and Actor.APPLICANT in roles:
-        action = request.POST.get("action")
-        try:
-            if action == "upload" and dossier.status == Status.SUPPLEMENT_REQUESTED:
-                upload = request.FILES.get("file")
-                if upload is None:
-                    raise services.DossierError(_("Choose a file."))
-                services.attach_supplement(
-                    dossier=dossier,
-                    user=user,
-                    component_position=int(request.POST.get("component", "0")),
-                    upload=upload,
-                )
-            elif action in (Transition.SUPPLEMENT, Transition.WITHDRAW):
-                services.act(
-                    dossier=dossier,
-                    user=user,
-                    transition=action,
-                    reason=request.POST.get("reason", ""),
-                )
-            else:
-                raise services.NotAllowed(_("Unknown action."))
-        except (services.DossierError, UploadRefused, ValueError) as exc:
-            problems.append(str(exc))
-            status = 400
-        else:
-            return redirect("dossiers:detail", code=dossier.code)
+    roles = access.roles_for(user, dossier)  # once per page, given to every panel
+    is_applicant = Actor.APPLICANT in roles
     return render(
         request,
         "dossiers/detail.html",
@@ -251,19 +236,84 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
             "dossier": dossier,
             "events": services.history(dossier),
             "attachments": dossier.attachments.all(),
-            "is_applicant": Actor.APPLICANT in roles,
-            "can_withdraw": Actor.APPLICANT in roles
+            "is_applicant": is_applicant,
+            "can_withdraw": is_applicant
             and dossier.status in lifecycle.RULES[Transition.WITHDRAW].sources,
-            "problems": problems,
+            "problems": list(problems),
             "guided_to": services.guided_to(dossier),
             "components": dossier.rules.components,
-            # The page's roles, not asked for again by each panel.
-            **feedback_context.for_dossier(dossier, user, roles=roles),
-            **dossier_payments(dossier, user, roles=roles),
-            "result_panel": result_panel(dossier=dossier, user=user, roles=roles),
+            "page_url": reverse("dossiers:detail", kwargs={"code": dossier.code}),
+            "upload_form": SupplementUploadForm(),
+            "withdraw_form": WithdrawForm(),
+            **forms,
+            "panels": panels.registry.shown(panels.APPLICANT_PAGE, dossier, user, roles),
         },
         status=status,
     )
+
+
+@login_required
+@require_GET
+def detail(request: HttpRequest, code: str) -> HttpResponse:
+    return _applicant_page(request, _visible(request, code))
+
+
+@login_required
+@require_POST
+def supplement_upload(request: HttpRequest, code: str) -> HttpResponse:
+    """The applicant uploads a file the supplement request asked for."""
+    dossier = _visible(request, code)
+    form = SupplementUploadForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.attach_supplement(
+                dossier=dossier,
+                user=_user(request),
+                component_position=form.cleaned_data["component"],
+                upload=form.cleaned_data["file"],
+            )
+        except DomainError as exc:
+            form.add_error("file", str(exc))
+        else:
+            return redirect("dossiers:detail", code=dossier.code)
+    return _applicant_page(request, dossier, status=400, problems=_errors(form), upload_form=form)
+
+
+@login_required
+@require_POST
+def supplement_done(request: HttpRequest, code: str) -> HttpResponse:
+    """The applicant confirms they provided what was asked: the clock runs again."""
+    return _applicant_transition(request, code, Transition.SUPPLEMENT, Form(request.POST))
+
+
+@login_required
+@require_POST
+def withdraw(request: HttpRequest, code: str) -> HttpResponse:
+    return _applicant_transition(request, code, Transition.WITHDRAW, WithdrawForm(request.POST))
+
+
+def _applicant_transition(
+    request: HttpRequest, code: str, transition: str, form: Form
+) -> HttpResponse:
+    dossier = _visible(request, code)
+    if form.is_valid():
+        try:
+            services.act(
+                dossier=dossier,
+                user=_user(request),
+                transition=transition,
+                reason=form.cleaned_data.get("reason", ""),
+            )
+        except DomainError as exc:
+            form.add_error(None, str(exc))
+        else:
+            return redirect("dossiers:detail", code=dossier.code)
+    forms = {"withdraw_form": form} if transition == Transition.WITHDRAW else {}
+    return _applicant_page(request, dossier, status=400, problems=_errors(form), **forms)
+
+
+def _errors(form: Form) -> list[str]:
+    return [str(error) for errors in form.errors.values() for error in errors]
 
 
 @login_required
@@ -316,102 +366,30 @@ def officer_worklist(request: HttpRequest) -> HttpResponse:
     )
 
 
-@officer_required
-@require_http_methods(["GET", "POST"])
-def officer_dossier(request: HttpRequest, code: str) -> HttpResponse:
+def _officer_target(request: HttpRequest, code: str) -> tuple[Dossier, User, set[str]]:
+    """The dossier and the officer's roles on it (404 when they have none)."""
     dossier = _visible(request, code)
     user = _user(request)
     roles = access.roles_for(user, dossier) - {Actor.APPLICANT}
     if not roles:
         raise Http404
-    form = ActionForm(request.POST if "transition" in request.POST else None)
-    status = 200
-    if request.method == "POST" and request.POST.get("action") == "apology":
-        letter = get_object_or_404(
-            ApologyLetter, pk=request.POST.get("letter", "0"), dossier=dossier
-        )
-        try:
-            send_apology(letter=letter, officer=user, reason=request.POST.get("reason", ""))
-        except services.DossierError as exc:
-            messages.error(request, str(exc))
-            return redirect("dossiers:officer_dossier", code=dossier.code)
-        messages.success(request, _("The apology letter was sent."))
-        return redirect("dossiers:officer_dossier", code=dossier.code)
-    if request.method == "POST" and request.POST.get("action") in ("consult", "answer"):
-        try:
-            if request.POST["action"] == "consult":
-                agency = Agency.objects.current().filter(code=request.POST.get("agency")).first()
-                if agency is None:
-                    raise services.DossierError(_("Choose the coordinating agency."))
-                try:
-                    days = Decimal(request.POST.get("working_days", "").replace(",", "."))
-                except ArithmeticError:
-                    raise services.DossierError(
-                        _("The time slice is more than 0 and at most 60 working days.")
-                    ) from None
-                if not days.is_finite():
-                    raise services.DossierError(
-                        _("The time slice is more than 0 and at most 60 working days.")
-                    )
-                coordination.request_part(
-                    dossier=dossier,
-                    officer=user,
-                    agency=agency,
-                    part=request.POST.get("part", ""),
-                    working_days=days,
-                )
-            else:
-                consultation = get_object_or_404(
-                    Consultation, pk=request.POST.get("consultation", "0"), dossier=dossier
-                )
-                coordination.answer_part(
-                    consultation=consultation,
-                    officer=user,
-                    answer=request.POST.get("answer", ""),
-                )
-        except services.DossierError as exc:
-            messages.error(request, str(exc))
-            return render(
-                request,
-                "dossiers/officer_dossier.html",
-                _officer_context(dossier, user, roles, form),
-                status=400,
-            )
-        messages.success(request, _("Done."))
-        return redirect("dossiers:officer_dossier", code=dossier.code)
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                services.act(
-                    dossier=dossier,
-                    user=user,
-                    transition=form.cleaned_data["transition"],
-                    reason=form.cleaned_data["reason"],
-                    to_unit=form.cleaned_data["to_unit"],
-                    apology=form.cleaned_data["apology"],
-                )
-            except services.DossierError as exc:
-                form.add_error(None, str(exc))
-                status = 400
-            else:
-                messages.success(request, _("Done."))
-                return redirect("dossiers:officer_dossier", code=dossier.code)
-        else:
-            status = 400
-    return render(
-        request,
-        "dossiers/officer_dossier.html",
-        _officer_context(dossier, user, roles, form),
-        status=status,
-    )
+    return dossier, user, roles
 
 
-def _officer_context(
-    dossier: Dossier, user: User, roles: set[str], form: ActionForm
-) -> dict[str, Any]:
+def _officer_page(
+    request: HttpRequest,
+    dossier: Dossier,
+    user: User,
+    roles: set[str],
+    *,
+    status: int = 200,
+    **forms: object,
+) -> HttpResponse:
+    """The officer's dossier page. ``forms``: a refused action's form, bound to what was
+    typed, (and which letter or request it was for) in place of the blank one."""
     my_agencies = set(accounts_access.agency_ids(user))
     consultations = list(dossier.consultations.select_related("coordinating_agency"))
-    return {
+    context = {
         "dossier": dossier,
         "events": services.history(dossier),
         "attachments": dossier.attachments.all(),
@@ -419,13 +397,14 @@ def _officer_context(
             (name, Transition(name).label, lifecycle.RULES[name].reason_required)
             for name in lifecycle.allowed(dossier.status, roles)
         ],
-        "form": form,
+        "form": ActionForm(),
+        "apology_form": ApologyForm(),
+        "consult_form": ConsultationForm(initial={"working_days": "3"}),
+        "answer_form": ConsultationAnswerForm(),
         "letters": dossier.apologies.filter(status="draft"),
         "is_late": dossier.is_late(),
         "guided_to": services.guided_to(dossier),
         "steps": list(dossier.steps.all()),
-        **dossier_payments(dossier, user, roles=roles),
-        "result_panel": result_panel(dossier=dossier, user=user, roles=roles),
         "consultations": consultations,
         "to_answer": [
             c for c in consultations if c.is_open and c.coordinating_agency_id in my_agencies
@@ -433,7 +412,116 @@ def _officer_context(
         "can_consult": dossier.status == Status.PROCESSING
         and bool(roles & {Actor.PROCESSOR, Actor.APPROVER}),
         "agencies": Agency.objects.current().order_by("name"),
+        "page_url": reverse("dossiers:officer_dossier", kwargs={"code": dossier.code}),
+        **forms,
+        "panels": panels.registry.shown(panels.OFFICER_PAGE, dossier, user, roles),
     }
+    return render(request, "dossiers/officer_dossier.html", context, status=status)
+
+
+def _done(request: HttpRequest, dossier: Dossier, message: str) -> HttpResponse:
+    messages.success(request, message)
+    return redirect("dossiers:officer_dossier", code=dossier.code)
+
+
+@officer_required
+@require_GET
+def officer_dossier(request: HttpRequest, code: str) -> HttpResponse:
+    dossier, user, roles = _officer_target(request, code)
+    return _officer_page(request, dossier, user, roles)
+
+
+@officer_required
+@require_POST
+def officer_transition(request: HttpRequest, code: str) -> HttpResponse:
+    """A lifecycle transition: accept, forward, decide, request a supplement …"""
+    dossier, user, roles = _officer_target(request, code)
+    # Ids as the page's form of this transition has them: the error summary links to its fields.
+    transition = request.POST.get("transition", "")[:32]
+    form = ActionForm(request.POST, auto_id=f"{transition}-%s")
+    if form.is_valid():
+        try:
+            services.act(
+                dossier=dossier,
+                user=user,
+                transition=form.cleaned_data["transition"],
+                reason=form.cleaned_data["reason"],
+                to_unit=form.cleaned_data["to_unit"],
+                apology=form.cleaned_data["apology"],
+            )
+        except DomainError as exc:
+            form.add_error(None, str(exc))
+        else:
+            return _done(request, dossier, _("Done."))
+    return _officer_page(request, dossier, user, roles, status=400, form=form)
+
+
+@officer_required
+@require_POST
+def officer_apology(request: HttpRequest, code: str, letter_id: int) -> HttpResponse:
+    """Form 04: the apology and new appointment, sent to the applicant."""
+    dossier, user, roles = _officer_target(request, code)
+    letter = get_object_or_404(ApologyLetter, pk=letter_id, dossier=dossier)
+    form = ApologyForm(request.POST, auto_id=f"apology-{letter.pk}-%s")
+    if form.is_valid():
+        try:
+            send_apology(letter=letter, officer=user, reason=form.cleaned_data["reason"])
+        except DomainError as exc:
+            form.add_error("reason", str(exc))
+        else:
+            return _done(request, dossier, _("The apology letter was sent."))
+    return _officer_page(
+        request, dossier, user, roles, status=400, apology_form=form, apology_letter=letter.pk
+    )
+
+
+@officer_required
+@require_POST
+def officer_consult(request: HttpRequest, code: str) -> HttpResponse:
+    """Send a part of the dossier to a coordinating agency, with its time slice."""
+    dossier, user, roles = _officer_target(request, code)
+    form = ConsultationForm(request.POST, auto_id="consult-%s")
+    if form.is_valid():
+        try:
+            coordination.request_part(
+                dossier=dossier,
+                officer=user,
+                agency=form.cleaned_data["agency"],
+                part=form.cleaned_data["part"],
+                working_days=form.cleaned_data["working_days"],
+            )
+        except DomainError as exc:
+            form.add_error(None, str(exc))
+        else:
+            return _done(request, dossier, _("Done."))
+    return _officer_page(request, dossier, user, roles, status=400, consult_form=form)
+
+
+@officer_required
+@require_POST
+def officer_answer(request: HttpRequest, code: str, consultation_id: int) -> HttpResponse:
+    """A coordinating agency's answer to the lead agency."""
+    dossier, user, roles = _officer_target(request, code)
+    consultation = get_object_or_404(Consultation, pk=consultation_id, dossier=dossier)
+    form = ConsultationAnswerForm(request.POST, auto_id=f"answer-{consultation.pk}-%s")
+    if form.is_valid():
+        try:
+            coordination.answer_part(
+                consultation=consultation, officer=user, answer=form.cleaned_data["answer"]
+            )
+        except DomainError as exc:
+            form.add_error("answer", str(exc))
+        else:
+            return _done(request, dossier, _("Done."))
+    return _officer_page(
+        request,
+        dossier,
+        user,
+        roles,
+        status=400,
+        answer_form=form,
+        answer_consultation=consultation.pk,
+    )
 
 
 FORM_EVENTS = {

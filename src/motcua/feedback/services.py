@@ -9,13 +9,14 @@ from motcua.accounts.models import User
 from motcua.dossiers.access import roles_for
 from motcua.dossiers.lifecycle import Actor, Status
 from motcua.dossiers.models import Dossier
+from motcua.errors import DomainError
 
 from .models import Rating, Satisfaction
 
 COMMENT_LIMIT = 2000
 
 
-class RatingError(Exception):
+class RatingError(DomainError):
     """A refused rating; ``str()`` is a translated message for the person."""
 
 

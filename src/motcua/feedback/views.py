@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 from motcua.accounts.models import User
 from motcua.dossiers.access import can_view
 from motcua.dossiers.models import Dossier
+from motcua.errors import DomainError
 
 from . import services
 from .forms import RatingForm
@@ -33,7 +34,7 @@ def rate(request: HttpRequest, code: str) -> HttpResponse:
                 value=form.cleaned_data["value"],
                 comment=form.cleaned_data["comment"],
             )
-        except services.RatingError as exc:
+        except DomainError as exc:
             problem = str(exc)
         else:
             messages.success(request, _("Thank you: your rating was recorded."))

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.utils.translation import get_language
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, status
-from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.exceptions import NotFound
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -91,18 +91,14 @@ class DossierPayments(APIView):
     @extend_schema(request=None, responses={201: StartedSerializer})
     def post(self, request: Request, code: str) -> Response:
         dossier = _dossier(request, code)
-        try:
-            payment, url = services.start_payment(
-                dossier=dossier,
-                user=_user(request),
-                return_url=return_url(request, settings.MOTCUA_PAYMENT_GATEWAY),
-                client_ip=client_ip(request),
-                locale=get_language() or "vi",
-            )
-        except services.NotAllowed as exc:
-            raise NotFound(str(exc)) from exc
-        except services.PaymentError as exc:
-            raise ValidationError({"detail": str(exc)}) from exc
+        # A refusal is answered by the API's error handler (404 when not the applicant's).
+        payment, url = services.start_payment(
+            dossier=dossier,
+            user=_user(request),
+            return_url=return_url(request, settings.MOTCUA_PAYMENT_GATEWAY),
+            client_ip=client_ip(request),
+            locale=get_language() or "vi",
+        )
         return Response(
             {
                 "payment": PaymentSerializer(payment).data,

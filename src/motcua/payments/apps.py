@@ -7,4 +7,4 @@ class PaymentsConfig(AppConfig):
     verbose_name = _("Fees and payments")
 
     def ready(self) -> None:
-        from . import handlers  # noqa: F401  (asks for the fee when a dossier owes it)
+        from . import handlers, panels  # noqa: F401  (the fee when due; its dossier page panel)

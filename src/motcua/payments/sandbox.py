@@ -22,6 +22,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from motcua.errors import DomainError
+
 from .gateways.vnpay import (
     QUERYDR_REQUEST_FIELDS,
     QUERYDR_RESPONSE_FIELDS,
@@ -47,7 +49,7 @@ OUTCOMES = {
 SANDBOX_BANK = "NCB"
 
 
-class SandboxRefused(Exception):
+class SandboxRefused(DomainError):
     """A payment request the sandbox will not take; ``str()`` is a translated message."""
 
 

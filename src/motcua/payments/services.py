@@ -20,11 +20,13 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from motcua import errors
 from motcua.accounts.models import User
 from motcua.dossiers.access import officer_roles, roles_for
 from motcua.dossiers.lifecycle import Actor, Status
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.services import payment_confirmed
+from motcua.errors import DomainError
 
 from . import lifecycle
 from .fees import amount_due
@@ -52,12 +54,12 @@ INVALID_SIGNATURE = "97"
 UNKNOWN_ERROR = "99"
 
 
-class PaymentError(Exception):
+class PaymentError(DomainError):
     """A refused payment operation; ``str()`` is a translated message for the person."""
 
 
-class NotAllowed(PaymentError):
-    pass
+class NotAllowed(errors.NotAllowed, PaymentError):
+    status = 404  # a payment or fee of someone else's dossier is not disclosed
 
 
 # --- the log --------------------------------------------------------------------------------

@@ -26,6 +26,7 @@ from motcua.accounts.access import officer_required
 from motcua.accounts.models import User
 from motcua.agencies.models import Agency
 from motcua.dossiers.models import Dossier
+from motcua.errors import DomainError
 from motcua.security import file_response
 
 from . import selectors, services
@@ -65,7 +66,7 @@ def pay(request: HttpRequest, code: str) -> HttpResponse:
         )
     except services.NotAllowed:
         raise Http404 from None
-    except services.PaymentError as exc:
+    except DomainError as exc:
         messages.error(request, str(exc))
         return redirect(dossier.get_absolute_url())
     return redirect(url)
@@ -220,7 +221,7 @@ def record_refund(request: HttpRequest, order_ref: str) -> HttpResponse:
         services.record_refund(payment=payment, officer=user, reason=request.POST.get("reason", ""))
     except services.NotAllowed:
         raise Http404 from None
-    except services.PaymentError as exc:
+    except DomainError as exc:
         messages.error(request, str(exc))
     else:
         messages.success(request, _("The refund of %(ref)s was recorded.") % {"ref": order_ref})

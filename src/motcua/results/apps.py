@@ -7,4 +7,4 @@ class ResultsConfig(AppConfig):
     verbose_name = _("Signed electronic results")
 
     def ready(self) -> None:
-        from . import handlers  # noqa: F401  (signs the result of each decision)
+        from . import handlers, panels  # noqa: F401  (signs each decision; its page panel)

@@ -20,11 +20,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from motcua import errors
 from motcua.accounts.models import User
 from motcua.agencies.models import Agency
 from motcua.dossiers.access import officer_roles, roles_for
 from motcua.dossiers.lifecycle import Actor, Status
 from motcua.dossiers.models import Dossier
+from motcua.errors import DomainError
 from motcua.printing.frame import local, place_name
 
 from . import documents, signing
@@ -43,12 +45,12 @@ RESULT_AVAILABLE = frozenset({Status.DECIDED, Status.RETURNED})
 OFFICER_ROLES = frozenset({Actor.RECEIVER, Actor.PROCESSOR, Actor.APPROVER})
 
 
-class ResultError(Exception):
+class ResultError(DomainError):
     """A refused operation on a result; ``str()`` is a translated message for the person."""
 
 
-class NotAllowed(ResultError):
-    pass
+class NotAllowed(errors.NotAllowed, ResultError):
+    status = 400  # explained next to the form, as every other refusal of a result
 
 
 def verify_url(token: str) -> str:

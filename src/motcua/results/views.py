@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from motcua.accounts.access import officer_required
 from motcua.accounts.models import User
 from motcua.dossiers.models import Dossier
+from motcua.errors import DomainError
 from motcua.security import file_response
 
 from . import services, verification
@@ -123,7 +124,7 @@ def request_delivery(request: HttpRequest, result_id: int) -> HttpResponse:
     if form.is_valid():
         try:
             services.request_postal_delivery(result=result, user=user, **form.cleaned_data)
-        except services.ResultError as exc:
+        except DomainError as exc:
             form.add_error(None, str(exc))
         else:
             messages.success(request, _("Your request for a paper copy by post was received."))
@@ -155,7 +156,7 @@ def update_delivery(request: HttpRequest, result_id: int) -> HttpResponse:
     if form.is_valid():
         try:
             services.update_postal_delivery(delivery=delivery, officer=user, **form.cleaned_data)
-        except services.ResultError as exc:
+        except DomainError as exc:
             form.add_error(None, str(exc))
         else:
             messages.success(request, _("The delivery status was updated."))
@@ -180,7 +181,7 @@ def revoke(request: HttpRequest, result_id: int) -> HttpResponse:
     if form.is_valid():
         try:
             services.revoke_result(result=result, officer=user, reason=form.cleaned_data["reason"])
-        except services.ResultError as exc:
+        except DomainError as exc:
             form.add_error(None, str(exc))
         else:
             messages.success(request, _("The result was revoked."))
@@ -204,7 +205,7 @@ def reissue(request: HttpRequest, code: str) -> HttpResponse:
         raise Http404
     try:
         services.issue_result(dossier=dossier, officer=user)
-    except services.ResultError as exc:
+    except DomainError as exc:
         messages.error(request, str(exc))
         return redirect("dossiers:officer_dossier", code=dossier.code)
     messages.success(request, _("A corrected result was signed and replaces the revoked one."))

@@ -83,22 +83,20 @@ def test_coordination_through_the_officer_pages(world: World) -> None:
     sign_in_with_second_factor(coordinating, construction)
     assert coordinating.get(f"/can-bo/ho-so/{dossier.code}/").status_code == 404
     lead.post(
-        f"/can-bo/ho-so/{dossier.code}/",
-        {"action": "consult", "agency": "H17.03", "part": "Thẩm định", "working_days": "1"},
+        f"/can-bo/ho-so/{dossier.code}/phoi-hop/",
+        {"agency": "H17.03", "part": "Thẩm định", "working_days": "1"},
     )
     assert dossier.code in coordinating.get("/can-bo/ho-so/?list=waiting").text
     page = coordinating.get(f"/can-bo/ho-so/{dossier.code}/")
-    assert page.status_code == 200 and 'value="answer"' in page.text
     consultation = Consultation.objects.get()
-    coordinating.post(
-        f"/can-bo/ho-so/{dossier.code}/",
-        {"action": "answer", "consultation": consultation.pk, "answer": "Đồng ý"},
-    )
+    answer_url = f"/can-bo/ho-so/{dossier.code}/phoi-hop/{consultation.pk}/tra-loi/"
+    assert page.status_code == 200 and f'action="{answer_url}"' in page.text
+    coordinating.post(answer_url, {"answer": "Đồng ý"})
     consultation.refresh_from_db()
     assert consultation.answer == "Đồng ý"
     bad = lead.post(
-        f"/can-bo/ho-so/{dossier.code}/",
-        {"action": "consult", "agency": "H17.03", "part": "x", "working_days": "abc"},
+        f"/can-bo/ho-so/{dossier.code}/phoi-hop/",
+        {"agency": "H17.03", "part": "x", "working_days": "abc"},
     )
     assert bad.status_code == 400
 

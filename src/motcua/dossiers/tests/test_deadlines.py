@@ -143,10 +143,11 @@ def test_officer_sends_the_apology_from_the_dossier_page(world: World) -> None:
     desk = Client()
     sign_in_with_second_factor(desk, world.receiver)
     page = desk.get(f"/can-bo/ho-so/{dossier.code}/")
-    assert 'value="apology"' in page.text
+    apology_url = f"/can-bo/ho-so/{dossier.code}/xin-loi/{letter.pk}/"
+    assert f'action="{apology_url}"' in page.text
     desk.post(
-        f"/can-bo/ho-so/{dossier.code}/",
-        {"action": "apology", "letter": letter.pk, "reason": "Chờ kết quả thẩm định"},
+        apology_url,
+        {"reason": "Chờ kết quả thẩm định"},
     )
     letter.refresh_from_db()
     assert letter.status == "sent"

@@ -92,10 +92,10 @@ def test_the_officer_guides_from_the_dossier_page(world: World, client: Client) 
     url = f"/can-bo/ho-so/{dossier.code}/"
     page = client.get(url).content.decode()
     assert 'value="guide_elsewhere"' in page and "Competent agency the applicant" in page
-    missing = client.post(url, {"transition": "guide_elsewhere", "reason": REASON})
+    missing = client.post(f"{url}xu-ly/", {"transition": "guide_elsewhere", "reason": REASON})
     assert missing.status_code == 400
     done = client.post(
-        url,
+        f"{url}xu-ly/",
         {"transition": "guide_elsewhere", "reason": REASON, "to_unit": world.other_agency.code},
     )
     assert done.status_code == 302

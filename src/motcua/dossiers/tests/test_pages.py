@@ -61,7 +61,7 @@ def test_another_citizen_never_sees_the_dossier_or_its_files(client: Client, wor
     assert client.get(f"/ho-so/{dossier.code}/").status_code == 404
     assert client.get(f"/ho-so/{dossier.code}/tep/{attachment.pk}/").status_code == 404
     assert dossier.code not in client.get("/ho-so/").text
-    response = client.post(f"/ho-so/{dossier.code}/", {"action": "withdraw"})
+    response = client.post(f"/ho-so/{dossier.code}/rut/")
     assert response.status_code == 404
     dossier.refresh_from_db()
     assert dossier.status == Status.SUBMITTED
@@ -82,14 +82,14 @@ def test_officers_see_only_their_agencys_dossiers(world: World) -> None:
     assert dossier.code in ours.get("/can-bo/ho-so/?list=to_receive").text
     assert dossier.code not in theirs.get("/can-bo/ho-so/?list=to_receive").text
     assert theirs.get(f"/can-bo/ho-so/{dossier.code}/").status_code == 404
-    refused = theirs.post(f"/can-bo/ho-so/{dossier.code}/", {"transition": "accept"})
+    refused = theirs.post(f"/can-bo/ho-so/{dossier.code}/xu-ly/", {"transition": "accept"})
     assert refused.status_code == 404
 
-    accepted = ours.post(f"/can-bo/ho-so/{dossier.code}/", {"transition": "accept"})
+    accepted = ours.post(f"/can-bo/ho-so/{dossier.code}/xu-ly/", {"transition": "accept"})
     assert accepted.status_code == 302
     dossier.refresh_from_db()
     assert dossier.status == Status.ACCEPTED and dossier.due_at is not None
-    not_now = ours.post(f"/can-bo/ho-so/{dossier.code}/", {"transition": "return_result"})
+    not_now = ours.post(f"/can-bo/ho-so/{dossier.code}/xu-ly/", {"transition": "return_result"})
     assert not_now.status_code == 400
 
 
@@ -106,17 +106,19 @@ def test_supplement_round_trip(world: World) -> None:
     officer, applicant = Client(), Client()
     sign_in_with_second_factor(officer, world.receiver)
     applicant.force_login(world.applicant)
-    officer.post(f"/can-bo/ho-so/{dossier.code}/", {"transition": "accept"})
-    no_reason = officer.post(f"/can-bo/ho-so/{dossier.code}/", {"transition": "request_supplement"})
+    officer.post(f"/can-bo/ho-so/{dossier.code}/xu-ly/", {"transition": "accept"})
+    no_reason = officer.post(
+        f"/can-bo/ho-so/{dossier.code}/xu-ly/", {"transition": "request_supplement"}
+    )
     assert no_reason.status_code == 400
     officer.post(
-        f"/can-bo/ho-so/{dossier.code}/",
+        f"/can-bo/ho-so/{dossier.code}/xu-ly/",
         {"transition": "request_supplement", "reason": "Thiếu giấy ủy quyền"},
     )
     page = applicant.get(f"/ho-so/{dossier.code}/")
     assert "Thiếu giấy ủy quyền" in page.text
-    applicant.post(f"/ho-so/{dossier.code}/", {"action": "upload", "component": "1", "file": pdf()})
-    applicant.post(f"/ho-so/{dossier.code}/", {"action": "supplement"})
+    applicant.post(f"/ho-so/{dossier.code}/bo-sung/tep/", {"component": "1", "file": pdf()})
+    applicant.post(f"/ho-so/{dossier.code}/bo-sung/")
     dossier.refresh_from_db()
     assert dossier.status == Status.ACCEPTED
     assert dossier.attachments.filter(for_supplement=True).count() == 1
@@ -144,7 +146,7 @@ def test_receipt_and_control_sheet_pdfs(world: World) -> None:
     stranger.force_login(UserFactory.create())
     sign_in_with_second_factor(desk, world.receiver)
     assert applicant.get(f"/ho-so/{dossier.code}/mau-01.pdf").status_code == 404  # not yet
-    desk.post(f"/can-bo/ho-so/{dossier.code}/", {"transition": "accept"})
+    desk.post(f"/can-bo/ho-so/{dossier.code}/xu-ly/", {"transition": "accept"})
 
     receipt = applicant.get(f"/ho-so/{dossier.code}/mau-01.pdf")
     assert receipt.status_code == 200 and receipt["Content-Type"] == "application/pdf"

@@ -125,11 +125,14 @@ def test_the_officer_page_asks_for_the_apology_on_a_second_request(
     url = f"/can-bo/ho-so/{dossier.code}/"
     page = client.get(url).content.decode()
     assert 'name="apology"' in page and "already requested once" in page
-    refused = client.post(url, {"transition": "request_supplement", "reason": "Giấy ủy quyền"})
+    refused = client.post(
+        f"{url}xu-ly/", {"transition": "request_supplement", "reason": "Giấy ủy quyền"}
+    )
     assert refused.status_code == 400 and "apology" in refused.content.decode()
     assert Dossier.objects.get(pk=dossier.pk).supplement_requests == 1
     made = client.post(
-        url, {"transition": "request_supplement", "reason": "Giấy ủy quyền", "apology": APOLOGY}
+        f"{url}xu-ly/",
+        {"transition": "request_supplement", "reason": "Giấy ủy quyền", "apology": APOLOGY},
     )
     assert made.status_code == 302
     assert Dossier.objects.get(pk=dossier.pk).supplement_requests == 2

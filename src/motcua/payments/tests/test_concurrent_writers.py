@@ -121,7 +121,7 @@ def test_approvers_deciding_at_once_all_get_their_decision(
     on_a_database_file()
 
     def decide(client: Client, dossier: Dossier) -> Callable[[], int]:
-        url = f"/can-bo/ho-so/{dossier.code}/"
+        url = f"/can-bo/ho-so/{dossier.code}/xu-ly/"
         return lambda: client.post(url, {"transition": Transition.DECIDE}).status_code
 
     answers = at_once([decide(c, d) for c, d in zip(approvers, to_decide, strict=True)])
