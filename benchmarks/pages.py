@@ -1,0 +1,211 @@
+"""Citizen pages beside the API: requests per second and p99 of each, on the same run.
+
+Issue 13 asks that the public pages a citizen opens (home, search results, a procedure page,
+the dossier look-up with its timeline, my dossiers) keep up with the data behind them: each
+public page at least 60% of the look-up API's rate, measured side by side. This script:
+
+1. makes a PostgreSQL database (dropped at the end), migrates it, loads Đà Nẵng's demo
+   (``load_demo``), and files one dossier for a demo citizen (a Django child process) so the
+   look-up and "my dossiers" have something to show;
+2. serves the project with gunicorn in production mode (``--workers`` sync workers, default 3);
+3. runs ``wrk`` (Debian's package; ``apt-get install wrk``) with ``--connections`` connections
+   (default 8) for ``--seconds`` on each address in turn, after a warm-up, and prints requests
+   per second, p50/p99 latency, non-2xx answers and the rate as a share of the look-up API's.
+
+It prints figures only; it never fails on speed. Run it from the repository root::
+
+    .venv/bin/python benchmarks/pages.py --seconds 10
+
+PostgreSQL is reached at ``--pg-url`` (default
+``postgres://postgres@127.0.0.1:5432/motcua_bench_pages``, or ``BENCH_PAGES_POSTGRES_URL``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _common import (
+    ROOT,
+    bounded,
+    django_env,
+    machine,
+    postgres_admin,
+    postgres_name,
+    run,
+    serve,
+)
+
+DEFAULT_PG = "postgres://postgres@127.0.0.1:5432/motcua_bench_pages"
+PASSWORD = "bench-passphrase-1"  # noqa: S105  (a throw-away database's citizen)
+
+# A citizen of the demo with one dossier: what the look-up and "my dossiers" show.
+SEED = """
+import json
+from django.core.files.uploadedfile import SimpleUploadedFile
+from motcua.accounts.models import User
+from motcua.catalog.models import Procedure
+from motcua.dossiers import services
+from motcua.eforms.examples import example_document
+
+procedure = Procedure.objects.get(code="1.001193")
+user, _ = User.objects.get_or_create(username="bench-citizen", defaults={"full_name": "Lê Thị Hà",
+    "assurance_level": 2})
+user.set_password(PASSWORD)
+user.save()
+version = procedure.versions.order_by("-number")[0]
+answers = example_document(version.snapshot["cases"][0]["eform"])
+pdf = (b"%PDF-1.4\\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\\n"
+    b"2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\\ntrailer<</Root 1 0 R>>\\n%%EOF\\n")
+draft = services.start_draft(user=user, procedure=procedure, acting_for=None, initial=answers)
+for position, component in enumerate(procedure.cases.all()[0].components.all()):
+    services.attach(draft=draft, user=user, component_position=position,
+        upload=SimpleUploadedFile("a.pdf", pdf, "application/pdf"))
+dossier = services.submit(draft=draft, user=user, form_errors={})
+print("JSON" + json.dumps({"code": dossier.code, "secret": dossier.lookup_secret}))
+"""
+
+
+@dataclass
+class Figure:
+    name: str
+    path: str
+    rate: float
+    p50_ms: float
+    p99_ms: float
+    requests: int
+    non_2xx: int
+
+
+def _ms(text: str) -> float:
+    value, unit = re.fullmatch(r"([\d.]+)(us|ms|s)", text.strip()).groups()  # type: ignore[union-attr]
+    return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+
+
+def wrk(base: str, path: str, *, seconds: int, connections: int, cookie: str = "") -> Figure:
+    command = ["wrk", "--latency", "-t", "2", "-c", str(connections), "-d", f"{seconds}s"]
+    if cookie:
+        command += ["-H", f"Cookie: {cookie}"]
+    out = subprocess.run([*command, base + path], capture_output=True, text=True, check=True).stdout
+    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
+    p50 = _ms(re.search(r"50%\s+(\S+)", out).group(1))  # type: ignore[union-attr]
+    p99 = _ms(re.search(r"99%\s+(\S+)", out).group(1))  # type: ignore[union-attr]
+    total = int(re.search(r"(\d+) requests in", out).group(1))  # type: ignore[union-attr]
+    bad = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    return Figure("", path, rate, p50, p99, total, int(bad.group(1)) if bad else 0)
+
+
+def session_cookie(base: str) -> str:
+    """Sign the demo citizen in with the password form, as a browser does."""
+    import requests
+
+    client = requests.Session()
+    page = client.get(f"{base}/accounts/login/", timeout=10)
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text)
+    answer = client.post(
+        f"{base}/accounts/login/",
+        data={
+            "csrfmiddlewaretoken": token.group(1) if token else "",
+            "username": "bench-citizen",
+            "password": PASSWORD,
+        },
+        headers={"Referer": f"{base}/accounts/login/"},
+        timeout=10,
+        allow_redirects=False,
+    )
+    if answer.status_code != 302 or "sessionid" not in client.cookies:
+        raise RuntimeError(f"sign-in failed: {answer.status_code}")
+    return f"sessionid={client.cookies['sessionid']}"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--seconds", type=bounded(600), default=10)
+    parser.add_argument("--connections", type=bounded(256), default=8)
+    parser.add_argument("--workers", type=bounded(32), default=3)
+    parser.add_argument("--pg-url", default=os.environ.get("BENCH_PAGES_POSTGRES_URL", DEFAULT_PG))
+    args = parser.parse_args()
+    if shutil.which("wrk") is None:
+        raise SystemExit("wrk is not installed (apt-get install wrk)")
+    name = postgres_name(args.pg_url)
+    server = postgres_admin(
+        args.pg_url, [f'DROP DATABASE IF EXISTS "{name}"', f'CREATE DATABASE "{name}"']
+    )
+    workdir = Path(tempfile.mkdtemp(prefix="motcua-bench-pages-"))
+    try:
+        # Plain http on this machine: cookies without the Secure flag, as scripts/serve does.
+        env = django_env(
+            args.pg_url,
+            workdir,
+            extra={"SESSION_COOKIE_SECURE": "0", "CSRF_COOKIE_SECURE": "0"},
+        )
+        manage = [sys.executable, str(ROOT / "manage.py")]
+        run([*manage, "migrate", "--noinput"], env)
+        run([*manage, "load_demo"], env)
+        run([*manage, "collectstatic", "--noinput", "-v", "0"], env)
+        seeded = subprocess.run(
+            [*manage, "shell"],
+            input=f"PASSWORD = {PASSWORD!r}\n" + SEED,
+            env=env,
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        dossier = json.loads(
+            [line for line in seeded.splitlines() if line.startswith("JSON")][-1][4:]
+        )
+        lookup_query = f"?code={dossier['code']}&secret={dossier['secret']}"
+        targets = [
+            ("look-up API", f"/api/v1/dossiers/lookup/{lookup_query}", False),
+            ("home", "/", False),
+            ("search results", "/thu-tuc/?q=giay+khai+sinh", False),
+            ("procedure page", "/thu-tuc/1.001193/", False),
+            ("look-up page", f"/tra-cuu-ho-so/{lookup_query}", False),
+            ("my dossiers", "/ho-so/", True),
+        ]
+        options = ["--workers", str(args.workers), "--worker-class", "sync"]
+        with serve(env, workdir / "gunicorn.log", options) as (base, _pid):
+            cookie = session_cookie(base)
+            figures = []
+            for label, path, signed_in in targets:
+                who = cookie if signed_in else ""
+                wrk(base, path, seconds=2, connections=args.connections, cookie=who)  # warm up
+                figure = wrk(
+                    base, path, seconds=args.seconds, connections=args.connections, cookie=who
+                )
+                figure.name = label
+                figures.append(figure)
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+        postgres_admin(args.pg_url, [f'DROP DATABASE IF EXISTS "{name}"'], guard=False)
+
+    api = figures[0].rate or 1.0
+    now = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
+    print(f"Pages beside the look-up API, {now}; {machine()}; {server}")
+    print(
+        f"wrk -t2 -c{args.connections} -d{args.seconds}s, gunicorn {args.workers} sync workers, "
+        f"load average {os.getloadavg()[0]:.2f}"
+    )
+    print(f"{'address':<16} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'non-2xx':>8} {'of API':>7}")
+    for figure in figures:
+        share = figure.rate / api
+        print(
+            f"{figure.name:<16} {figure.rate:>8.1f} {figure.p50_ms:>8.1f} {figure.p99_ms:>8.1f} "
+            f"{figure.non_2xx:>8} {share:>6.0%}"
+        )
+
+
+if __name__ == "__main__":
+    main()
