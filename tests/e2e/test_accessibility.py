@@ -124,3 +124,22 @@ def test_the_main_pages_have_no_serious_accessibility_violation(
             found += [f"{width} {path}: {v}" for v in violations(page)]
         context.close()
     assert found == [], "\n".join(found)
+
+
+def test_a_refused_step_shows_one_error_summary_and_moves_focus_to_it(
+    live_server: Any, page: Any
+) -> None:
+    """Without JavaScript too: the summary is focused by the page itself (``autofocus``)."""
+    call_command("load_demo", stdout=io.StringIO())
+    citizen = UserFactory.create(full_name="Lê Thị Thu Hà", assurance_level=2)
+    citizen.set_password(PASSWORD)
+    citizen.save()
+    procedure = Procedure.objects.get(code="1.001193")
+    draft = services.start_draft(user=citizen, procedure=procedure, acting_for=None)
+    sign_in(page, live_server.url, citizen.username)
+    page.goto(f"{live_server.url}/ho-so/nhap/{draft.pk}/buoc/0/")
+    with page.expect_navigation():
+        page.locator("button[value=next]").click()  # every required answer left empty
+    assert page.locator(".error-summary").count() == 1
+    focused = page.evaluate("document.activeElement.classList.contains('error-summary')")
+    assert focused
