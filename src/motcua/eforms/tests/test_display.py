@@ -109,3 +109,19 @@ def test_dates_are_written_day_first() -> None:
     with timezone.override("Asia/Ho_Chi_Minh"):
         assert show_datetime(moment) == "02/01/2024 08:30"
         assert show_datetime("2024-01-02T08:30") == "02/01/2024 08:30"
+
+
+def test_every_demo_eform_shows_each_answer_under_its_title() -> None:
+    from motcua.eforms.examples import example_document
+
+    from .strategies import demo_eforms
+
+    for case_id, schema in demo_eforms():
+        document = example_document(schema)
+        shown = [a for s in answer_sections(schema, document) for a in s.answers]
+        titles = [schema["properties"][name]["title"] for name in schema["properties"]]
+        assert [a.label for a in shown] == titles, case_id
+        for answer in shown:
+            prop = schema["properties"][answer.name]
+            if prop.get("format") == "date" and answer.name in document:
+                assert answer.text == show_date(document[answer.name]), case_id
