@@ -66,6 +66,9 @@ def test_file_receive_supplement_process_return(
     desk.locator("form button[type=submit]").last.click()
     desk.goto(base + "/can-bo/ho-so/?list=to_receive")
     desk.get_by_role("link", name=dossier.code).click()
+    # The desk ticks the documents valid in the checklist, then accepts without a question.
+    desk.locator("#valid-0").check()
+    desk.locator("form:has(#checklist) button[type=submit]").click()
     act(desk, "accept")
     act(desk, "request_supplement", "Thiếu giấy ủy quyền có chứng thực")
 

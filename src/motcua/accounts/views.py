@@ -23,7 +23,7 @@ from joserfc.errors import JoseError
 
 from motcua.errors import DomainError
 
-from . import acting, eid, services
+from . import access, acting, eid, services
 from .forms import (
     EnrolmentCodeForm,
     GrantRoleForm,
@@ -52,9 +52,20 @@ def _safe_next(request: HttpRequest, default: str) -> str:
     return default
 
 
+def landing_url(user: User) -> str:
+    """Where a person lands after signing in when no ``next`` was given: an officer (anyone
+    serving an agency today) on their worklist, everyone else on their account page."""
+    if access.active_memberships(user).exists():
+        return reverse("dossiers:officer_worklist")
+    return reverse("accounts:home")
+
+
 class SignInView(auth_views.LoginView):
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
+
+    def get_default_redirect_url(self) -> str:
+        return landing_url(self.request.user)  # type: ignore[arg-type]
 
     def get_context_data(self, **kwargs: object) -> dict[str, object]:
         context = super().get_context_data(**kwargs)
@@ -89,7 +100,7 @@ def _provider_down(request: HttpRequest) -> HttpResponse:
 def eid_start(request: HttpRequest) -> HttpResponse:
     if not eid.is_configured():
         return _provider_down(request)
-    request.session["eid_next"] = _safe_next(request, reverse("accounts:home"))
+    request.session["eid_next"] = _safe_next(request, "")  # none given: ``landing_url``
     try:
         client = eid.eid_client(request)
         response: HttpResponse = client.authorize_redirect(
@@ -131,7 +142,7 @@ def eid_callback(request: HttpRequest) -> HttpResponse:
     request.session[EID_LEVEL_SESSION_KEY] = identity.assurance_level
     if business is not None:
         acting.start_acting(request, business)
-    target = request.session.pop("eid_next", "") or reverse("accounts:home")
+    target = request.session.pop("eid_next", "") or landing_url(user)
     return HttpResponseRedirect(target)
 
 

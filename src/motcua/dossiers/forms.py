@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -38,6 +39,9 @@ class ActionForm(forms.Form):
         max_length=4000,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+    # Accepting while a mandatory document is not ticked valid in the checklist: the officer
+    # confirms they checked it (``views.officer_transition``).
+    confirm_unchecked = forms.BooleanField(required=False)
 
 
 class UploadForm(forms.Form):
@@ -133,3 +137,22 @@ class WithdrawForm(forms.Form):
     reason = forms.CharField(
         label=_("Reason for withdrawing (optional)"), required=False, max_length=4000
     )
+
+
+class ChecklistForm(forms.Form):
+    """The officer's ticks on the dossier's documents: ``valid-<n>`` and ``digitised-<n>`` for
+    the document at position n (an unticked box is not sent: it means no)."""
+
+    def __init__(self, *args: Any, count: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for position in range(count):
+            self.fields[f"valid-{position}"] = forms.BooleanField(required=False)
+            self.fields[f"digitised-{position}"] = forms.BooleanField(required=False)
+        self.count = count
+
+    def ticks(self) -> dict[int, tuple[bool, bool]]:
+        data = self.cleaned_data
+        return {
+            n: (bool(data.get(f"valid-{n}")), bool(data.get(f"digitised-{n}")))
+            for n in range(self.count)
+        }

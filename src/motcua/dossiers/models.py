@@ -381,3 +381,31 @@ class DossierStep(models.Model):
     @property
     def role_label(self) -> str:
         return str(StepRole(self.role).label) if self.role in StepRole.values else self.role
+
+
+class ComponentCheck(models.Model):
+    """The receiving officer's check of one document of a dossier (thành phần hồ sơ): valid
+    (hợp lệ) and digitised (đã số hóa). One row per component, changed as the check goes on;
+    who checked last and when is kept on it."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="component_checks")
+    component_position = models.PositiveSmallIntegerField()
+    valid = models.BooleanField(_("valid"), default=False)
+    digitised = models.BooleanField(_("digitised"), default=False)
+    checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    checked_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("component check")
+        verbose_name_plural = _("component checks")
+        ordering = ["dossier", "component_position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["dossier", "component_position"], name="one_check_per_component"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.dossier_id} #{self.component_position}"

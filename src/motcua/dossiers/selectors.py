@@ -58,22 +58,10 @@ def late(now: datetime.datetime) -> Q:
     )
 
 
-def worklist(user: User, name: str, *, sort: str = "due") -> QuerySet[Dossier]:
-    """Only dossiers received or processed by the officer's agencies."""
-    agencies = accounts_access.agency_ids(user)
-    base = (
-        Dossier.objects.filter(
-            Q(receiving_agency__in=agencies)
-            | Q(processing_unit__in=agencies)
-            | Q(consultations__coordinating_agency__in=agencies)
-        )
-        .distinct()
-        .select_related("procedure", "applicant", "receiving_agency")
-    )
-    now = timezone.now()
+def _worklist_filters(now: datetime.datetime) -> dict[str, Q]:
     soon = now + datetime.timedelta(days=2)
     active = [Status.ACCEPTED, Status.PROCESSING]
-    filters = {
+    return {
         "to_receive": Q(status=Status.SUBMITTED),
         "in_progress": Q(status__in=active),
         "due_soon": Q(status__in=active, due_at__gte=now, due_at__lte=soon),
@@ -81,9 +69,54 @@ def worklist(user: User, name: str, *, sort: str = "due") -> QuerySet[Dossier]:
         "waiting": Q(status__in=list(lifecycle.PAUSED))
         | Q(status=Status.PROCESSING, consultations__answered_at__isnull=True),
     }
-    return base.filter(filters.get(name, filters["to_receive"])).order_by(
-        SORTS.get(sort, "due_at"), "id"
+
+
+def _agency_dossiers(user: User, query: str) -> QuerySet[Dossier]:
+    """Only dossiers received or processed by the officer's agencies (or asked of them)."""
+    agencies = accounts_access.agency_ids(user)
+    found = Dossier.objects.filter(
+        Q(receiving_agency__in=agencies)
+        | Q(processing_unit__in=agencies)
+        | Q(consultations__coordinating_agency__in=agencies)
     )
+    return search(found, query)
+
+
+def search(dossiers: QuerySet[Dossier], query: str) -> QuerySet[Dossier]:
+    """Dossiers whose code, applicant's name, business's name or CCCD holds ``query``.
+
+    Any letter case; spaces in a code are ignored (a code read out or copied from a receipt
+    comes as ``h17.02-241204 0001``), so is a CCCD's.
+    """
+    text = " ".join(query.split())
+    if not text:
+        return dossiers
+    packed = "".join(text.split())
+    return dossiers.filter(
+        Q(code__icontains=packed)
+        | Q(applicant__full_name__icontains=text)
+        | Q(on_behalf_of__name__icontains=text)
+        | Q(applicant__personal_id=packed)
+    )
+
+
+def worklist(user: User, name: str, *, sort: str = "due", query: str = "") -> QuerySet[Dossier]:
+    """One worklist of the officer's agencies, narrowed by ``query`` (``search``)."""
+    filters = _worklist_filters(timezone.now())
+    return (
+        _agency_dossiers(user, query)
+        .filter(filters.get(name, filters["to_receive"]))
+        .distinct()
+        .select_related("procedure", "applicant", "receiving_agency", "on_behalf_of")
+        .order_by(SORTS.get(sort, "due_at"), "id")
+    )
+
+
+def worklist_counts(user: User, *, query: str = "") -> dict[str, int]:
+    """How many dossiers each worklist holds (with the same ``query``), for the tabs."""
+    filters = _worklist_filters(timezone.now())
+    base = _agency_dossiers(user, query)
+    return {name: base.filter(filters[name]).distinct().count() for name in WORKLISTS}
 
 
 # The public look-up's one query on PostgreSQL, written out: building it with the ORM cost

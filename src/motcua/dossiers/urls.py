@@ -20,6 +20,7 @@ urlpatterns = [
     path("can-bo/ho-so/<str:code>/", views.officer_dossier, name="officer_dossier"),
     # One URL per officer action, each answered by a redirect to the page above when done.
     path("can-bo/ho-so/<str:code>/xu-ly/", views.officer_transition, name="officer_transition"),
+    path("can-bo/ho-so/<str:code>/kiem-tra/", views.officer_checklist, name="officer_checklist"),
     path(
         "can-bo/ho-so/<str:code>/xin-loi/<int:letter_id>/",
         views.officer_apology,

@@ -22,17 +22,19 @@ from motcua.accounts.acting import acting_business
 from motcua.accounts.models import User
 from motcua.agencies.models import Agency
 from motcua.catalog.selectors import published_procedures
+from motcua.eforms.display import answer_sections
 from motcua.eforms.forms import EForm, initial_from_document, merge_documents
 from motcua.eforms.prefill import prefill
 from motcua.eforms.validation import validate_document
 from motcua.errors import DomainError
 from motcua.security import file_response
 
-from . import access, coordination, documents, lifecycle, panels, selectors, services
+from . import access, checklist, coordination, documents, lifecycle, panels, selectors, services
 from .deadlines import send_apology
 from .forms import (
     ActionForm,
     ApologyForm,
+    ChecklistForm,
     ConsultationAnswerForm,
     ConsultationForm,
     LookupForm,
@@ -356,13 +358,22 @@ def officer_worklist(request: HttpRequest) -> HttpResponse:
     if name not in selectors.WORKLISTS:
         name = "to_receive"
     sort = request.GET.get("sort", "due")
-    page = Paginator(selectors.worklist(_user(request), name, sort=sort), 25).get_page(
+    query = request.GET.get("q", "")[:100].strip()
+    user = _user(request)
+    page = Paginator(selectors.worklist(user, name, sort=sort, query=query), 25).get_page(
         request.GET.get("page")
     )
+    counts = selectors.worklist_counts(user, query=query)
     return render(
         request,
         "dossiers/officer_worklist.html",
-        {"page": page, "current": name, "lists": selectors.WORKLISTS, "sort": sort},
+        {
+            "page": page,
+            "current": name,
+            "tabs": [(list_name, counts[list_name]) for list_name in selectors.WORKLISTS],
+            "sort": sort,
+            "query": query,
+        },
     )
 
 
@@ -389,10 +400,18 @@ def _officer_page(
     typed, (and which letter or request it was for) in place of the blank one."""
     my_agencies = set(accounts_access.agency_ids(user))
     consultations = list(dossier.consultations.select_related("coordinating_agency"))
+    rows = checklist.rows(dossier)
     context = {
         "dossier": dossier,
         "events": services.history(dossier),
         "attachments": dossier.attachments.all(),
+        "answers": answer_sections(dossier.rules.eform, dossier.form_data),
+        "applicant": dossier.applicant,
+        "business": dossier.on_behalf_of,
+        "checklist": rows,
+        "can_check": checklist.may_check(roles, dossier),
+        "not_valid": checklist.mandatory_not_valid(rows),
+        "supplement_reason": checklist.supplement_reason(rows),
         "actions": [
             (name, Transition(name).label, lifecycle.RULES[name].reason_required)
             for name in lifecycle.allowed(dossier.status, roles)
@@ -440,20 +459,55 @@ def officer_transition(request: HttpRequest, code: str) -> HttpResponse:
     transition = request.POST.get("transition", "")[:32]
     form = ActionForm(request.POST, auto_id=f"{transition}-%s")
     if form.is_valid():
-        try:
-            services.act(
-                dossier=dossier,
-                user=user,
-                transition=form.cleaned_data["transition"],
-                reason=form.cleaned_data["reason"],
-                to_unit=form.cleaned_data["to_unit"],
-                apology=form.cleaned_data["apology"],
+        unchecked = (
+            checklist.mandatory_not_valid(checklist.rows(dossier))
+            if transition == Transition.ACCEPT and not form.cleaned_data["confirm_unchecked"]
+            else []
+        )
+        if unchecked:
+            # Asked, not refused: the law makes the receiving officer answer for the check,
+            # and they may have checked the originals at the counter without ticking here. A
+            # refusal would teach ticking boxes to get past the software; naming what is not
+            # ticked and asking them to confirm keeps the decision theirs, and visible.
+            form.add_error(
+                None,
+                _(
+                    "These mandatory documents are not ticked valid in the checklist: "
+                    "%(names)s. Tick them, or confirm that you checked them and accept."
+                )
+                % {"names": "; ".join(unchecked)},
             )
+        else:
+            try:
+                services.act(
+                    dossier=dossier,
+                    user=user,
+                    transition=form.cleaned_data["transition"],
+                    reason=form.cleaned_data["reason"],
+                    to_unit=form.cleaned_data["to_unit"],
+                    apology=form.cleaned_data["apology"],
+                )
+            except DomainError as exc:
+                form.add_error(None, str(exc))
+            else:
+                return _done(request, dossier, _("Done."))
+    return _officer_page(request, dossier, user, roles, status=400, form=form)
+
+
+@officer_required
+@require_POST
+def officer_checklist(request: HttpRequest, code: str) -> HttpResponse:
+    """The receiving officer's ticks on the dossier's documents: valid, digitised."""
+    dossier, user, roles = _officer_target(request, code)
+    form = ChecklistForm(request.POST, count=len(dossier.rules.components))
+    if form.is_valid():
+        try:
+            checklist.save(dossier=dossier, officer=user, ticks=form.ticks())
         except DomainError as exc:
             form.add_error(None, str(exc))
         else:
-            return _done(request, dossier, _("Done."))
-    return _officer_page(request, dossier, user, roles, status=400, form=form)
+            return _done(request, dossier, _("The checklist is saved."))
+    return _officer_page(request, dossier, user, roles, status=400, checklist_form=form)
 
 
 @officer_required

@@ -12,6 +12,10 @@ from motcua.dossiers.tests.factories import World, file_dossier, make_world, pdf
 
 pytestmark = pytest.mark.django_db
 
+# Accepting without the documents ticked valid in the checklist asks the officer to confirm
+# (test_officer_dossier.py); these tests are about other things and confirm.
+ACCEPT_UNCHECKED = {"transition": "accept", "confirm_unchecked": "on"}
+
 
 @pytest.fixture
 def world() -> World:
@@ -85,7 +89,7 @@ def test_officers_see_only_their_agencys_dossiers(world: World) -> None:
     refused = theirs.post(f"/can-bo/ho-so/{dossier.code}/xu-ly/", {"transition": "accept"})
     assert refused.status_code == 404
 
-    accepted = ours.post(f"/can-bo/ho-so/{dossier.code}/xu-ly/", {"transition": "accept"})
+    accepted = ours.post(f"/can-bo/ho-so/{dossier.code}/xu-ly/", ACCEPT_UNCHECKED)
     assert accepted.status_code == 302
     dossier.refresh_from_db()
     assert dossier.status == Status.ACCEPTED and dossier.due_at is not None
@@ -106,7 +110,7 @@ def test_supplement_round_trip(world: World) -> None:
     officer, applicant = Client(), Client()
     sign_in_with_second_factor(officer, world.receiver)
     applicant.force_login(world.applicant)
-    officer.post(f"/can-bo/ho-so/{dossier.code}/xu-ly/", {"transition": "accept"})
+    officer.post(f"/can-bo/ho-so/{dossier.code}/xu-ly/", ACCEPT_UNCHECKED)
     no_reason = officer.post(
         f"/can-bo/ho-so/{dossier.code}/xu-ly/", {"transition": "request_supplement"}
     )
@@ -146,7 +150,7 @@ def test_receipt_and_control_sheet_pdfs(world: World) -> None:
     stranger.force_login(UserFactory.create())
     sign_in_with_second_factor(desk, world.receiver)
     assert applicant.get(f"/ho-so/{dossier.code}/mau-01.pdf").status_code == 404  # not yet
-    desk.post(f"/can-bo/ho-so/{dossier.code}/xu-ly/", {"transition": "accept"})
+    desk.post(f"/can-bo/ho-so/{dossier.code}/xu-ly/", ACCEPT_UNCHECKED)
 
     receipt = applicant.get(f"/ho-so/{dossier.code}/mau-01.pdf")
     assert receipt.status_code == 200 and receipt["Content-Type"] == "application/pdf"
