@@ -93,8 +93,8 @@ DEMO_TEMPLATES: dict[str, dict[str, object]] = {
                 "Cấp cho: {{ form.ho_ten_chu_dau_tu|default:applicant }}"
                 "{% if form.so_dinh_danh %}, số định danh cá nhân {{ form.so_dinh_danh }}"
                 "{% endif %}.",
-                "Được phép xây dựng công trình nhà ở riêng lẻ ({{ dossier.case }}) "
-                "theo hồ sơ {{ dossier.code }}, với các nội dung sau:",
+                "Được phép thực hiện: {{ dossier.case }}, theo hồ sơ {{ dossier.code }}, "
+                "với các nội dung sau:",
                 "Địa điểm xây dựng: {{ form.dia_diem_xay_dung }}",
                 "Giấy chứng nhận quyền sử dụng đất số: {{ form.so_giay_cn_qsdd }}",
                 "Diện tích xây dựng tầng 1: "

@@ -126,6 +126,8 @@ class ResultTemplate(models.Model):
         return f"{self.procedure.code}: {self.title}"
 
     def clean(self) -> None:
+        if self.decision_fields is None:  # the admin's empty box: no decision fields
+            self.decision_fields = []
         errors = {}
         for field in ("title", "body"):
             try:

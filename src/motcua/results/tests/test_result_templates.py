@@ -185,6 +185,30 @@ def test_decision_fields_are_checked_when_an_administrator_saves_them(world: Wor
     assert "decision_fields" in error.value.message_dict
 
 
+def test_the_admin_edits_decision_fields(world: World) -> None:
+    admin = UserFactory.create(is_staff=True, is_superuser=True)
+    client = Client()
+    sign_in_with_second_factor(client, admin)
+    data = {"procedure": world.procedure.pk, "title": "Kết quả", "body": "{{ decision.so }}"}
+    empty = client.post("/admin/results/resulttemplate/add/", {**data, "decision_fields": ""})
+    assert empty.status_code == 302
+    template = ResultTemplate.objects.get()
+    assert template.decision_fields == []
+    fields = '[{"name": "so", "label": "Số", "type": "text", "required": true}]'
+    changed = client.post(
+        f"/admin/results/resulttemplate/{template.pk}/change/", {**data, "decision_fields": fields}
+    )
+    assert changed.status_code == 302
+    template.refresh_from_db()
+    assert [field.label for field in template.fields if field.required] == ["Số"]
+    wrong = client.post(
+        f"/admin/results/resulttemplate/{template.pk}/change/",
+        {**data, "decision_fields": '[{"name": "so", "label": "Số", "type": "colour"}]'},
+    )
+    assert wrong.status_code == 200
+    assert client.get("/admin/results/resultdraft/").status_code == 200
+
+
 def test_the_verification_page_shows_the_signer_name_title_and_agency(
     titled_approver: World, dossier: Dossier
 ) -> None:
