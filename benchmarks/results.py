@@ -107,7 +107,7 @@ def sign_in_process(count: int, pdf_out: str) -> dict[str, Any]:
             issued_on=datetime.date.today(),
             verify_url=services.verify_url(secrets.token_urlsafe(24)),
             signer_name="Nguyễn Văn Bình",
-            certificate_subject="Sở Tư pháp",
+            signer_title="Giám đốc",
         )
         render_ms.append((time.perf_counter() - started) * 1000)
         started = time.perf_counter()

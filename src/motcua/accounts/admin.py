@@ -23,7 +23,7 @@ class AgencyMembershipInline(admin.TabularInline):
     model = AgencyMembership
     fk_name = "user"
     extra = 0
-    fields = ("agency", "desk", "role", "granted_at", "granted_by", "revoked_at")
+    fields = ("agency", "desk", "role", "title", "granted_at", "granted_by", "revoked_at")
     readonly_fields = ("granted_at", "granted_by")
     raw_id_fields = ("agency", "desk")
 

@@ -207,6 +207,10 @@ class AgencyMembership(models.Model):
         verbose_name=_("one-stop desk"),
     )
     role = models.CharField(_("role"), max_length=32, choices=OfficerRole.choices)
+    # Chức vụ, printed under the signature of the results this officer signs.
+    title = models.CharField(
+        _("job title"), max_length=200, blank=True, help_text=_("E.g. Giám đốc, Phó Chủ tịch.")
+    )
     granted_at = models.DateTimeField(_("granted at"), default=timezone.now)
     granted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -44,6 +44,7 @@ from motcua.eforms.validation import validate_document
 from motcua.payments import sandbox
 from motcua.payments import services as payments
 from motcua.payments.gateways.registry import UnknownGateway, gateway
+from motcua.results.demo import fill_example_decision
 from motcua.results.models import IssuedResult
 
 #: A one-page PDF, enough for the content check at upload (``dossiers.uploads``).
@@ -210,6 +211,9 @@ def _run(procedure: Procedure, position: int, cast: Cast, outcome: CaseOutcome) 
     for planned in dossier.steps.filter(role="coordinator", finished_at__isnull=True):
         outcome.stage = "coordinate"
         _coordinate(dossier, planned.name, lead, cast, procedure, position)
+    # An approver fills the result's decision fields (the permit's number …) before deciding.
+    outcome.stage = "decide"
+    fill_example_decision(dossier=dossier, officer=cast.officer(lead, "approver"))
     step("decide", cast.officer(lead, "approver"), Transition.DECIDE)
     if not IssuedResult.objects.filter(dossier=dossier).exists():
         raise RehearsalFailed("decide", _("The decision left no signed result."))

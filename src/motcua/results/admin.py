@@ -16,7 +16,13 @@ from motcua.accounts.models import User
 
 from . import services
 from .forms import RevokeForm
-from .models import IssuedResult, PostalDelivery, PostalDeliveryEvent, ResultTemplate
+from .models import (
+    IssuedResult,
+    PostalDelivery,
+    PostalDeliveryEvent,
+    ResultDraft,
+    ResultTemplate,
+)
 
 
 @admin.register(ResultTemplate)
@@ -28,6 +34,21 @@ class ResultTemplateAdmin(admin.ModelAdmin[ResultTemplate]):
         # Long decision texts: room to write.
         models.TextField: {"widget": forms.Textarea(attrs={"rows": 16, "cols": 100})}
     }
+
+
+@admin.register(ResultDraft)
+class ResultDraftAdmin(admin.ModelAdmin[ResultDraft]):
+    """What officers filled before deciding: read here, changed only on the dossier page."""
+
+    list_display = ["dossier", "updated_by", "updated_at"]
+    search_fields = ["dossier__code"]
+    readonly_fields = ["dossier", "values", "updated_by", "updated_at"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: ResultDraft | None = None) -> bool:
+        return False
 
 
 @admin.action(description=gettext_lazy("Revoke the selected results"))

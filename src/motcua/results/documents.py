@@ -1,12 +1,14 @@
 """The result document: the agency's decision on a dossier, as PDF bytes before signing.
 
 Drawn on the one-stop forms' frame (Decree 30/2020 layout, DejaVu embedded). The decision text
-comes from the procedure's ``ResultTemplate`` or, when it has none, a generic text.
+comes from the procedure's ``ResultTemplate`` or, when it has none, a generic text. The same
+drawing gives the approver's preview, marked on every page so it can never pass as the result.
 """
 
 from __future__ import annotations
 
 import datetime
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -32,6 +34,22 @@ GENERIC_BODY = "\n".join(
     ]
 )
 QR_SIZE = 30.0
+PREVIEW_MARK = "BẢN XEM TRƯỚC"
+PREVIEW_NOTE = "BẢN XEM TRƯỚC – CHƯA KÝ SỐ, KHÔNG CÓ GIÁ TRỊ PHÁP LÝ"
+DEFAULT_SIGNER_TITLE = "Thủ trưởng cơ quan"
+
+
+class PreviewPDF(FormPDF):
+    """The result before signing: a large grey mark across every page."""
+
+    def header(self) -> None:
+        super().header()
+        with self.local_context():
+            self.set_font(size=44)
+            self.set_text_color(205, 205, 205)
+            with self.rotation(35, x=self.w / 2, y=self.h / 2):
+                width = self.get_string_width(PREVIEW_MARK)
+                self.text(self.w / 2 - width / 2, self.h / 2, PREVIEW_MARK)
 
 
 @dataclass(frozen=True)
@@ -40,8 +58,26 @@ class ResultText:
     paragraphs: list[str]
 
 
-def template_context(dossier: Dossier, agency: Agency) -> dict[str, Any]:
-    """What a result template may use: plain values, never the model objects themselves."""
+ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def _printed(value: Any) -> Any:
+    """An answer as a person reads it: e-form dates (ISO) as dd/mm/yyyy."""
+    if isinstance(value, str) and ISO_DATE.match(value):
+        try:
+            return datetime.date.fromisoformat(value).strftime("%d/%m/%Y")
+        except ValueError:
+            return value
+    return value
+
+
+def template_context(
+    dossier: Dossier, agency: Agency, decision: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """What a result template may use: plain values, never the model objects themselves.
+
+    ``decision``: the decision fields the officer filled (``ResultDraft.values``).
+    """
     applicant = dossier.applicant
     name = applicant.full_name or applicant.username
     if dossier.on_behalf_of is not None:
@@ -55,17 +91,20 @@ def template_context(dossier: Dossier, agency: Agency) -> dict[str, Any]:
             "submitted_at": date_vn(dossier.submitted_at),
             "accepted_at": date_vn(dossier.accepted_at),
         },
-        "form": dict(dossier.form_data or {}),
+        "form": {name: _printed(value) for name, value in (dossier.form_data or {}).items()},
         "applicant": name,
         "agency": {"name": agency.name, "code": agency.code, "address": agency.address},
+        "decision": dict(decision or {}),
     }
 
 
-def result_text(dossier: Dossier, agency: Agency) -> ResultText:
+def result_text(
+    dossier: Dossier, agency: Agency, decision: dict[str, Any] | None = None
+) -> ResultText:
     template = ResultTemplate.objects.filter(procedure_id=dossier.procedure_id).first()
     title_source = template.title if template else GENERIC_TITLE
     body_source = template.body if template else GENERIC_BODY
-    context = Context(template_context(dossier, agency), autoescape=False)
+    context = Context(template_context(dossier, agency, decision), autoescape=False)
     title = clean(TEMPLATE_ENGINE.from_string(title_source).render(context))
     body = TEMPLATE_ENGINE.from_string(body_source).render(context)
     return ResultText(title=title or GENERIC_TITLE, paragraphs=lines_of(body))
@@ -79,12 +118,22 @@ def result_pdf(
     issued_on: datetime.date,
     verify_url: str,
     signer_name: str,
-    certificate_subject: str,
+    signer_title: str = "",
+    decision: dict[str, Any] | None = None,
+    preview: bool = False,
 ) -> bytes:
-    """The unsigned result: agency, dossier code, decision, QR to its verification page, signer."""
-    text = result_text(dossier, agency)
-    pdf = FormPDF(form=f"Số: {number}", title=text.title, agency=agency, code=dossier.code)
+    """The unsigned result: agency, dossier code, decision, QR to its verification page, signer.
+
+    ``preview``: the approver's look before deciding; marked on every page, no signature line,
+    no verification address (it has none yet).
+    """
+    text = result_text(dossier, agency, decision)
+    frame = PreviewPDF if preview else FormPDF
+    pdf = frame(form=f"Số: {number}", title=text.title, agency=agency, code=dossier.code)
     pdf.heading(text.title, issued_on=issued_on)
+    if preview:
+        pdf.paragraph(PREVIEW_NOTE, bold=True)
+        pdf.gap()
     pdf.field("Mã hồ sơ", dossier.code)
     pdf.field("Thủ tục", dossier.procedure.name)
     pdf.gap()
@@ -95,13 +144,16 @@ def result_pdf(
     pdf.signatures(
         None,
         Signer(
-            "Thủ trưởng cơ quan",
-            hint=f"(Đã ký số: {clean(certificate_subject)})",
+            signer_title or DEFAULT_SIGNER_TITLE,
+            hint="(Chưa ký số – bản xem trước)" if preview else "(Đã ký số)",
             name=signer_name,
         ),
         space=8,
     )
     pdf.gap(4)
+    if preview:
+        pdf.paragraph(PREVIEW_NOTE, bold=True)
+        return pdf.render()
     pdf.keep(QR_SIZE + 4)
     top = pdf.get_y()
     pdf.qr(verify_url, x=pdf.l_margin, y=top, size=QR_SIZE)

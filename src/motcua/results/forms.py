@@ -1,6 +1,9 @@
 from __future__ import annotations
 
+import contextlib
+import datetime
 import re
+from decimal import Decimal
 from typing import Any
 
 from django import forms
@@ -9,7 +12,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
-from .models import DeliveryStatus
+from .models import DecisionField, DeliveryStatus
 
 PHONE = re.compile(r"^\+?[0-9 .-]{8,20}$")
 
@@ -86,3 +89,62 @@ class RevokeForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Shown in the record; the verification page then shows the result as revoked."),
     )
+
+
+class DecisionForm(forms.Form):
+    """The decision fields a procedure's result template declares, filled by the officer.
+
+    Required fields may be left empty here (the officer saves as they go); the decision itself
+    refuses a result whose required fields are empty.
+    """
+
+    def __init__(self, *args: Any, fields: list[DecisionField], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for field in fields:
+            help_text = _("Required before the decision.") if field.required else ""
+            form_field: forms.Field
+            if field.type == "number":
+                form_field = forms.DecimalField(
+                    label=field.label, required=False, help_text=help_text, min_value=0
+                )
+            elif field.type == "date":
+                form_field = forms.DateField(
+                    label=field.label,
+                    required=False,
+                    help_text=help_text,
+                    input_formats=["%Y-%m-%d", "%d/%m/%Y"],
+                    widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+                )
+            else:
+                form_field = forms.CharField(
+                    label=field.label, required=False, max_length=500, help_text=help_text
+                )
+            self.fields[field.name] = form_field
+
+    def values(self) -> dict[str, str]:
+        """What the template prints: numbers without trailing zeros, dates as dd/mm/yyyy."""
+        printed: dict[str, str] = {}
+        for name, value in self.cleaned_data.items():
+            if value is None or value == "":
+                continue
+            if isinstance(value, Decimal):
+                printed[name] = format(value.normalize(), "f")
+            elif isinstance(value, datetime.date):
+                printed[name] = value.strftime("%d/%m/%Y")
+            else:
+                printed[name] = str(value).strip()
+        return {name: value for name, value in printed.items() if value}
+
+
+def decision_initial(fields: list[DecisionField], values: dict[str, Any]) -> dict[str, Any]:
+    """Stored values back into the form (dates were stored as printed, dd/mm/yyyy)."""
+    initial: dict[str, Any] = {}
+    for field in fields:
+        value = values.get(field.name)
+        if value in (None, ""):
+            continue
+        if field.type == "date":
+            with contextlib.suppress(ValueError):  # a value typed before: shown as it is
+                value = datetime.datetime.strptime(str(value), "%d/%m/%Y").date()
+        initial[field.name] = value
+    return initial

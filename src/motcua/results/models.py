@@ -6,6 +6,8 @@ PDF is the result, kept with its SHA-256; it is revoked, never edited or deleted
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -33,11 +35,58 @@ def check_template_syntax(source: str) -> None:
         ) from exc
 
 
+# The kinds of value an officer fills at the decision (a small, closed list: typed form inputs).
+DECISION_FIELD_TYPES = ("text", "number", "date")
+DECISION_FIELD_NAME = re.compile(r"^[a-z][a-z0-9_]{0,49}$")
+
+
+def check_decision_fields(fields: object) -> None:
+    """``[{"name", "label", "type", "required"}, …]``: what the officer fills at the decision."""
+    if not isinstance(fields, list):
+        raise ValidationError(_("Decision fields are a list."))
+    seen: set[str] = set()
+    for position, field in enumerate(fields, start=1):
+        if not isinstance(field, dict):
+            raise ValidationError(
+                _("Decision field %(n)s is not an object."), params={"n": position}
+            )
+        name = field.get("name")
+        if not isinstance(name, str) or not DECISION_FIELD_NAME.match(name) or name in seen:
+            raise ValidationError(
+                _(
+                    "Decision field %(n)s needs a unique name of lower-case letters, digits "
+                    "and underscores."
+                ),
+                params={"n": position},
+            )
+        seen.add(name)
+        if not isinstance(field.get("label"), str) or not field["label"].strip():
+            raise ValidationError(_("Decision field %(n)s needs a label."), params={"n": position})
+        if field.get("type", "text") not in DECISION_FIELD_TYPES:
+            raise ValidationError(
+                _("Decision field %(n)s: the type is one of %(types)s."),
+                params={"n": position, "types": ", ".join(DECISION_FIELD_TYPES)},
+            )
+        if not isinstance(field.get("required", False), bool):
+            raise ValidationError(
+                _("Decision field %(n)s: “required” is true or false."), params={"n": position}
+            )
+
+
+@dataclass(frozen=True)
+class DecisionField:
+    name: str
+    label: str
+    type: str = "text"
+    required: bool = False
+
+
 class ResultTemplate(models.Model):
     """The decision text of one procedure's result, in Django template syntax.
 
     The body receives ``dossier`` (code, procedure, case, dates), ``form`` (the e-form's
-    values), ``applicant`` (the name) and ``agency`` (name, code, address).
+    values), ``applicant`` (the name), ``agency`` (name, code, address) and ``decision`` (the
+    values of ``decision_fields``, which the officer fills on the dossier page before deciding).
     """
 
     procedure = models.OneToOneField(
@@ -51,8 +100,19 @@ class ResultTemplate(models.Model):
         _("body"),
         help_text=_(
             "Django template syntax. Available: {{ dossier.code }}, {{ dossier.procedure }}, "
-            "{{ dossier.case }}, {{ form.<field> }}, {{ applicant }}, {{ agency.name }}. "
-            "One paragraph per line."
+            "{{ dossier.case }}, {{ form.<field> }}, {{ decision.<field> }}, {{ applicant }}, "
+            "{{ agency.name }}. One paragraph per line."
+        ),
+    )
+    decision_fields = models.JSONField(
+        _("decision fields"),
+        default=list,
+        blank=True,
+        validators=[check_decision_fields],
+        help_text=_(
+            "What the officer fills at the decision, as a JSON list: "
+            '[{"name": "so_giay_phep", "label": "Số giấy phép", "type": "text", '
+            '"required": true}]. Types: text, number, date. Used as {{ decision.<name> }}.'
         ),
     )
     updated_at = models.DateTimeField(auto_now=True)
@@ -66,6 +126,8 @@ class ResultTemplate(models.Model):
         return f"{self.procedure.code}: {self.title}"
 
     def clean(self) -> None:
+        if self.decision_fields is None:  # the admin's empty box: no decision fields
+            self.decision_fields = []
         errors = {}
         for field in ("title", "body"):
             try:
@@ -74,6 +136,41 @@ class ResultTemplate(models.Model):
                 errors[field] = exc
         if errors:
             raise ValidationError(errors)
+
+    @property
+    def fields(self) -> list[DecisionField]:
+        return [
+            DecisionField(
+                name=field["name"],
+                label=field["label"],
+                type=field.get("type", "text"),
+                required=bool(field.get("required", False)),
+            )
+            for field in self.decision_fields or []
+        ]
+
+
+class ResultDraft(models.Model):
+    """The decision fields an officer filled for one dossier, used when its result is signed."""
+
+    dossier = models.OneToOneField(
+        Dossier, on_delete=models.CASCADE, related_name="result_draft", verbose_name=_("dossier")
+    )
+    values = models.JSONField(_("values"), default=dict, blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("updated by"),
+    )
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("result draft")
+        verbose_name_plural = _("result drafts")
+
+    def __str__(self) -> str:
+        return str(self.dossier_id)
 
 
 class IssuedResultQuerySet(models.QuerySet["IssuedResult"]):
@@ -100,6 +197,9 @@ class IssuedResult(models.Model):
     )
     signer_subject = models.CharField(_("signed by (certificate)"), max_length=500)
     signer_serial = models.CharField(_("certificate serial"), max_length=64)
+    # The person and their title (chức vụ) as printed on the result, kept as signed.
+    signer_name = models.CharField(_("signer's name"), max_length=200, blank=True)
+    signer_title = models.CharField(_("signer's title"), max_length=200, blank=True)
     issued_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,

@@ -8,12 +8,25 @@ from django.urls import reverse
 
 from motcua.accounts.models import User
 from motcua.dossiers.access import officer_roles, roles_for
-from motcua.dossiers.lifecycle import Actor
+from motcua.dossiers.lifecycle import Actor, Status
 from motcua.dossiers.models import Dossier
 
-from .forms import DeliveryRequestForm, DeliveryUpdateForm, RevokeForm
+from .forms import (
+    DecisionForm,
+    DeliveryRequestForm,
+    DeliveryUpdateForm,
+    RevokeForm,
+    decision_initial,
+)
 from .models import IssuedResult, PostalDelivery
-from .services import OFFICER_ROLES, RESULT_AVAILABLE
+from .services import (
+    DECIDING_ROLES,
+    OFFICER_ROLES,
+    RESULT_AVAILABLE,
+    decision_values,
+    missing_decision_fields,
+    result_template,
+)
 
 
 def current_result(dossier: Dossier) -> IssuedResult | None:
@@ -25,6 +38,24 @@ def current_result(dossier: Dossier) -> IssuedResult | None:
 def _verified(user: User) -> bool:
     is_verified = getattr(user, "is_verified", None)
     return bool(callable(is_verified) and is_verified())
+
+
+def decision_panel(dossier: Dossier) -> dict[str, Any]:
+    """The decision fields to fill and the preview link, for the processor and the approver."""
+    template = result_template(dossier)
+    fields = template.fields if template else []
+    panel: dict[str, Any] = {
+        "preview_url": reverse("results:preview", kwargs={"code": dossier.code}),
+        "missing": missing_decision_fields(dossier),
+    }
+    if fields:
+        panel["form"] = DecisionForm(
+            fields=fields,
+            initial=decision_initial(fields, decision_values(dossier)),
+            auto_id="id_decision_%s",
+        )
+        panel["form_url"] = reverse("results:decision_fields", kwargs={"code": dossier.code})
+    return panel
 
 
 def result_panel(*, dossier: Dossier, user: User, roles: set[str] | None = None) -> dict[str, Any]:
@@ -40,6 +71,8 @@ def result_panel(*, dossier: Dossier, user: User, roles: set[str] | None = None)
     is_officer = bool(roles & OFFICER_ROLES) and _verified(user)
     result = current_result(dossier) if (is_applicant or is_officer) else None
     panel: dict[str, Any] = {"result": result, "is_officer": is_officer}
+    if is_officer and dossier.status == Status.PROCESSING and roles & DECIDING_ROLES:
+        panel["decision"] = decision_panel(dossier)
     if result is None:
         return panel
     delivery = PostalDelivery.objects.filter(result=result).first()

@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from motcua import errors
-from motcua.accounts.models import User
+from motcua.accounts.models import AgencyMembership, User
 from motcua.agencies.models import Agency
 from motcua.dossiers.access import officer_roles, roles_for
 from motcua.dossiers.lifecycle import Actor, Status
@@ -36,6 +36,8 @@ from .models import (
     IssuedResult,
     PostalDelivery,
     PostalDeliveryEvent,
+    ResultDraft,
+    ResultTemplate,
 )
 
 logger = structlog.get_logger(__name__)
@@ -43,6 +45,8 @@ logger = structlog.get_logger(__name__)
 # The applicant receives the result once the dossier is decided (DOMAIN.md §4, codes 9, 10).
 RESULT_AVAILABLE = frozenset({Status.DECIDED, Status.RETURNED})
 OFFICER_ROLES = frozenset({Actor.RECEIVER, Actor.PROCESSOR, Actor.APPROVER})
+# Who prepares the decision: fills its fields and looks at the preview.
+DECIDING_ROLES = frozenset({Actor.PROCESSOR, Actor.APPROVER})
 
 
 class ResultError(DomainError):
@@ -71,6 +75,85 @@ def _number(dossier: Dossier) -> str:
     return f"KQ-{dossier.code}" + (f"-{previous + 1}" if previous else "")
 
 
+def signer_title(officer: User, agency: Agency) -> str:
+    """The officer's title (chức vụ) at ``agency``: the approver role's first, else any role's."""
+    titles = (
+        AgencyMembership.objects.active()
+        .filter(user=officer, agency=agency)
+        .exclude(title="")
+        .order_by("role")
+        .values_list("role", "title")
+    )
+    by_role = dict(titles)
+    return by_role.get(Actor.APPROVER) or next(iter(by_role.values()), "")
+
+
+# --- the decision's fields and the preview ---------------------------------------------------
+
+
+def result_template(dossier: Dossier) -> ResultTemplate | None:
+    return ResultTemplate.objects.filter(procedure_id=dossier.procedure_id).first()
+
+
+def decision_values(dossier: Dossier) -> dict[str, object]:
+    draft = ResultDraft.objects.filter(dossier=dossier).first()
+    return dict(draft.values) if draft else {}
+
+
+def missing_decision_fields(dossier: Dossier) -> list[str]:
+    """The labels of the required decision fields not filled yet for this dossier."""
+    template = result_template(dossier)
+    if template is None:
+        return []
+    values = decision_values(dossier)
+    return [
+        field.label
+        for field in template.fields
+        if field.required and str(values.get(field.name, "") or "").strip() == ""
+    ]
+
+
+def may_prepare_decision(user: User, dossier: Dossier) -> bool:
+    """The dossier's processor or approver (after the second factor), while it is processed."""
+    return dossier.status == Status.PROCESSING and bool(roles_for(user, dossier) & DECIDING_ROLES)
+
+
+@transaction.atomic
+def save_decision_values(
+    *, dossier: Dossier, officer: User, values: dict[str, object]
+) -> ResultDraft:
+    """Keep what the officer filled; only the template's fields, as the form cleaned them."""
+    locked = Dossier.objects.select_for_update().get(pk=dossier.pk)
+    if not may_prepare_decision(officer, locked):
+        raise NotAllowed(_("You may not do this on this dossier."))
+    template = result_template(locked)
+    names = {field.name for field in template.fields} if template else set()
+    kept = {name: value for name, value in values.items() if name in names}
+    draft, _created = ResultDraft.objects.update_or_create(
+        dossier=locked, defaults={"values": kept, "updated_by": officer}
+    )
+    return draft
+
+
+def preview_pdf(*, dossier: Dossier, officer: User) -> bytes:
+    """The result as it will be signed, marked as a preview, unsigned and stored nowhere."""
+    if not may_prepare_decision(officer, dossier):
+        raise NotAllowed(_("You may not do this on this dossier."))
+    agency = dossier.processing_unit or dossier.receiving_agency
+    signer = _issuing_agency(officer, dossier)
+    return documents.result_pdf(
+        dossier,
+        agency=signer or agency,
+        number=_number(dossier),
+        issued_on=local(timezone.now()).date(),
+        verify_url="",
+        signer_name=(officer.full_name or officer.username) if signer else "",
+        signer_title=signer_title(officer, signer) if signer else "",
+        decision=decision_values(dossier),
+        preview=True,
+    )
+
+
 @transaction.atomic
 def issue_result(*, dossier: Dossier, officer: User) -> IssuedResult:
     """Render, sign (PAdES, the agency's certificate and chain embedded) and store the result."""
@@ -92,6 +175,12 @@ def issue_result(*, dossier: Dossier, officer: User) -> IssuedResult:
             _("A result is signed while the dossier is being processed, not “%(status)s”.")
             % {"status": locked.get_status_display()}
         )
+    missing = missing_decision_fields(locked)
+    if missing:
+        raise ResultError(
+            _("Fill in the result's decision fields first: %(fields)s.")
+            % {"fields": ", ".join(missing)}
+        )
     try:
         signer = signing.key_store().signer(agency)
         certificate = signing.signing_certificate(signer)
@@ -104,14 +193,17 @@ def issue_result(*, dossier: Dossier, officer: User) -> IssuedResult:
     token = secrets.token_urlsafe(24)
     number = _number(locked)
     url = verify_url(token)
+    name = officer.full_name or officer.username
+    title = signer_title(officer, agency)
     unsigned = documents.result_pdf(
         locked,
         agency=agency,
         number=number,
         issued_on=local(now).date(),
         verify_url=url,
-        signer_name=officer.full_name or officer.username,
-        certificate_subject=certificate.subject.human_friendly,
+        signer_name=name,
+        signer_title=title,
+        decision=decision_values(locked),
     )
     signed = signing.sign_pdf(
         unsigned,
@@ -128,6 +220,8 @@ def issue_result(*, dossier: Dossier, officer: User) -> IssuedResult:
         agency=agency,
         signer_subject=certificate.subject.human_friendly[:500],
         signer_serial=format(certificate.serial_number, "x"),
+        signer_name=name[:200],
+        signer_title=title[:200],
         issued_by=officer,
         issued_at=now,
         token=token,

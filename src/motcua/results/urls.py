@@ -15,6 +15,12 @@ urlpatterns = [
     ),
     path("can-bo/ket-qua/<int:result_id>/thu-hoi/", views.revoke, name="revoke"),
     path("can-bo/ho-so/<str:code>/ky-lai-ket-qua/", views.reissue, name="reissue"),
+    path(
+        "can-bo/ho-so/<str:code>/ket-qua/noi-dung-quyet-dinh/",
+        views.decision_fields,
+        name="decision_fields",
+    ),
+    path("can-bo/ho-so/<str:code>/ket-qua/xem-truoc.pdf", views.preview, name="preview"),
     path("verify/", views.verify, name="verify"),
     path("verify/<str:token>/", views.verify_token, name="verify_token"),
 ]

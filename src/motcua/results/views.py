@@ -1,4 +1,5 @@
-"""Result pages: download, public verification, delivery by post, revocation."""
+"""Result pages: download, public verification, the decision's fields and preview, delivery by
+post, revocation."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from motcua.errors import DomainError
 from motcua.security import file_response
 
 from . import services, verification
-from .forms import DeliveryRequestForm, DeliveryUpdateForm, RevokeForm, VerifyForm
+from .forms import DecisionForm, DeliveryRequestForm, DeliveryUpdateForm, RevokeForm, VerifyForm
 from .models import IssuedResult, PostalDelivery
 
 
@@ -210,3 +211,59 @@ def reissue(request: HttpRequest, code: str) -> HttpResponse:
         return redirect("dossiers:officer_dossier", code=dossier.code)
     messages.success(request, _("A corrected result was signed and replaces the revoked one."))
     return redirect("dossiers:officer_dossier", code=dossier.code)
+
+
+# --- the decision's fields and the preview (before the approver decides) ---------------------
+
+
+def _deciding(request: HttpRequest, code: str) -> Dossier:
+    """The dossier, if this officer is its processor or approver now; 404 for anyone else."""
+    dossier = get_object_or_404(
+        Dossier.objects.select_related("procedure", "receiving_agency", "processing_unit"),
+        code=code,
+    )
+    if not services.may_prepare_decision(_user(request), dossier):
+        raise Http404
+    return dossier
+
+
+@officer_required
+@require_POST
+def decision_fields(request: HttpRequest, code: str) -> HttpResponse:
+    dossier = _deciding(request, code)
+    template = services.result_template(dossier)
+    back = reverse("dossiers:officer_dossier", kwargs={"code": dossier.code})
+    form = DecisionForm(
+        request.POST, fields=template.fields if template else [], auto_id="id_decision_%s"
+    )
+    if form.is_valid():
+        try:
+            services.save_decision_values(
+                dossier=dossier, officer=_user(request), values=dict(form.values())
+            )
+        except DomainError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("The result's decision fields were saved."))
+            return _back(request, back)
+    return _form_page(
+        request,
+        form=form,
+        title=_("The result's decision fields"),
+        action=request.path,
+        back=back,
+    )
+
+
+@officer_required
+def preview(request: HttpRequest, code: str) -> HttpResponse:
+    """The result as it will be signed, marked “BẢN XEM TRƯỚC”; never stored, never signed."""
+    dossier = _deciding(request, code)
+    try:
+        data = services.preview_pdf(dossier=dossier, officer=_user(request))
+    except DomainError as exc:
+        messages.error(request, str(exc))
+        return redirect("dossiers:officer_dossier", code=dossier.code)
+    return file_response(
+        data, filename=f"xem-truoc-{dossier.code}.pdf", content_type="application/pdf"
+    )

@@ -44,7 +44,7 @@ def unsigned_pdf(dossier: Dossier, world: World) -> bytes:
         issued_on=datetime.date(2026, 11, 26),
         verify_url="https://dichvucong.example.vn/verify/x/",
         signer_name="Nguyễn Văn B",
-        certificate_subject="Sở Tư pháp",
+        signer_title="Giám đốc",
     )
 
 

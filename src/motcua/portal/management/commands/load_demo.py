@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand
 
 from motcua.agencies.demo import load_demo_agencies
 from motcua.catalog import services
+from motcua.results.demo import load_demo_result_templates
 
 DEMO_CATALOG = Path(__file__).resolve().parents[3] / "catalog" / "demo" / "catalog_danang.json"
 
@@ -21,3 +22,4 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Procedures: {report.created} new, {report.updated} updated ({report.fields} fields)"
         )
+        self.stdout.write(f"Result templates: {load_demo_result_templates()} new")
