@@ -578,8 +578,9 @@ class PublicLookup(APIView):
         ),
     )
     def get(self, request: Request) -> Response:
-        code = str(request.query_params.get("code", ""))[:40]
-        secret = str(request.query_params.get("secret", ""))[:16]
+        # Room for the spaces a code may be typed with (``selectors.normalised``).
+        code = str(request.query_params.get("code", ""))[:60]
+        secret = str(request.query_params.get("secret", ""))[:32]
         dossier = selectors.public_status(code, secret)
         if dossier is None:
             raise NotFound

@@ -58,11 +58,9 @@ class ReviewForm(forms.Form):
         label=_("How do you want to receive the result?"),
         choices=Delivery.choices,
         initial=Delivery.ONLINE,
+        required=False,  # none chosen: online, the page's own default
         widget=forms.RadioSelect,
-        error_messages={
-            "required": _("Choose how you will receive the result."),
-            "invalid_choice": _("Choose how you will receive the result."),
-        },
+        error_messages={"invalid_choice": _("Choose how you will receive the result.")},
     )
     delivery_address = forms.CharField(
         label=_("Postal address (for the post)"),
@@ -80,6 +78,8 @@ class ReviewForm(forms.Form):
 
     def clean(self) -> dict[str, object]:
         cleaned: dict[str, object] = super().clean() or {}
+        if "delivery" in cleaned and not cleaned["delivery"]:
+            cleaned["delivery"] = Delivery.ONLINE.value
         address = str(cleaned.get("delivery_address") or "").strip()
         if cleaned.get("delivery") == Delivery.POST and not address:
             self.add_error("delivery_address", NO_POSTAL_ADDRESS)

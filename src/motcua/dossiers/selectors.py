@@ -272,12 +272,14 @@ class NextAction:
 
 def next_action(dossier: Dossier) -> NextAction | None:
     if dossier.status == Status.SUPPLEMENT_REQUESTED:
-        return NextAction("supplement", reason=_latest_reason(dossier, "request_supplement"))
+        return NextAction(
+            "supplement", reason=_latest_reason(dossier, lifecycle.Transition.REQUEST_SUPPLEMENT)
+        )
     if dossier.status == Status.AWAITING_PAYMENT:
         form = dossier.form_data if isinstance(dossier.form_data, dict) else {}
         return NextAction(
             "pay",
-            reason=_latest_reason(dossier, "ask_payment"),
+            reason=_latest_reason(dossier, lifecycle.Transition.ASK_PAYMENT),
             amount=dossier.rules.fee_for(form),
         )
     if dossier.status in (Status.DECIDED, Status.RETURNED):

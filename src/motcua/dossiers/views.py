@@ -21,6 +21,7 @@ from motcua.accounts.access import officer_required
 from motcua.accounts.acting import acting_business
 from motcua.accounts.models import User
 from motcua.agencies.models import Agency
+from motcua.catalog.models import FeeBasis, PaymentTiming
 from motcua.catalog.rules import CaseRules, ComponentRule
 from motcua.catalog.selectors import published_procedures
 from motcua.eforms.forms import EForm, initial_from_document, merge_documents
@@ -148,7 +149,7 @@ def _fee_summary(rules: CaseRules | None, answers: dict[str, Any]) -> dict[str, 
     """The fee this dossier will owe, as the review step shows it (the case's own rules)."""
     if rules is None:
         return {"amount": 0, "shown": "0"}
-    per_copy = rules.fee_basis == "per_copy"
+    per_copy = rules.fee_basis == FeeBasis.PER_COPY
     return {
         "amount": rules.fee_for(answers),
         "shown": _dong(rules.fee_for(answers)),
@@ -156,7 +157,7 @@ def _fee_summary(rules: CaseRules | None, answers: dict[str, Any]) -> dict[str, 
         "unit": _dong(rules.fee),
         "copies": rules.copies(answers) if per_copy else None,
         "description": rules.fee_description,
-        "at_result": rules.payment_timing == "at_result",
+        "at_result": rules.payment_timing == PaymentTiming.AT_RESULT,
     }
 
 
