@@ -18,7 +18,7 @@ from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 
 from .fields import show_number
-from .schema import Kind, Leaf, parse
+from .schema import Kind, Leaf, parse, steps_for
 
 
 def _value_at(document: Mapping[str, Any], leaf: Leaf) -> Any:
@@ -49,11 +49,20 @@ def shown_value(leaf: Leaf, value: Any) -> str:
 
 
 def summary(schema: Mapping[str, Any], document: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
-    """(label, shown value) of every answered field of ``document``, in the form's order."""
+    """(label, shown value) of every answered field of ``document``, in the order the form
+    asks them (its steps: ``x-steps`` when declared; a database may reorder the schema's
+    keys, the steps are what the applicant saw)."""
     if not schema:
         return
-    for leaf in parse(schema).leaves():
-        value = _value_at(document, leaf)
-        if value is None or value == "" or value == []:
-            continue
+    root = parse(schema)
+    for step in steps_for(root):
+        for name in step.field_names:
+            leaf = root.find(name)
+            if isinstance(leaf, Leaf):
+                yield from _answered(leaf, document)
+
+
+def _answered(leaf: Leaf, document: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
+    value = _value_at(document, leaf)
+    if value is not None and value != "" and value != []:
         yield leaf.title, shown_value(leaf, value)

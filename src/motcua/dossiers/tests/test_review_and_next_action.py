@@ -39,6 +39,11 @@ def _per_copy(world: World) -> None:
     case.fee_copies_field = "so_ban"
     schema: dict[str, Any] = json.loads(json.dumps(EFORM))
     schema["properties"]["so_ban"] = {"type": "integer", "title": "Số bản sao", "minimum": 1}
+    # The form's order (PostgreSQL's jsonb keeps no key order: the steps say it).
+    schema["x-steps"] = [
+        {"title": "Người yêu cầu", "properties": ["ho_ten", "ngay_sinh"]},
+        {"title": "Số bản", "properties": ["so_ban"]},
+    ]
     case.eform_schema = schema
     case.save()
     catalog_services.record_version(procedure=world.procedure, actor=None, note="per copy")
