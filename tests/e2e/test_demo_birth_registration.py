@@ -87,13 +87,19 @@ def test_a_citizen_files_the_demo_birth_registration_and_the_ward_accepts_it(
         fill_step(citizen, answers)
         with citizen.expect_navigation():
             citizen.locator("button[value=next]").click()
-    position = 0
-    while citizen.locator(f"#file-{position}").count():
-        citizen.locator(f"#file-{position}").set_input_files(str(document))
+    # The identity card is proved by the citizen's level-2 e-ID: not asked for as an upload.
+    uploads = citizen.locator("input[type=file]").evaluate_all("inputs => inputs.map(i => i.id)")
+    assert uploads == ["file-0", "file-1", "file-3"]  # tờ khai, giấy chứng sinh, kết hôn
+    assert "đã xác thực qua tài khoản định danh điện tử" in citizen.inner_text("main")
+    for upload in uploads:
+        citizen.locator(f"#{upload}").set_input_files(str(document))
         with citizen.expect_navigation():
-            citizen.locator(f"form:has(#file-{position}) button").click()
-        position += 1
-    assert position == 4  # tờ khai, giấy chứng sinh, giấy tờ tùy thân, giấy chứng nhận kết hôn
+            citizen.locator(f"form:has(#{upload}) button").click()
+    # The last step shows the answers with their labels, the agency and the fee.
+    review = citizen.inner_text("main")
+    assert answers["ho_ten_tre"] in review and ward.name in review
+    assert "Miễn phí" in review
+    citizen.locator("#id_declared").check()
     with citizen.expect_navigation():
         citizen.locator("button[value=submit]").click()
     dossier = Dossier.objects.get()

@@ -52,6 +52,7 @@ def test_file_receive_supplement_process_return(
     citizen.locator("button[value=next]").click()
     citizen.locator("#file-0").set_input_files(str(document))
     citizen.locator("form:has(#file-0) button").click()
+    citizen.locator("#id_declared").check()  # the declaration that what was written is true
     citizen.locator("button[value=submit]").click()
     dossier = Dossier.objects.get()
     assert citizen.url.endswith(f"/ho-so/{dossier.code}/")
@@ -75,6 +76,7 @@ def test_file_receive_supplement_process_return(
     # The citizen sees what is missing and supplements only that.
     citizen.reload()
     assert "Thiếu giấy ủy quyền có chứng thực" in citizen.inner_text("main")
+    assert "Thiếu giấy ủy quyền có chứng thực" in citizen.inner_text("#next-action")  # first
     citizen.select_option("#component", "1")
     citizen.locator("#supplement-file").set_input_files(str(document))
     citizen.locator("form:has(#supplement-file) button").click()

@@ -49,6 +49,18 @@ def _decimal(value: Any) -> Decimal:
         return Decimal(0)
 
 
+def _equals(answer: Any, expected: Any) -> bool:
+    # Form answers may arrive as text ("2") where the rule holds a number (2), and back.
+    if answer == expected:
+        return True
+    return answer is not None and expected is not None and str(answer) == str(expected)
+
+
+# The national document-type code of the citizen identity card (căn cước công dân): what a
+# level-2 e-ID already proves, so the applicant is not asked to upload it again.
+IDENTITY_CARD = "CCCD"
+
+
 def _mapping(value: Any) -> Mapping[str, Any]:
     return value if isinstance(value, Mapping) else {}
 
@@ -70,6 +82,14 @@ class ComponentRule:
     originals: int = 0
     copies: int = 0
     form_template: str = ""
+
+    def proved_by_eid(self, assurance_level: int) -> bool:
+        """Whether the applicant's e-ID already proves this document (a level-2 account and
+        the identity card): then it is not asked for as an upload."""
+        return self.document_type == IDENTITY_CARD and assurance_level >= 2
+
+    def required_of(self, assurance_level: int) -> bool:
+        return self.mandatory and not self.proved_by_eid(assurance_level)
 
     @classmethod
     def from_snapshot(cls, data: Mapping[str, Any]) -> ComponentRule:
@@ -144,6 +164,20 @@ class CaseRules:
     eform: Mapping[str, Any] = field(default_factory=dict, compare=False, hash=False)
     # The procedure's, repeated on each of its cases (e-ID level 1 or 2).
     required_assurance_level: int = 1
+
+    def copies(self, answers: Mapping[str, Any]) -> int:
+        """The number of copies asked for (the case's copies field), at least 1."""
+        return max(whole(answers.get(self.fee_copies_field), 1), 1)
+
+    def fee_for(self, answers: Mapping[str, Any]) -> int:
+        """Integer đồng owed given the e-form ``answers``; never negative."""
+        if self.fee_basis == FeeBasis.PER_COPY:
+            return self.fee * self.copies(answers)
+        if self.fee_basis == FeeBasis.RULE:
+            for rule in self.fee_rules:
+                if _equals(answers.get(rule.field), rule.equals):
+                    return rule.amount
+        return self.fee
 
     @classmethod
     def from_snapshot(cls, snapshot: Mapping[str, Any], position: int) -> CaseRules | None:

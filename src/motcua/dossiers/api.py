@@ -49,6 +49,19 @@ def payload(request: Request) -> dict[str, Any]:
     return request.data  # type: ignore[return-value]
 
 
+def _declaration(fields: Any) -> services.Declaration | None:
+    """The optional ``declared`` (true), ``delivery`` and ``delivery_address`` of a filing:
+    given ``declared``, they are checked and stored as the web form's are."""
+    if not hasattr(fields, "get") or "declared" not in fields:
+        return None
+    declared = fields.get("declared")
+    return services.Declaration(
+        delivery=str(fields.get("delivery") or "online")[:8],
+        address=str(fields.get("delivery_address") or "")[:500],
+        declared=declared is True or str(declared).lower() in {"true", "1", "on"},
+    )
+
+
 def _user(request: Request) -> User:
     assert isinstance(request.user, User)
     return request.user
@@ -322,6 +335,7 @@ class DossierList(generics.ListAPIView):
                 uploads=uploads,
                 idempotency_key=key,
                 form_errors=errors,
+                declaration=_declaration(fields),
             )
         except UploadRefused as exc:
             raise ValidationError({"files": [str(exc)]}) from exc
@@ -531,7 +545,12 @@ class DraftSubmit(APIView):
         schema = selectors.draft_case(draft).eform_schema
         errors = validate_document(schema, draft.data) if schema else {}
         try:
-            dossier = services.submit(draft=draft, user=_user(request), form_errors=errors)
+            dossier = services.submit(
+                draft=draft,
+                user=_user(request),
+                form_errors=errors,
+                declaration=_declaration(request.data),
+            )
         except services.DossierError as exc:
             raise ValidationError({"detail": str(exc), "form": errors}) from exc
         return Response(DossierSerializer(dossier).data, status=status.HTTP_201_CREATED)
@@ -559,8 +578,9 @@ class PublicLookup(APIView):
         ),
     )
     def get(self, request: Request) -> Response:
-        code = str(request.query_params.get("code", ""))[:40]
-        secret = str(request.query_params.get("secret", ""))[:16]
+        # Room for the spaces a code may be typed with (``selectors.normalised``).
+        code = str(request.query_params.get("code", ""))[:60]
+        secret = str(request.query_params.get("secret", ""))[:32]
         dossier = selectors.public_status(code, secret)
         if dossier is None:
             raise NotFound

@@ -8,14 +8,24 @@ from django.utils.translation import gettext_lazy as _
 
 from motcua.agencies.models import Agency
 
+from .models import Delivery
+from .services import NO_POSTAL_ADDRESS, NOT_DECLARED
+
 
 class LookupForm(forms.Form):
-    code = forms.CharField(label=_("Dossier code"), max_length=40)
+    code = forms.CharField(label=_("Dossier code"), max_length=60)
     secret = forms.CharField(
         label=_("Lookup code printed on the receipt"),
-        max_length=16,
+        max_length=32,
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
+
+    # Receipts are read aloud and retyped: any case and spacing is the same code.
+    def clean_code(self) -> str:
+        return "".join(str(self.cleaned_data["code"]).split()).upper()
+
+    def clean_secret(self) -> str:
+        return "".join(str(self.cleaned_data["secret"]).split()).upper()
 
 
 class ActionForm(forms.Form):
@@ -42,6 +52,42 @@ class ActionForm(forms.Form):
     # Accepting while a mandatory document is not ticked valid in the checklist: the officer
     # confirms they checked it (``views.officer_transition``).
     confirm_unchecked = forms.BooleanField(required=False)
+
+
+class ReviewForm(forms.Form):
+    """The last step before submitting: how the result reaches the applicant, and the
+    declaration they tick (without it the dossier is not filed)."""
+
+    delivery = forms.ChoiceField(
+        label=_("How do you want to receive the result?"),
+        choices=Delivery.choices,
+        initial=Delivery.ONLINE,
+        required=False,  # none chosen: online, the page's own default
+        widget=forms.RadioSelect,
+        error_messages={"invalid_choice": _("Choose how you will receive the result.")},
+    )
+    delivery_address = forms.CharField(
+        label=_("Postal address (for the post)"),
+        required=False,
+        max_length=500,
+        widget=forms.TextInput(attrs={"autocomplete": "street-address"}),
+    )
+    declared = forms.BooleanField(
+        label=_(
+            "I declare that the information given above is true and I take responsibility "
+            "before the law for what I have declared."
+        ),
+        error_messages={"required": NOT_DECLARED},
+    )
+
+    def clean(self) -> dict[str, object]:
+        cleaned: dict[str, object] = super().clean() or {}
+        if "delivery" in cleaned and not cleaned["delivery"]:
+            cleaned["delivery"] = Delivery.ONLINE.value
+        address = str(cleaned.get("delivery_address") or "").strip()
+        if cleaned.get("delivery") == Delivery.POST and not address:
+            self.add_error("delivery_address", NO_POSTAL_ADDRESS)
+        return cleaned
 
 
 class UploadForm(forms.Form):
@@ -134,8 +180,18 @@ class SupplementUploadForm(forms.Form):
 
 
 class WithdrawForm(forms.Form):
+    """Withdrawing is final: the applicant gives the reason (kept in the history) and
+    confirms, on the page itself (no JavaScript needed)."""
+
     reason = forms.CharField(
-        label=_("Reason for withdrawing (optional)"), required=False, max_length=4000
+        label=_("Reason for withdrawing"),
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": _("Give the reason for withdrawing.")},
+    )
+    confirm = forms.BooleanField(
+        label=_("I understand that a withdrawn dossier cannot be resumed."),
+        error_messages={"required": _("Tick the box to confirm that you withdraw the dossier.")},
     )
 
 

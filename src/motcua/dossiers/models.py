@@ -26,6 +26,14 @@ class Channel(models.IntegerChoices):
     POST = 3, _("By post")
 
 
+class Delivery(models.TextChoices):
+    """How the applicant receives the result, chosen before submitting."""
+
+    ONLINE = "online", _("Online, on this portal")
+    POST = "post", _("By post to an address")
+    COUNTER = "counter", _("At the agency's counter")
+
+
 class DossierDraft(models.Model):
     """A dossier being prepared: saved at every step, resumable on any device."""
 
@@ -128,6 +136,13 @@ class Dossier(models.Model):
     # The client's ``Idempotency-Key`` of a dossier filed in one API call: a retried request
     # with the same key gets this dossier back instead of a second one.
     idempotency_key = models.CharField(max_length=64, blank=True, default="")
+    delivery = models.CharField(
+        _("result delivery"), max_length=8, choices=Delivery.choices, default=Delivery.ONLINE
+    )
+    delivery_address = models.CharField(_("postal address"), max_length=500, blank=True)
+    # When the applicant ticked the declaration that what they wrote is true (the web form
+    # asks it; None for a dossier filed through the API without it).
+    declared_at = models.DateTimeField(_("declared at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("dossier")

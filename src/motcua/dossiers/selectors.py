@@ -20,6 +20,7 @@ from motcua.catalog.models import (
     ProcedureVersion,
     PublicationStatus,
 )
+from motcua.catalog.rules import CaseRules
 
 from . import lifecycle
 from .lifecycle import Status
@@ -135,7 +136,7 @@ def public_status(code: str, secret: str) -> Dossier | None:
     One indexed query (the unique code) for only what the answer shows; the dossier comes
     back with its other fields deferred, as ``only()`` would give it.
     """
-    code = code.strip()
+    code = normalised(code)
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute(PUBLIC_STATUS_SQL, [code])
@@ -159,9 +160,40 @@ def public_status(code: str, secret: str) -> Dossier | None:
         if first is None:
             return None
         dossier = first
-    if not secret or dossier.lookup_secret != secret.strip().upper():
+    if not secret or dossier.lookup_secret != normalised(secret):
         return None
     return dossier
+
+
+def normalised(text: str) -> str:
+    """A dossier code or lookup code as typed from a receipt: any letter case, any spacing
+    (codes are upper case and hold no spaces)."""
+    return "".join(text.split()).upper()
+
+
+@dataclass(frozen=True)
+class PublicStep:
+    """One line of the public timeline: a status and when it was reached, nothing else
+    (no reason, no person: the look-up is open to whoever holds the receipt)."""
+
+    at: datetime.datetime
+    status: int
+    label: str
+
+
+def public_timeline(dossier: Dossier) -> list[PublicStep]:
+    """The statuses the dossier went through, with their dates, oldest first."""
+    labels = dict(Status.choices)
+    rows = (
+        DossierEvent.objects.filter(dossier_id=dossier.pk)
+        .order_by("created_at", "id")
+        .values_list("created_at", "from_status", "to_status")
+    )
+    return [
+        PublicStep(at=at, status=to_status, label=str(labels.get(to_status, to_status)))
+        for at, from_status, to_status in rows
+        if from_status != to_status  # changes that keep the status are internal
+    ]
 
 
 # Where ``draft_case`` keeps what it read on the draft instance (one request's worth).
@@ -239,3 +271,60 @@ def guided_to(dossier: Dossier) -> DossierEvent | None:
         .select_related("to_unit")
         .last()
     )
+
+
+def latest_rules(draft: DossierDraft) -> CaseRules | None:
+    """The rules the draft will be filed under: its case in the procedure's latest version
+    (what ``services.submit`` checks), for the review step's fee."""
+    version = (
+        ProcedureVersion.objects.filter(procedure_id=draft.procedure_id)
+        .order_by("-number")
+        .only("snapshot")
+        .first()
+    )
+    if version is None:
+        return None
+    return CaseRules.from_snapshot(version.snapshot, draft.case_position)
+
+
+@dataclass(frozen=True)
+class NextAction:
+    """The one thing expected of the applicant now, shown first on their dossier page.
+
+    ``kind``: ``supplement`` (what is missing, in the officer's words), ``pay`` (the fee) or
+    ``result`` (where the result is, as they chose to receive it)."""
+
+    kind: str
+    reason: str = ""
+    amount: int = 0
+
+    @property
+    def shown_amount(self) -> str:
+        return f"{self.amount:,}".replace(",", ".")  # Vietnamese groups thousands with "."
+
+
+def next_action(dossier: Dossier) -> NextAction | None:
+    if dossier.status == Status.SUPPLEMENT_REQUESTED:
+        return NextAction(
+            "supplement", reason=_latest_reason(dossier, lifecycle.Transition.REQUEST_SUPPLEMENT)
+        )
+    if dossier.status == Status.AWAITING_PAYMENT:
+        form = dossier.form_data if isinstance(dossier.form_data, dict) else {}
+        return NextAction(
+            "pay",
+            reason=_latest_reason(dossier, lifecycle.Transition.ASK_PAYMENT),
+            amount=dossier.rules.fee_for(form),
+        )
+    if dossier.status in (Status.DECIDED, Status.RETURNED):
+        return NextAction("result")
+    return None
+
+
+def _latest_reason(dossier: Dossier, transition: str) -> str:
+    event = (
+        DossierEvent.objects.filter(dossier_id=dossier.pk, transition=transition)
+        .order_by("-created_at", "-id")
+        .values_list("reason", flat=True)
+        .first()
+    )
+    return event or ""

@@ -10,6 +10,7 @@ import secrets
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from contextlib import nullcontext
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
@@ -18,6 +19,7 @@ from django.db.models import JSONField, OuterRef, Subquery, Sum
 from django.db.models.fields.json import KeyTransform
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from motcua import errors
 from motcua.accounts.models import Business, User
@@ -32,7 +34,7 @@ from motcua.workcalendar.selectors import load_calendar
 from . import hooks, lifecycle, selectors, steps
 from .access import roles_for
 from .lifecycle import Actor, Status, Transition
-from .models import Attachment, Dossier, DossierCounter, DossierDraft, DossierEvent
+from .models import Attachment, Delivery, Dossier, DossierCounter, DossierDraft, DossierEvent
 from .uploads import CheckedFile, check_upload
 
 
@@ -207,6 +209,32 @@ def attach_supplement(
 # --- submission -----------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class Declaration:
+    """What the applicant chose and declared on the last step before submitting: how the
+    result reaches them (``Delivery``; an address for the post) and the declaration that
+    what they wrote is true. The web form asks both; a filing given one is refused without
+    the tick."""
+
+    delivery: str = Delivery.ONLINE.value
+    address: str = ""
+    declared: bool = False
+
+
+NOT_DECLARED = _lazy("Tick the declaration that the information you gave is true.")
+NO_POSTAL_ADDRESS = _lazy("Give the address the result should be posted to.")
+
+
+def _declaration_problem(declaration: Declaration) -> str:
+    if declaration.delivery not in Delivery.values:
+        return str(_("Choose how you will receive the result."))
+    if declaration.delivery == Delivery.POST and not declaration.address.strip():
+        return str(NO_POSTAL_ADDRESS)
+    if not declaration.declared:
+        return str(NOT_DECLARED)
+    return ""
+
+
 def next_code(agency: Agency, day: Any) -> str:
     """``{agency}-{yyMMdd}-{NNNN}`` (DOMAIN.md §5): unique, never reused, per agency and day.
 
@@ -248,7 +276,13 @@ def missing_components(draft: DossierDraft) -> list[str]:
     ]
 
 
-def submit(*, draft: DossierDraft, user: User, form_errors: Mapping[str, list[str]]) -> Dossier:
+def submit(
+    *,
+    draft: DossierDraft,
+    user: User,
+    form_errors: Mapping[str, list[str]],
+    declaration: Declaration | None = None,
+) -> Dossier:
     """File the draft: one dossier per draft, however many times this is called.
 
     ``form_errors`` is the e-form's validation of ``draft.data`` (done by the caller with the
@@ -304,6 +338,7 @@ def submit(*, draft: DossierDraft, user: User, form_errors: Mapping[str, list[st
             ),
             attach=lambda dossier, _rules: locked.attachments.update(dossier=dossier),
             draft=locked,
+            declaration=declaration,
         )
 
 
@@ -317,6 +352,7 @@ def file_at_once(
     uploads: Sequence[tuple[int, UploadedFile]],
     idempotency_key: str,
     form_errors: Mapping[str, list[str]],
+    declaration: Declaration | None = None,
 ) -> tuple[Dossier, bool]:
     """File a whole dossier in one call (an app or another system that holds it all already).
 
@@ -370,6 +406,7 @@ def file_at_once(
             attached=check_files,
             attach=store_files,
             idempotency_key=idempotency_key,
+            declaration=declaration,
             own_transaction=True,  # the files are checked (and scanned) before it opens
         )
     except IntegrityError:
@@ -401,6 +438,7 @@ def _file(
     attach: Callable[[Dossier, CaseRules], object],
     draft: DossierDraft | None = None,
     idempotency_key: str = "",
+    declaration: Declaration | None = None,
     own_transaction: bool = False,
 ) -> Dossier:
     """Check a filing and create its dossier: the one path of the web form and the API.
@@ -409,11 +447,13 @@ def _file(
     version has no such case. The checks, in order: the applicant may file this procedure
     now, it is still offered online, the case exists, the form has no errors, the files
     (``attached``: the entry's own check of its files against the rules, the positions they
-    fill) cover every mandatory component, an agency receives it (``receiving``, asked only
-    when everything else is in order: it may need a query). Then the dossier is
-    created with its day code, its files are tied to it (``attach``), SUBMIT is recorded and
-    the applicant told after commit. Runs in the caller's transaction, or (``own_transaction``)
-    creates the dossier in one of its own after the checks.
+    fill) cover every mandatory component (but the identity card a level-2 e-ID proves), the
+    ``declaration`` (when given) is ticked with a way to receive the result, an agency
+    receives it (``receiving``, asked only when everything else is in order: it may need a
+    query). Then the dossier is created with its day code, its files are tied to it
+    (``attach``), SUBMIT is recorded and the applicant told after commit. Runs in the
+    caller's transaction, or (``own_transaction``) creates the dossier in one of its own
+    after the checks.
     """
     problem = eligibility_problem(user=user, procedure=procedure, acting_for=acting_for)
     if problem:
@@ -428,12 +468,14 @@ def _file(
     missing = [
         component.name
         for position, component in enumerate(rules.components)
-        if component.mandatory and position not in filled
+        if component.required_of(user.assurance_level) and position not in filled
     ]
     if missing:
         raise DossierError(
             _("These documents are still missing: %(names)s.") % {"names": "; ".join(missing)}
         )
+    if declaration is not None and (problem := _declaration_problem(declaration)):
+        raise DossierError(problem)
     agency = receiving()
     if agency is None:
         raise DossierError(no_receiver)
@@ -453,6 +495,17 @@ def _file(
             draft=draft,
             submitted_at=now,
             idempotency_key=idempotency_key,
+            **(
+                {
+                    "delivery": declaration.delivery,
+                    "delivery_address": declaration.address.strip()
+                    if declaration.delivery == Delivery.POST
+                    else "",
+                    "declared_at": now,
+                }
+                if declaration is not None
+                else {}
+            ),
         )
         attach(dossier, rules)
         record(dossier, Transition.SUBMIT, None, Status.SUBMITTED, user, Actor.APPLICANT)

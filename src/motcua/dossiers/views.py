@@ -21,10 +21,13 @@ from motcua.accounts.access import officer_required
 from motcua.accounts.acting import acting_business
 from motcua.accounts.models import User
 from motcua.agencies.models import Agency
+from motcua.catalog.models import FeeBasis, PaymentTiming
+from motcua.catalog.rules import CaseRules, ComponentRule
 from motcua.catalog.selectors import published_procedures
 from motcua.eforms.display import answer_sections
 from motcua.eforms.forms import EForm, initial_from_document, merge_documents
 from motcua.eforms.prefill import prefill
+from motcua.eforms.summary import summary
 from motcua.eforms.validation import validate_document
 from motcua.errors import DomainError
 from motcua.security import file_response
@@ -38,12 +41,13 @@ from .forms import (
     ConsultationAnswerForm,
     ConsultationForm,
     LookupForm,
+    ReviewForm,
     SupplementUploadForm,
     UploadForm,
     WithdrawForm,
 )
 from .lifecycle import Actor, Status, Transition
-from .models import ApologyLetter, Attachment, Consultation, Dossier, DossierDraft
+from .models import ApologyLetter, Attachment, Consultation, Delivery, Dossier, DossierDraft
 
 
 def _user(request: HttpRequest) -> User:
@@ -138,10 +142,32 @@ def draft_step(request: HttpRequest, draft_id: int, step: int) -> HttpResponse:
     )
 
 
+def _dong(amount: int) -> str:
+    """Integer đồng as Vietnamese writes it (``8.000``)."""
+    return f"{amount:,}".replace(",", ".")
+
+
+def _fee_summary(rules: CaseRules | None, answers: dict[str, Any]) -> dict[str, object]:
+    """The fee this dossier will owe, as the review step shows it (the case's own rules)."""
+    if rules is None:
+        return {"amount": 0, "shown": "0"}
+    per_copy = rules.fee_basis == FeeBasis.PER_COPY
+    return {
+        "amount": rules.fee_for(answers),
+        "shown": _dong(rules.fee_for(answers)),
+        "per_copy": per_copy,
+        "unit": _dong(rules.fee),
+        "copies": rules.copies(answers) if per_copy else None,
+        "description": rules.fee_description,
+        "at_result": rules.payment_timing == PaymentTiming.AT_RESULT,
+    }
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def review(request: HttpRequest, draft_id: int) -> HttpResponse:
-    """Attachments and the final check; submitting twice files one dossier."""
+    """The last step: every answer and file, the receiving agency, the fee, how the result is
+    received and the declaration to tick; submitting twice files one dossier."""
     user = _user(request)
     try:
         draft = services.draft_for(user, draft_id)
@@ -153,6 +179,7 @@ def review(request: HttpRequest, draft_id: int) -> HttpResponse:
     schema = _schema(draft)
     case = draft.procedure.cases.all()[draft.case_position]
     upload_form = UploadForm()
+    review_form = ReviewForm(initial={"delivery_address": _profile(user)["address"]})
     problems: list[str] = []
     status = 200
     if request.method == "POST" and request.POST.get("action") == "upload":
@@ -175,24 +202,52 @@ def review(request: HttpRequest, draft_id: int) -> HttpResponse:
             status = 400
     errors = validate_document(schema, draft.data) if schema else {}
     if request.method == "POST" and request.POST.get("action") == "submit":
-        try:
-            dossier = services.submit(draft=draft, user=user, form_errors=errors)
-        except DomainError as exc:
-            problems.append(str(exc))
-            status = 400
+        review_form = ReviewForm(request.POST)  # kept as typed when refused
+        if review_form.is_valid():
+            try:
+                dossier = services.submit(
+                    draft=draft,
+                    user=user,
+                    form_errors=errors,
+                    declaration=services.Declaration(
+                        delivery=review_form.cleaned_data["delivery"],
+                        address=review_form.cleaned_data["delivery_address"],
+                        declared=review_form.cleaned_data["declared"],
+                    ),
+                )
+            except DomainError as exc:
+                problems.append(str(exc))
+                status = 400
+            else:
+                messages.success(request, _("Your dossier was submitted."))
+                return redirect("dossiers:detail", code=dossier.code)
         else:
-            messages.success(request, _("Your dossier was submitted."))
-            return redirect("dossiers:detail", code=dossier.code)
+            status = 400
     attached = {a.component_position: a for a in draft.attachments.all()}
-    components = [(i, c, attached.get(i)) for i, c in enumerate(case.components.all())]
+    components = [
+        (
+            i,
+            c,
+            attached.get(i),
+            ComponentRule(
+                name=c.name, mandatory=c.mandatory, document_type=c.document_type
+            ).proved_by_eid(user.assurance_level),
+        )
+        for i, c in enumerate(case.components.all())
+    ]
     return render(
         request,
         "dossiers/review.html",
         {
             "draft": draft,
+            "answers": list(summary(schema, draft.data)) if schema else [],
+            "agency": draft.receiving_agency,
+            "fee": _fee_summary(selectors.latest_rules(draft), draft.data),
             "components": components,
             "errors": errors,
             "problems": problems,
+            "review_form": review_form,
+            "post": Delivery.POST.value,
             "step_count": len(EForm.steps(schema)) if schema else 0,
         },
         status=status,
@@ -243,6 +298,7 @@ def _applicant_page(
             and dossier.status in lifecycle.RULES[Transition.WITHDRAW].sources,
             "problems": list(problems),
             "guided_to": services.guided_to(dossier),
+            "next_action": selectors.next_action(dossier) if is_applicant else None,
             "components": dossier.rules.components,
             "page_url": reverse("dossiers:detail", kwargs={"code": dossier.code}),
             "upload_form": SupplementUploadForm(),
@@ -291,7 +347,11 @@ def supplement_done(request: HttpRequest, code: str) -> HttpResponse:
 @login_required
 @require_POST
 def withdraw(request: HttpRequest, code: str) -> HttpResponse:
-    return _applicant_transition(request, code, Transition.WITHDRAW, WithdrawForm(request.POST))
+    """Withdrawing is final: refused without the reason (kept in the history) and the
+    confirmation ticked, the page showing what was typed."""
+    return _applicant_transition(
+        request, code, Transition.WITHDRAW, WithdrawForm(request.POST, auto_id="withdraw-%s")
+    )
 
 
 def _applicant_transition(
@@ -333,6 +393,7 @@ def lookup(request: HttpRequest) -> HttpResponse:
     """Public status by code and receipt secret: no sign-in, status only, no personal data."""
     form = LookupForm(request.GET or None)
     dossier = None
+    timeline: list[selectors.PublicStep] = []
     status = 200
     if request.GET:
         if form.is_valid():
@@ -342,10 +403,15 @@ def lookup(request: HttpRequest) -> HttpResponse:
             if dossier is None:
                 form.add_error(None, _("No dossier matches this code and lookup code."))
                 status = 404
+            else:
+                timeline = selectors.public_timeline(dossier)
         else:
             status = 400
     return render(
-        request, "dossiers/lookup.html", {"form": form, "dossier": dossier}, status=status
+        request,
+        "dossiers/lookup.html",
+        {"form": form, "dossier": dossier, "timeline": timeline},
+        status=status,
     )
 
 

@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from motcua.catalog.models import FeeBasis, PaymentTiming
-from motcua.catalog.rules import CaseRules, whole
+from motcua.catalog.models import PaymentTiming
+from motcua.catalog.rules import CaseRules
 
 if TYPE_CHECKING:
     from motcua.dossiers.models import Dossier
@@ -21,25 +21,12 @@ BEFORE_PROCESSING = PaymentTiming.BEFORE_PROCESSING.value
 AT_RESULT = PaymentTiming.AT_RESULT.value
 
 
-def _equals(answer: Any, expected: Any) -> bool:
-    # Form answers may arrive as text ("2") where the rule holds a number (2), and back.
-    if answer == expected:
-        return True
-    return answer is not None and expected is not None and str(answer) == str(expected)
-
-
 def fee_for(case: CaseRules | Mapping[str, Any], form: Mapping[str, Any]) -> int:
     """Integer đồng owed for ``case`` (its rules, or the case as a snapshot holds it) given
-    the e-form answers ``form``; never negative."""
+    the e-form answers ``form``; never negative. The computation is the case's own
+    (``CaseRules.fee_for``), which the review step before submitting also shows."""
     rules = case if isinstance(case, CaseRules) else CaseRules.from_case(case)
-    if rules.fee_basis == FeeBasis.PER_COPY:
-        copies = whole(form.get(rules.fee_copies_field), 1)
-        return rules.fee * max(copies, 1)
-    if rules.fee_basis == FeeBasis.RULE:
-        for rule in rules.fee_rules:
-            if _equals(form.get(rule.field), rule.equals):
-                return rule.amount
-    return rules.fee
+    return rules.fee_for(form)
 
 
 def amount_due(dossier: Dossier) -> int:

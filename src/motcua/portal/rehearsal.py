@@ -255,7 +255,13 @@ def _file(
         errors = validate_document(schema, draft.data)
         if errors:
             raise RehearsalFailed("file", str(errors))
-        return services.submit(draft=draft, user=applicant, form_errors=errors)
+        # As the review step files it: result online, the declaration ticked.
+        return services.submit(
+            draft=draft,
+            user=applicant,
+            form_errors=errors,
+            declaration=services.Declaration(declared=True),
+        )
     except services.DossierError as exc:
         raise RehearsalFailed("file", str(exc)) from exc
 

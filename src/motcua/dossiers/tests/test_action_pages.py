@@ -143,10 +143,14 @@ def test_the_applicants_actions_have_their_own_urls(world: World) -> None:
     assert done.status_code == 302
     assert Dossier.objects.get(pk=dossier.pk).status == Status.ACCEPTED
 
-    withdrawn = applicant.post(f"/ho-so/{dossier.code}/rut/", {"reason": "Nộp nhầm"})
+    withdrawn = applicant.post(
+        f"/ho-so/{dossier.code}/rut/", {"reason": "Nộp nhầm", "confirm": "on"}
+    )
     assert withdrawn.status_code == 302
     assert Dossier.objects.get(pk=dossier.pk).status == Status.WITHDRAWN
-    again = applicant.post(f"/ho-so/{dossier.code}/rut/", {"reason": "Nộp nhầm lần hai"})
+    again = applicant.post(
+        f"/ho-so/{dossier.code}/rut/", {"reason": "Nộp nhầm lần hai", "confirm": "on"}
+    )
     assert again.status_code == 400 and 'class="error-summary" role="alert"' in again.text
 
 

@@ -43,14 +43,14 @@ def test_filing_through_the_e_form(client: Client, world: World) -> None:
     assert draft.data["ho_ten"] == "Nguyễn Văn An"  # saved at the step, resumable anywhere
 
     review = f"/ho-so/nhap/{draft.pk}/hoan-tat/"
-    refused = client.post(review, {"action": "submit"})
+    refused = client.post(review, {"action": "submit", "declared": "on"})
     assert refused.status_code == 400 and "Tờ khai" in refused.text
     wrong_type = client.post(
         review, {"action": "upload", "component": "0", "file": pdf("x.pdf", b"GIF89a....")}
     )
     assert wrong_type.status_code == 400
     client.post(review, {"action": "upload", "component": "0", "file": pdf()})
-    submitted = client.post(review, {"action": "submit"})
+    submitted = client.post(review, {"action": "submit", "declared": "on"})
     dossier = Dossier.objects.get()
     assert submitted.headers["Location"] == f"/ho-so/{dossier.code}/"
     # A second click files nothing new.
