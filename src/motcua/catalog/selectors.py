@@ -95,3 +95,32 @@ def search_procedures(queryset: QuerySet[Procedure], query: str) -> QuerySet[Pro
 def _tsquery_word(word: str) -> str:
     # Folded words hold only [0-9a-z.]; quote them so tsquery syntax never leaks in.
     return "'" + word.replace("'", "") + "'"
+
+
+CLOSE_PROCEDURES = 5
+
+
+def close_procedures(filters: dict[str, Any], limit: int = CLOSE_PROCEDURES) -> list[Procedure]:
+    """What to suggest when a search finds nothing: procedures whose name holds any one of the
+    words (most words first), else those of the field chosen; the other filters are dropped,
+    as they may be what emptied the list."""
+    words = [word for word in terms(filters.get("q") or "") if len(word) > 1]
+    rows = procedure_list_rows(published_procedures())
+    if words:
+        any_word = Q()
+        for word in words:
+            any_word |= Q(search_name__contains=word)
+        score = sum(
+            (Case(When(search_name__contains=w, then=Value(1)), default=Value(0)) for w in words),
+            start=Value(0),
+        )
+        found: list[Procedure] = list(
+            rows.filter(any_word)
+            .annotate(words_held=ExpressionWrapper(score, output_field=IntegerField()))
+            .order_by("-words_held", "name", "code")[:limit]
+        )
+        if found:
+            return found
+    if filters.get("field"):
+        return list(rows.filter(field=filters["field"]).order_by("name", "code")[:limit])
+    return []
