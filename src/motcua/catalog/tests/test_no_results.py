@@ -41,9 +41,7 @@ def test_no_result_in_a_field_suggests_that_field(client: Client, catalogue: Non
     assert "https://dichvucong.gov.vn" in text
 
 
-def test_nothing_close_still_points_to_the_national_portal(
-    client: Client, catalogue: None
-) -> None:
+def test_nothing_close_still_points_to_the_national_portal(client: Client, catalogue: None) -> None:
     text = client.get("/thu-tuc/", {"q": "qqqq"}).text
     assert "Thủ tục gần giống:" not in text
     assert "Cổng Dịch vụ công quốc gia" in text
