@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -12,6 +14,9 @@ from motcua.notifications.services import enqueue_with_transaction
 from .models import ProcedureAudio
 from .speech import SpeechUnavailable, Voice, selected_synthesiser
 from .transcript import build_transcript
+
+# Longer than any recording takes once a worker has it: past this the request was lost.
+STALE_REQUEST = datetime.timedelta(minutes=10)
 
 
 def latest_published_version(procedure: Procedure) -> ProcedureVersion | None:
@@ -27,7 +32,8 @@ def request_recording(version: ProcedureVersion, voice: str) -> ProcedureAudio:
     """The recording of ``version`` in ``voice``; asked of the background worker if new.
 
     Asked once: a second request while the first is waiting (or after it is made) finds the
-    same row. One that failed is asked again.
+    same row. One that failed, or that no worker took up in ``STALE_REQUEST``, is asked again
+    (making it twice is harmless: the task does nothing once the file is there).
     """
     voice = Voice(voice).value
     recording = ProcedureAudio.objects.filter(version=version, voice=voice).first()
@@ -37,7 +43,9 @@ def request_recording(version: ProcedureVersion, voice: str) -> ProcedureAudio:
                 recording = ProcedureAudio.objects.create(version=version, voice=voice)
         except IntegrityError:  # asked at the same moment by someone else
             return ProcedureAudio.objects.get(version=version, voice=voice)
-    elif recording.ready or not recording.failure:
+    elif recording.ready or (
+        not recording.failure and recording.requested_at > timezone.now() - STALE_REQUEST
+    ):
         return recording
     from .tasks import make_recording  # the task module imports this one
 

@@ -50,3 +50,11 @@ def test_nothing_close_still_points_to_the_national_portal(client: Client, catal
 def test_a_search_with_results_shows_no_suggestions(client: Client, catalogue: None) -> None:
     text = client.get("/thu-tuc/", {"q": "khai sinh"}).text
     assert "Tìm ở đâu khác" not in text
+
+
+def test_words_side_by_side_rank_first(client: Client, catalogue: None) -> None:
+    make_procedure(code="2.000001", name="Cấp nước sạch sinh hoạt")
+    text = client.get("/thu-tuc/", {"q": "khai sinh nước ngoài xyz"}).text
+    suggestions = text.split("Thủ tục gần giống:")[1]
+    # "khai sinh" side by side beats "sinh" and "nước" apart.
+    assert suggestions.index("Đăng ký khai sinh") < suggestions.index("Cấp nước sạch sinh hoạt")

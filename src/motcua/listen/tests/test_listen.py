@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import datetime
 import re
 import shutil
 from typing import Any
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from motcua.agencies.tests.factories import AgencyFactory
 from motcua.catalog import services as catalog_services
@@ -197,3 +199,19 @@ def test_the_espeak_plugin_is_a_registered_speech_synthesiser(monkeypatch: Any) 
     assert EspeakNg().check_config() == [
         "espeak-ng is not installed (Debian: apt-get install espeak-ng)."
     ]
+
+
+def test_a_request_no_worker_took_up_is_asked_again(
+    client: Client, procedure: Procedure, counting: Any, listen: Any
+) -> None:
+    version = latest_published_version(procedure)
+    assert version is not None
+    waiting = ProcedureAudio.objects.create(version=version, voice="north")
+    listen("north")
+    assert counting.calls == []  # still waiting for the worker
+    ProcedureAudio.objects.filter(pk=waiting.pk).update(
+        requested_at=timezone.now() - datetime.timedelta(minutes=11)
+    )
+    listen("north")
+    assert len(counting.calls) == 1
+    assert ProcedureAudio.objects.get().ready
