@@ -80,6 +80,8 @@ INSTALLED_APPS = [
     "motcua.feedback",
     "motcua.scheduling",
     "motcua.notifications",
+    "motcua.helpdesk",
+    "motcua.listen",
     "motcua.backoffice",
     "motcua.portal",
     "motcua.sandbox_eid",
@@ -385,6 +387,25 @@ MOTCUA_MAX_DOSSIER_BYTES = int(os.environ.get("MOTCUA_MAX_DOSSIER_BYTES", str(50
 MOTCUA_STORAGE_QUOTA_BYTES = int(os.environ.get("MOTCUA_STORAGE_QUOTA_BYTES", str(1024**3)))
 # The upload scanner plugin (motcua.dossiers.scanners): "none" scans nothing.
 MOTCUA_VIRUS_SCANNER = os.environ.get("MOTCUA_VIRUS_SCANNER", "none")
+
+# The speech synthesiser plugin reading procedures aloud (motcua.listen.speech).
+MOTCUA_SPEECH_SYNTHESISER = os.environ.get("MOTCUA_SPEECH_SYNTHESISER", "espeak-ng")
+
+# The city's help desk, shown on the help page (/ho-tro/).
+MOTCUA_HELP_HOTLINE = os.environ.get("MOTCUA_HELP_HOTLINE", "1022")
+MOTCUA_HELP_PHONE = os.environ.get("MOTCUA_HELP_PHONE", "0236 1022")
+MOTCUA_HELP_EMAIL = os.environ.get("MOTCUA_HELP_EMAIL", "motcua@danang.gov.vn")
+MOTCUA_HELP_ADDRESS = os.environ.get(
+    "MOTCUA_HELP_ADDRESS",
+    "Trung tâm Hành chính thành phố Đà Nẵng, 24 Trần Phú, quận Hải Châu, thành phố Đà Nẵng",
+)
+MOTCUA_HELP_HOURS = os.environ.get(
+    "MOTCUA_HELP_HOURS", "Thứ Hai – Thứ Sáu, 7:30–11:30 và 13:30–17:00; Thứ Bảy 7:30–11:30"
+)
+# Where a search that finds nothing here sends people: the national public-service portal.
+MOTCUA_NATIONAL_PORTAL_URL = os.environ.get(
+    "MOTCUA_NATIONAL_PORTAL_URL", "https://dichvucong.gov.vn"
+)
 
 # Catalogue reads through the cache: unset, only with a shared cache (Redis); 1 or 0 forces it.
 MOTCUA_CATALOG_CACHE = env_optional_bool("MOTCUA_CATALOG_CACHE")

@@ -32,6 +32,8 @@ urlpatterns = [
     path("o/", include("motcua.accounts.oauth_urls")),
     path("sandbox/eid/", include("motcua.sandbox_eid.urls")),
     path("", include("motcua.portal.urls")),
+    path("", include("motcua.listen.urls")),
+    path("", include("motcua.helpdesk.urls")),
     path("", include("motcua.catalog.urls")),
     path("", include("motcua.portal.agency_urls")),
 ]

@@ -7,6 +7,7 @@ many of the words their name holds, so name matches come first.
 
 from __future__ import annotations
 
+from itertools import pairwise
 from typing import Any
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
@@ -95,3 +96,37 @@ def search_procedures(queryset: QuerySet[Procedure], query: str) -> QuerySet[Pro
 def _tsquery_word(word: str) -> str:
     # Folded words hold only [0-9a-z.]; quote them so tsquery syntax never leaks in.
     return "'" + word.replace("'", "") + "'"
+
+
+CLOSE_PROCEDURES = 5
+
+
+def close_procedures(filters: dict[str, Any], limit: int = CLOSE_PROCEDURES) -> list[Procedure]:
+    """What to suggest when a search finds nothing: procedures whose name holds any one of the
+    words (most words, and words side by side, first), else those of the field chosen; the
+    other filters are dropped, as they may be what emptied the list."""
+    words = [word for word in terms(filters.get("q") or "") if len(word) > 1]
+    rows = procedure_list_rows(published_procedures())
+    if words:
+        any_word = Q()
+        for word in words:
+            any_word |= Q(search_name__contains=word)
+        # A pair of the words side by side in the name ("khai sinh") counts more than each.
+        pairs = [f"{first} {second}" for first, second in pairwise(words)]
+        score = sum(
+            (
+                Case(When(search_name__contains=text, then=Value(weight)), default=Value(0))
+                for text, weight in [*((w, 1) for w in words), *((p, 2) for p in pairs)]
+            ),
+            start=Value(0),
+        )
+        found: list[Procedure] = list(
+            rows.filter(any_word)
+            .annotate(words_held=ExpressionWrapper(score, output_field=IntegerField()))
+            .order_by("-words_held", "name", "code")[:limit]
+        )
+        if found:
+            return found
+    if filters.get("field"):
+        return list(rows.filter(field=filters["field"]).order_by("name", "code")[:limit])
+    return []

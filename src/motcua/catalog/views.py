@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
@@ -19,7 +20,9 @@ from motcua.accounts.acting import acting_business
 from .cache import CatalogCache, ResultPage, catalog_cache
 from .forms import CatalogFilterForm
 from .models import ServiceKind
+from .panels import procedure_panels
 from .selectors import (
+    close_procedures,
     filter_procedures,
     procedure_list_rows,
     published_procedures,
@@ -73,6 +76,8 @@ def _list_content(
     )
     query = request.GET.copy()
     query.pop("page", None)
+    # Nothing found: say where else to look (close procedures here, the national portal).
+    suggestions = close_procedures(filters) if page.count == 0 else []
     return render_to_string(
         LIST_CONTENT,
         {
@@ -81,6 +86,8 @@ def _list_content(
             "query_string": query.urlencode(),
             "filters_open": any(request.GET.get(name) for name in FILTER_NAMES),
             "kind_tabs": _kind_tabs(request, filters.get("service_kind") or ""),
+            "suggestions": suggestions,
+            "national_portal": settings.MOTCUA_NATIONAL_PORTAL_URL,
         },
     )
 
@@ -133,6 +140,7 @@ def procedure_detail(request: HttpRequest, code: str) -> HttpResponse:
             "procedure": procedure,
             "agencies": agencies[:12],
             "agency_count": len(agencies),
+            "panels": procedure_panels.shown(request, procedure),
         },
     )
 

@@ -86,6 +86,7 @@ def test_every_kind_is_registered_at_start_up() -> None:
         "notification_channel": {"outbox": False, "django-email": False},
         "upload_scanner": {"none": False},
         "eid_provider": {"national": False, "sandbox": True},
+        "speech_synthesiser": {"espeak-ng": False},
     }
     for kind, identifiers in expected.items():
         assert identifiers.items() <= found[kind].items(), kind
@@ -95,6 +96,7 @@ def test_every_kind_is_registered_at_start_up() -> None:
         "notification_channel",
         "upload_scanner",
         "eid_provider",
+        "speech_synthesiser",
     }
 
 
