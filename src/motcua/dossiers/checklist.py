@@ -51,6 +51,8 @@ class Row:
     component: ComponentRule
     files: tuple[Attachment, ...]
     check: ComponentCheck | None
+    # The identity card a level-2 e-ID proves: not asked for, so neither missing nor unchecked.
+    proved_by_eid: bool = False
 
     @property
     def received(self) -> bool:
@@ -68,7 +70,8 @@ class Row:
     def needs_supplement(self) -> bool:
         """Checked and not valid, for a document the dossier needs (mandatory, or sent)."""
         return (
-            self.check is not None
+            not self.proved_by_eid
+            and self.check is not None
             and not self.check.valid
             and (self.component.mandatory or self.received)
         )
@@ -82,15 +85,26 @@ def rows(dossier: Dossier) -> list[Row]:
     checks = {
         c.component_position: c for c in dossier.component_checks.select_related("checked_by")
     }
+    level = dossier.applicant.assurance_level
     return [
-        Row(position, component, tuple(files.get(position, ())), checks.get(position))
+        Row(
+            position,
+            component,
+            tuple(files.get(position, ())),
+            checks.get(position),
+            proved_by_eid=component.proved_by_eid(level) and position not in files,
+        )
         for position, component in enumerate(dossier.rules.components)
     ]
 
 
 def mandatory_not_valid(checklist: list[Row]) -> list[str]:
     """The mandatory documents not ticked valid: accepting with them asks for confirmation."""
-    return [row.component.name for row in checklist if row.component.mandatory and not row.valid]
+    return [
+        row.component.name
+        for row in checklist
+        if row.component.mandatory and not row.valid and not row.proved_by_eid
+    ]
 
 
 def supplement_reason(checklist: list[Row]) -> str:

@@ -13,6 +13,7 @@ from django.test import Client
 from motcua.accounts.models import Business
 from motcua.accounts.tests.factories import UserFactory, sign_in_with_second_factor
 from motcua.catalog import services as catalog_services
+from motcua.catalog.models import Component
 from motcua.dossiers import checklist, services
 from motcua.dossiers.lifecycle import Status, Transition
 from motcua.dossiers.models import ComponentCheck, Dossier
@@ -306,3 +307,35 @@ def test_officers_land_on_their_worklist_after_signing_in(world: World) -> None:
         "/accounts/login/", {"username": world.applicant.username, "password": PASSWORD}
     )
     assert citizen["Location"] == "/accounts/"
+
+
+def test_the_identity_card_a_level_2_e_id_proves_is_not_missing_on_the_checklist(
+    world: World,
+) -> None:
+    """Before, the officer saw "Không" (not received) and was asked to confirm accepting
+    without it, for a document the platform itself had not asked for."""
+    case = world.procedure.cases.get()
+    Component.objects.create(
+        case=case, position=2, name="Căn cước công dân", document_type="CCCD", mandatory=True
+    )
+    catalog_services.record_version(procedure=world.procedure, actor=None, note="CCCD")
+    world.applicant.assurance_level = 2
+    world.applicant.save()
+    dossier = file_dossier(world)
+    client = desk(world)
+    client.post(checklist_url(dossier), {"valid-0": "on"})
+    page = page_of(client, dossier)
+    assert "Đã xác thực qua định danh điện tử mức 2 của người nộp" in page
+    assert 'name="confirm_unchecked"' not in page
+    assert "Căn cước công dân" not in checklist.supplement_reason(checklist.rows(dossier))
+    accepted = client.post(f"/can-bo/ho-so/{dossier.code}/xu-ly/", {"transition": "accept"})
+    assert accepted.status_code == 302
+
+
+def test_the_officer_sees_how_the_applicant_receives_the_result(world: World) -> None:
+    dossier = file_dossier(world)
+    Dossier.objects.filter(pk=dossier.pk).update(
+        delivery="post", delivery_address="12 Bạch Đằng, phường Hải Châu"
+    )
+    page = page_of(desk(world), dossier)
+    assert "Hình thức nhận kết quả" in page and "12 Bạch Đằng, phường Hải Châu" in page
