@@ -112,7 +112,7 @@ def test_a_fee_asked_by_an_officer_carries_the_amount(
     dossier = filed(world, django_capture_on_commit_callbacks)
     dossier = act(dossier, world.receiver, Transition.ACCEPT)
     set_fee(world, 1_250_000)  # the dossier keeps the rules it was filed under (no fee)…
-    dossier.procedure_version = world.procedure.versions.order_by("-number").first()
+    dossier.procedure_version = world.procedure.versions.order_by("-number")[0]
     dossier.save(update_fields=["procedure_version"])  # …unless moved to the new version
     dossier = Dossier.objects.get(pk=dossier.pk)
     dossier = act(dossier, world.receiver, Transition.ASK_PAYMENT, reason="Phí thẩm định")
