@@ -254,6 +254,8 @@ def test_each_message_records_its_template_version_and_an_edit_is_a_new_one(
     world: World, admin_client: Client, django_capture_on_commit_callbacks: Any
 ) -> None:
     template = MessageTemplate.objects.get(event="dossier.submitted", channel="email")
+    page = admin_client.get(f"/admin/notifications/messagetemplate/{template.pk}/change/")
+    assert page.status_code == 200 and "{{ amount }}" in page.content.decode()
     first = filed(world, django_capture_on_commit_callbacks)
     assert told("dossier.submitted").template_version == template.current_version
     assert template.current_version is not None and template.current_version.number == 1
