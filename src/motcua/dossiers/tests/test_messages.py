@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable
 from typing import Any
 
@@ -15,8 +16,9 @@ from motcua.accounts.models import User
 from motcua.accounts.tests.factories import sign_in_with_second_factor
 from motcua.catalog import services as catalog_services
 from motcua.dossiers import services
+from motcua.dossiers.deadlines import send_apology, sweep_deadlines
 from motcua.dossiers.lifecycle import Status, Transition
-from motcua.dossiers.models import Delivery, Dossier
+from motcua.dossiers.models import ApologyLetter, Delivery, Dossier
 from motcua.notifications.models import MessageTemplate, OutboxMessage
 
 from .factories import World, file_dossier, make_world
@@ -295,3 +297,20 @@ def test_the_applicant_chooses_channels_on_the_profile_page(client: Client) -> N
     assert user.notify_by_email and not user.notify_by_sms
     page = client.get(reverse("accounts:profile")).content.decode()
     assert "Thông báo về hồ sơ của tôi" in page
+
+
+def test_the_apology_letter_carries_the_reason_and_the_new_appointment(world: World) -> None:
+    dossier = services.act(
+        dossier=file_dossier(world), user=world.receiver, transition=Transition.ACCEPT
+    )
+    Dossier.objects.filter(pk=dossier.pk).update(
+        due_at=timezone.now() - datetime.timedelta(hours=1)
+    )
+    sweep_deadlines()
+    letter = ApologyLetter.objects.get(dossier=dossier)
+    sent = send_apology(letter=letter, officer=world.receiver, reason="Chờ ý kiến Sở Xây dựng")
+    new_date = timezone.localtime(sent.proposed_due_at).strftime("%d/%m/%Y %H:%M")
+    email = told("dossier.appointment_moved")  # written with the change, not after it
+    assert "Chờ ý kiến Sở Xây dựng" in email.body and new_date in email.body
+    assert new_date in email.subject and link(dossier) in email.body
+    assert new_date in told("dossier.appointment_moved", "sms").body
