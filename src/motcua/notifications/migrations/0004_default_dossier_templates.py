@@ -89,7 +89,7 @@ DEFAULTS: dict[str, tuple[str, str, str]] = {
         "Hồ sơ {{ code }}: không được tiếp nhận",
         "Hồ sơ {{ code }} ({{ procedure }}) không được {{ agency }} tiếp nhận.\n"
         "Lý do: {{ reason }}\n" + LINK,
-        "Ho so {{ code }} khong duoc tiep nhan: {{ reason|truncatechars:60 }} {{ link }}",
+        "Ho so {{ code }} khong duoc tiep nhan: {{ reason|truncatechars:55 }} {{ link }}",
     ),
     "dossier.guided_elsewhere": (
         "Hồ sơ {{ code }}: đề nghị nộp tại {{ agency }}",
