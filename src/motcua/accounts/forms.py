@@ -45,6 +45,11 @@ class ProfileForm(forms.Form):
         error_messages={"invalid": _("Enter a Vietnamese mobile number, e.g. 0905123456.")},
     )
     current_street = forms.CharField(label=_("Current address"), max_length=255, required=False)
+    # Where news of their dossiers reaches them (verification codes are sent regardless).
+    notify_by_email = forms.BooleanField(
+        label=_("Tell me about my dossiers by e-mail"), required=False
+    )
+    notify_by_sms = forms.BooleanField(label=_("Tell me about my dossiers by SMS"), required=False)
 
 
 class VerificationCodeForm(forms.Form):

@@ -66,6 +66,10 @@ class User(AbstractUser):
     eid_subject = models.CharField(
         _("national e-ID subject"), max_length=255, unique=True, null=True, blank=True
     )
+    # The channels the person wants to hear about their dossiers on (codes to verify a
+    # contact are sent whatever they choose).
+    notify_by_email = models.BooleanField(_("notify me by e-mail"), default=True)
+    notify_by_sms = models.BooleanField(_("notify me by SMS"), default=True)
 
     class Meta:
         verbose_name = _("user")

@@ -168,13 +168,21 @@ def account_home(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def profile(request: HttpRequest) -> HttpResponse:
     user = _user(request)
-    initial = {"email": user.email, "phone": user.phone, "current_street": user.current_street}
+    initial = {
+        "email": user.email,
+        "phone": user.phone,
+        "current_street": user.current_street,
+        "notify_by_email": user.notify_by_email,
+        "notify_by_sms": user.notify_by_sms,
+    }
     form = ProfileForm(request.POST or None, initial=initial)
     if request.method == "POST":
         if not form.is_valid():
             return render(request, "accounts/profile.html", {"form": form}, status=400)
         user.current_street = form.cleaned_data["current_street"]
-        user.save(update_fields=["current_street"])
+        user.notify_by_email = form.cleaned_data["notify_by_email"]
+        user.notify_by_sms = form.cleaned_data["notify_by_sms"]
+        user.save(update_fields=["current_street", "notify_by_email", "notify_by_sms"])
         for purpose in ("email", "phone"):
             new_value = form.cleaned_data[purpose]
             if new_value and new_value != getattr(user, purpose):

@@ -9,8 +9,9 @@ from .handlers import tell_applicant_now
 
 
 @task()
-def tell_applicant(dossier_id: int, status: int) -> int:
-    return tell_applicant_now(dossier_id, status)
+def tell_applicant(dossier_id: int, status: int, event_id: int | None = None) -> int:
+    # ``event_id`` defaults for the tasks queued before it was passed.
+    return tell_applicant_now(dossier_id, status, event_id)
 
 
 @task()

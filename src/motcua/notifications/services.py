@@ -18,6 +18,7 @@ ours. Everything else is delivered exactly once.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -29,8 +30,9 @@ from django.utils import timezone
 from django_tasks.base import Task
 from django_tasks_db import DatabaseBackend
 
+from . import rendering
 from .backends import backend_for
-from .models import WAITING, Channel, DeliveryStatus, OutboxMessage
+from .models import WAITING, Channel, DeliveryStatus, MessageTemplateVersion, OutboxMessage
 
 logger = structlog.get_logger(__name__)
 
@@ -50,17 +52,47 @@ def lease() -> datetime.timedelta:
     return datetime.timedelta(seconds=float(settings.MOTCUA_NOTIFICATION_LEASE))
 
 
-def notify(*, channel: str, recipient: str, subject: str = "", body: str) -> OutboxMessage:
-    """Queue a message; a background task delivers it once the caller's transaction commits."""
+def notify(
+    *,
+    channel: str,
+    recipient: str,
+    subject: str = "",
+    body: str,
+    template_version: MessageTemplateVersion | None = None,
+) -> OutboxMessage:
+    """Queue a message; a background task delivers it once the caller's transaction commits.
+
+    ``template_version``: the template text it was written from, recorded with it."""
     if channel not in Channel.values:
         raise ValueError(channel)
     message = OutboxMessage.objects.create(
-        channel=channel, recipient=recipient, subject=subject, body=body
+        channel=channel,
+        recipient=recipient,
+        subject=subject,
+        body=body,
+        template_version=template_version,
     )
     from .tasks import deliver_message
 
     enqueue_with_transaction(deliver_message, message.pk)
     return message
+
+
+def notify_event(
+    *, event: str, channel: str, recipient: str, context: Mapping[str, str]
+) -> OutboxMessage | None:
+    """Queue the message the active template of ``event`` writes for ``channel``, recording
+    the template's version; None when no active template tells that event on that channel."""
+    rendered = rendering.render(event, channel, context)
+    if rendered is None:
+        return None
+    return notify(
+        channel=channel,
+        recipient=recipient,
+        subject=rendered.subject,
+        body=rendered.body,
+        template_version=rendered.version,
+    )
 
 
 def enqueue_with_transaction(task: Task[Any, Any], *args: Any) -> None:
