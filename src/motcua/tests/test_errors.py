@@ -59,7 +59,7 @@ urlpatterns = [
 
 
 # Each kind of refusal the test views raise, the status it is answered with, and its message.
-REFUSALS = [
+ANSWERS = [
     ("conflict", 409, "Hồ sơ lưu nháp này đã được nộp."),
     ("payment", 404, "Chỉ người nộp hồ sơ mới được thanh toán phí"),
     ("dossier", 400, "Hồ sơ lưu nháp này đã được nộp."),
@@ -73,7 +73,7 @@ def _test_urls(settings: Any) -> None:
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(("kind", "status", "vietnamese"), REFUSALS)
+@pytest.mark.parametrize(("kind", "status", "vietnamese"), ANSWERS)
 def test_a_page_answers_a_refusal_with_its_status_and_translated_message(
     client: Client, kind: str, status: int, vietnamese: str
 ) -> None:
@@ -85,7 +85,7 @@ def test_a_page_answers_a_refusal_with_its_status_and_translated_message(
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(("kind", "status", "vietnamese"), REFUSALS)
+@pytest.mark.parametrize(("kind", "status", "vietnamese"), ANSWERS)
 def test_the_api_answers_a_refusal_with_its_status_and_detail(
     client: Client, kind: str, status: int, vietnamese: str
 ) -> None:
