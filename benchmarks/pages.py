@@ -89,8 +89,11 @@ class Figure:
 
 
 def _ms(text: str) -> float:
-    value, unit = re.fullmatch(r"([\d.]+)(us|ms|s)", text.strip()).groups()  # type: ignore[union-attr]
-    return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+    match = re.fullmatch(r"([\d.]+)(us|ms|s|m)", text.strip())
+    if match is None:  # wrk printed no latency (no request finished): say so, don't guess
+        return float("nan")
+    value, unit = match.groups()
+    return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}[unit]
 
 
 def wrk(base: str, path: str, *, seconds: int, connections: int, cookie: str = "") -> Figure:
@@ -98,6 +101,8 @@ def wrk(base: str, path: str, *, seconds: int, connections: int, cookie: str = "
     if cookie:
         command += ["-H", f"Cookie: {cookie}"]
     out = subprocess.run([*command, base + path], capture_output=True, text=True, check=True).stdout
+    if "Requests/sec" not in out or "50%" not in out:
+        sys.exit(f"wrk gave no figures for {path}:\n{out}")
     rate = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
     p50 = _ms(re.search(r"50%\s+(\S+)", out).group(1))  # type: ignore[union-attr]
     p99 = _ms(re.search(r"99%\s+(\S+)", out).group(1))  # type: ignore[union-attr]
