@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import uuid
+from collections.abc import Iterator
+from typing import Any
+
 import pytest
 
 
@@ -71,3 +76,48 @@ def _no_rate_limits(settings: pytest.FixtureRequest) -> None:
     # Every test client comes from one address and signs the same names in again and again;
     # motcua/accounts/tests/test_rate_limits.py turns the limits on to test them.
     settings.RATELIMIT_ENABLE = False  # type: ignore[attr-defined]
+
+
+CACHE_TEST_REDIS_URL = os.environ.get("MOTCUA_TEST_REDIS_URL", "redis://127.0.0.1:6379/4")
+
+
+@pytest.fixture(params=["memory", "redis"])
+def search_cache(request: pytest.FixtureRequest, settings: Any) -> Iterator[str]:
+    """The catalogue cache, on, in a fresh cache of each kind; yields the kind.
+
+    Once with an in-memory cache (forced on) and once with the real Redis server production
+    uses (``MOTCUA_TEST_REDIS_URL``, default a test database on the local server; scripts/test
+    starts Redis). Use it with transactional tests: the catalogue version changes when a change
+    commits, as in production.
+    """
+    import redis
+
+    prefix = f"motcua-test-{uuid.uuid4().hex[:12]}"
+    settings.MOTCUA_CATALOG_CACHE = True
+    if request.param == "memory":
+        settings.CACHES = {
+            "default": {
+                "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                "LOCATION": prefix,
+            }
+        }
+        yield request.param
+        return
+    server = redis.Redis.from_url(CACHE_TEST_REDIS_URL, socket_timeout=5)
+    try:
+        server.ping()
+    except redis.RedisError as exc:
+        pytest.fail(
+            f"Redis does not answer at {CACHE_TEST_REDIS_URL} ({exc}); scripts/test starts it."
+        )
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "motcua.redis_cache.SharedClientRedisCache",  # as in production
+            "LOCATION": CACHE_TEST_REDIS_URL,
+            "KEY_PREFIX": prefix,
+        }
+    }
+    yield request.param
+    keys = list(server.scan_iter(match=f"{prefix}:*"))
+    if keys:
+        server.delete(*keys)

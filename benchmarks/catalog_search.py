@@ -62,7 +62,9 @@ from _common import (  # benchmarks/ is on sys.path
     ROOT,
     PlainClient,
     bounded,
+    check_redis,
     django_env,
+    forget_cache,
     machine,
     postgres_admin,
     postgres_name,
@@ -440,33 +442,6 @@ def fresh_database(kind: str, workdir: Path, pg_url: str) -> Iterator[Database]:
     finally:
         with suppress(Exception):
             postgres_admin(pg_url, [drop], guard=False)
-
-
-def check_redis(url: str) -> str:
-    """The Redis server's version; refuses to go on without one."""
-    import redis  # the project's own client
-
-    try:
-        info = redis.Redis.from_url(url, socket_timeout=5).info("server")
-    except redis.RedisError as exc:
-        raise SystemExit(
-            f"Redis at {url} does not answer ({exc}); start it, pass --redis-url, or run with "
-            "--cache memory"
-        ) from exc
-    return f"Redis {info.get('redis_version', '?')}"
-
-
-def forget_cache(env: dict[str, str]) -> None:
-    """Delete the keys this run wrote (its own prefix only)."""
-    if "REDIS_URL" not in env:
-        return
-    import redis
-
-    with suppress(redis.RedisError):
-        client = redis.Redis.from_url(env["REDIS_URL"], socket_timeout=5)
-        keys = list(client.scan_iter(match=f"{env['CACHE_KEY_PREFIX']}:*", count=1000))
-        for start in range(0, len(keys), 1000):
-            client.delete(*keys[start : start + 1000])
 
 
 def gunicorn_mode(args: argparse.Namespace) -> str:

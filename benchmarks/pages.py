@@ -9,15 +9,21 @@ public page at least 60% of the look-up API's rate, measured side by side. This 
    look-up and "my dossiers" have something to show;
 2. serves the project with gunicorn in production mode (``--workers`` sync workers, default 3);
 3. runs ``wrk`` (Debian's package; ``apt-get install wrk``) with ``--connections`` connections
-   (default 8) for ``--seconds`` on each address in turn, after a warm-up, and prints requests
-   per second, p50/p99 latency, non-2xx answers and the rate as a share of the look-up API's.
+   (default 8) for ``--seconds`` on each address in turn, after a warm-up, ``--rounds`` times
+   (default 3), and prints the medians of requests per second and p50/p99 latency, non-2xx
+   answers and the rate as a share of the look-up API's.
+
+``--code`` serves another checkout (a ``git worktree`` of an older commit) with the same data,
+database and settings: the way to compare with the pages as they were, on the same machine.
 
 It prints figures only; it never fails on speed. Run it from the repository root::
 
     .venv/bin/python benchmarks/pages.py --seconds 10
 
 PostgreSQL is reached at ``--pg-url`` (default
-``postgres://postgres@127.0.0.1:5432/motcua_bench_pages``, or ``BENCH_PAGES_POSTGRES_URL``).
+``postgres://postgres@127.0.0.1:5432/motcua_bench_pages``, or ``BENCH_PAGES_POSTGRES_URL``), and
+the shared cache production uses at ``--redis-url`` (default ``redis://127.0.0.1:6379/3``, or
+``BENCH_REDIS_URL``), under a key prefix of the run's own, deleted at the end.
 """
 
 from __future__ import annotations
@@ -28,6 +34,7 @@ import json
 import os
 import re
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -39,7 +46,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import (
     ROOT,
     bounded,
+    check_redis,
     django_env,
+    forget_cache,
     machine,
     postgres_admin,
     postgres_name,
@@ -48,6 +57,7 @@ from _common import (
 )
 
 DEFAULT_PG = "postgres://postgres@127.0.0.1:5432/motcua_bench_pages"
+DEFAULT_REDIS = "redis://127.0.0.1:6379/3"
 PASSWORD = "bench-passphrase-1"  # noqa: S105  (a throw-away database's citizen)
 
 # A citizen of the demo with one dossier: what the look-up and "my dossiers" show.
@@ -104,11 +114,24 @@ def wrk(base: str, path: str, *, seconds: int, connections: int, cookie: str = "
     if "Requests/sec" not in out or "50%" not in out:
         sys.exit(f"wrk gave no figures for {path}:\n{out}")
     rate = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
-    p50 = _ms(re.search(r"50%\s+(\S+)", out).group(1))  # type: ignore[union-attr]
-    p99 = _ms(re.search(r"99%\s+(\S+)", out).group(1))  # type: ignore[union-attr]
+    p50 = _ms(re.search(r"^\s*50%\s+(\S+)", out, re.M).group(1))  # type: ignore[union-attr]
+    p99 = _ms(re.search(r"^\s*99%\s+(\S+)", out, re.M).group(1))  # type: ignore[union-attr]
     total = int(re.search(r"(\d+) requests in", out).group(1))  # type: ignore[union-attr]
     bad = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     return Figure("", path, rate, p50, p99, total, int(bad.group(1)) if bad else 0)
+
+
+def median_figure(name: str, runs: list[Figure]) -> Figure:
+    """Each figure's median over the rounds (requests and non-2xx answers are summed)."""
+    return Figure(
+        name,
+        runs[0].path,
+        statistics.median(run.rate for run in runs),
+        statistics.median(run.p50_ms for run in runs),
+        statistics.median(run.p99_ms for run in runs),
+        sum(run.requests for run in runs),
+        sum(run.non_2xx for run in runs),
+    )
 
 
 def session_cookie(base: str) -> str:
@@ -140,22 +163,41 @@ def main() -> None:
     parser.add_argument("--connections", type=bounded(256), default=8)
     parser.add_argument("--workers", type=bounded(32), default=3)
     parser.add_argument("--pg-url", default=os.environ.get("BENCH_PAGES_POSTGRES_URL", DEFAULT_PG))
+    parser.add_argument("--redis-url", default=os.environ.get("BENCH_REDIS_URL", DEFAULT_REDIS))
+    parser.add_argument(
+        "--rounds",
+        type=bounded(20),
+        default=3,
+        help="measure every address this many times, in turn; the medians are printed",
+    )
+    parser.add_argument(
+        "--code",
+        type=Path,
+        default=ROOT,
+        help="serve the project from this checkout instead (e.g. a `git worktree` of an older "
+        "commit), to compare with it on the same machine",
+    )
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is not installed (apt-get install wrk)")
+    cache = check_redis(args.redis_url)
     name = postgres_name(args.pg_url)
     server = postgres_admin(
         args.pg_url, [f'DROP DATABASE IF EXISTS "{name}"', f'CREATE DATABASE "{name}"']
     )
     workdir = Path(tempfile.mkdtemp(prefix="motcua-bench-pages-"))
+    env: dict[str, str] = {}
     try:
         # Plain http on this machine: cookies without the Secure flag, as scripts/serve does.
         env = django_env(
             args.pg_url,
             workdir,
+            redis_url=args.redis_url,  # as production: catalogue pages are cached there
             extra={"SESSION_COOKIE_SECURE": "0", "CSRF_COOKIE_SECURE": "0"},
         )
-        manage = [sys.executable, str(ROOT / "manage.py")]
+        code = args.code.resolve()
+        env["PYTHONPATH"] = str(code / "src")
+        manage = [sys.executable, str(code / "manage.py")]
         run([*manage, "migrate", "--noinput"], env)
         run([*manage, "load_demo"], env)
         run([*manage, "collectstatic", "--noinput", "-v", "0"], env)
@@ -163,7 +205,7 @@ def main() -> None:
             [*manage, "shell"],
             input=f"PASSWORD = {PASSWORD!r}\n" + SEED,
             env=env,
-            cwd=ROOT,
+            cwd=code,
             capture_output=True,
             text=True,
             check=True,
@@ -183,25 +225,42 @@ def main() -> None:
         options = ["--workers", str(args.workers), "--worker-class", "sync"]
         with serve(env, workdir / "gunicorn.log", options) as (base, _pid):
             cookie = session_cookie(base)
-            figures = []
-            for label, path, signed_in in targets:
-                who = cookie if signed_in else ""
-                wrk(base, path, seconds=2, connections=args.connections, cookie=who)  # warm up
-                figure = wrk(
-                    base, path, seconds=args.seconds, connections=args.connections, cookie=who
+            for _label, path, signed_in in targets:  # warm up: caches filled, code loaded
+                wrk(
+                    base,
+                    path,
+                    seconds=2,
+                    connections=args.connections,
+                    cookie=cookie if signed_in else "",
                 )
-                figure.name = label
-                figures.append(figure)
+            # Rounds in turn, so that a change in the machine's load touches every address alike.
+            rounds: list[list[Figure]] = [[] for _ in targets]
+            for _ in range(args.rounds):
+                for runs, (_label, path, signed_in) in zip(rounds, targets, strict=True):
+                    runs.append(
+                        wrk(
+                            base,
+                            path,
+                            seconds=args.seconds,
+                            connections=args.connections,
+                            cookie=cookie if signed_in else "",
+                        )
+                    )
+            figures = [
+                median_figure(label, runs)
+                for (label, _path, _signed_in), runs in zip(targets, rounds, strict=True)
+            ]
     finally:
+        forget_cache(env)
         shutil.rmtree(workdir, ignore_errors=True)
         postgres_admin(args.pg_url, [f'DROP DATABASE IF EXISTS "{name}"'], guard=False)
 
     api = figures[0].rate or 1.0
     now = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
-    print(f"Pages beside the look-up API, {now}; {machine()}; {server}")
+    print(f"Pages beside the look-up API, {now}; {machine()}; {server}; {cache}")
     print(
-        f"wrk -t2 -c{args.connections} -d{args.seconds}s, gunicorn {args.workers} sync workers, "
-        f"load average {os.getloadavg()[0]:.2f}"
+        f"wrk -t2 -c{args.connections} -d{args.seconds}s, {args.rounds} rounds (medians), "
+        f"gunicorn {args.workers} sync workers, load average {os.getloadavg()[0]:.2f}"
     )
     print(f"{'address':<16} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'non-2xx':>8} {'of API':>7}")
     for figure in figures:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -19,7 +20,7 @@ from motcua.accounts.acting import acting_business
 
 from .cache import CatalogCache, ResultPage, catalog_cache
 from .forms import CatalogFilterForm
-from .models import ServiceKind
+from .models import Procedure, ServiceKind
 from .panels import procedure_panels
 from .selectors import (
     close_procedures,
@@ -34,6 +35,8 @@ from .services import eligibility_problem
 PAGE_SIZE = 20
 LIST_PAGE = "catalog/procedure_list.html"
 LIST_CONTENT = "catalog/includes/procedure_list_content.html"
+PROCEDURE_TOP = "catalog/includes/procedure_top.html"
+PROCEDURE_BOTTOM = "catalog/includes/procedure_bottom.html"
 FILTER_NAMES = (
     "field",
     "agency",
@@ -126,22 +129,47 @@ def _result_page(filters: dict[str, Any], number: int) -> ResultPage:
     )
 
 
+@dataclass(frozen=True)
+class ProcedurePage:
+    """A procedure page as cached: the rendered parts above and below the panels, and the
+    procedure (without its related rows) that the panels are given."""
+
+    procedure: Procedure
+    top: SafeString
+    bottom: SafeString
+
+    @property
+    def name(self) -> str:
+        return self.procedure.name
+
+
 @require_GET
 def procedure_detail(request: HttpRequest, code: str) -> HttpResponse:
+    # What the catalogue says is rendered once per catalogue version and language; the panels
+    # (listening, …) change on their own and are rendered on each request.
+    page = catalog_cache().remember(
+        "procedure-page",
+        {"code": code, "language": get_language()},
+        lambda: _procedure_page(request, code),
+    )
+    return render(
+        request,
+        "catalog/procedure_detail.html",
+        {"page": page, "panels": procedure_panels.shown(request, page.procedure)},
+    )
+
+
+def _procedure_page(request: HttpRequest, code: str) -> ProcedurePage:
     procedure = get_object_or_404(
         published_procedures().prefetch_related("agencies", "cases__components", "cases__steps"),
         code=code,
     )
     agencies = list(procedure.agencies.all())
-    return render(
-        request,
-        "catalog/procedure_detail.html",
-        {
-            "procedure": procedure,
-            "agencies": agencies[:12],
-            "agency_count": len(agencies),
-            "panels": procedure_panels.shown(request, procedure),
-        },
+    context = {"procedure": procedure, "agencies": agencies[:12], "agency_count": len(agencies)}
+    return ProcedurePage(
+        procedure=published_procedures().get(pk=procedure.pk),  # small to keep: no related rows
+        top=render_to_string(PROCEDURE_TOP, context, request),
+        bottom=render_to_string(PROCEDURE_BOTTOM, context, request),
     )
 
 

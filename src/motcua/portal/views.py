@@ -2,18 +2,36 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from motcua.catalog.cache import catalog_cache
 from motcua.catalog.forms import CatalogFilterForm
 from motcua.catalog.models import Field, OnlineLevel, Procedure, ServiceKind
+
+HOME_CONTENT = "portal/includes/home_content.html"
 
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
+    # The content follows from the catalogue alone: rendered once per catalogue version and
+    # language, the page then costs what its frame costs.
+    content = catalog_cache().remember(
+        "home-content",
+        {"language": get_language()},
+        lambda: render_to_string(HOME_CONTENT, _home_context(), request),
+    )
+    return render(request, "portal/home.html", {"content": content})
+
+
+def _home_context() -> dict[str, Any]:
     published = Procedure.objects.published()
     fields = (
         Field.objects.annotate(
@@ -34,17 +52,13 @@ def home(request: HttpRequest) -> HttpResponse:
         for value, label in ServiceKind.choices
         if counts.get(value)
     ]
-    return render(
-        request,
-        "portal/home.html",
-        {
-            "form": CatalogFilterForm(),
-            "fields": fields,
-            "kinds": kinds,
-            "procedure_count": published.count(),
-            "full_online_count": published.filter(online_level=OnlineLevel.FULL).count(),
-        },
-    )
+    return {
+        "form": CatalogFilterForm(),
+        "fields": fields,
+        "kinds": kinds,
+        "procedure_count": published.count(),
+        "full_online_count": published.filter(online_level=OnlineLevel.FULL).count(),
+    }
 
 
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

@@ -1,21 +1,18 @@
 """Cached catalogue search: a change to the catalogue is visible in the very next search.
 
 Each test runs with the cache on: once with a fresh in-memory cache (forced on) and once with the
-real Redis server that production uses (``MOTCUA_TEST_REDIS_URL``, default a test database on the
-local server; scripts/test starts Redis). Changes are committed for real (transactional tests),
-so the catalogue version changes when the change commits, as in production.
+real Redis server that production uses (the ``search_cache`` fixture of the root conftest).
+Changes are committed for real (transactional tests), so the catalogue version changes when the
+change commits, as in production.
 """
 
 from __future__ import annotations
 
 import json
-import os
 import uuid
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
-import redis
 from django.db import connection, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -32,41 +29,8 @@ from motcua.catalog.tests.factories import FieldFactory, catalogue, make_procedu
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
-REDIS_URL = os.environ.get("MOTCUA_TEST_REDIS_URL", "redis://127.0.0.1:6379/4")
 API = "/api/v1/procedures/"
 PAGE = "/thu-tuc/"
-
-
-@pytest.fixture(params=["memory", "redis"])
-def search_cache(request: pytest.FixtureRequest, settings: Any) -> Iterator[str]:
-    """The catalogue cache, on, in a fresh cache of each kind; yields the kind."""
-    prefix = f"motcua-test-{uuid.uuid4().hex[:12]}"
-    settings.MOTCUA_CATALOG_CACHE = True
-    if request.param == "memory":
-        settings.CACHES = {
-            "default": {
-                "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-                "LOCATION": prefix,
-            }
-        }
-        yield request.param
-        return
-    server = redis.Redis.from_url(REDIS_URL, socket_timeout=5)
-    try:
-        server.ping()
-    except redis.RedisError as exc:
-        pytest.fail(f"Redis does not answer at {REDIS_URL} ({exc}); scripts/test starts it.")
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "motcua.redis_cache.SharedClientRedisCache",  # as in production
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": prefix,
-        }
-    }
-    yield request.param
-    keys = list(server.scan_iter(match=f"{prefix}:*"))
-    if keys:
-        server.delete(*keys)
 
 
 @pytest.fixture
