@@ -11,7 +11,10 @@ public page at least 60% of the look-up API's rate, measured side by side. This 
 3. runs ``wrk`` (Debian's package; ``apt-get install wrk``) with ``--connections`` connections
    (default 8) for ``--seconds`` on each address in turn, after a warm-up, ``--rounds`` times
    (default 3), and prints the medians of requests per second and p50/p99 latency, non-2xx
-   answers and the rate as a share of the look-up API's.
+   answers and the rate as a share of the look-up API's; beside them, the CPU time the
+   gunicorn workers and the PostgreSQL backends spent per request during the same run (read
+   from /proc), which a busy machine disturbs far less than the rates, and the API's CPU per
+   request as a share of the page's (what the rate share would be if CPU alone decided it).
 
 ``--code`` serves another checkout (a ``git worktree`` of an older commit) with the same data,
 database and settings: the way to compare with the pages as they were, on the same machine.
@@ -40,6 +43,8 @@ import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -96,6 +101,8 @@ class Figure:
     p99_ms: float
     requests: int
     non_2xx: int
+    app_cpu_ms: float = float("nan")  # gunicorn workers' CPU time per request
+    db_cpu_ms: float = float("nan")  # PostgreSQL backends' CPU time per request
 
 
 def _ms(text: str) -> float:
@@ -131,7 +138,56 @@ def median_figure(name: str, runs: list[Figure]) -> Figure:
         statistics.median(run.p99_ms for run in runs),
         sum(run.requests for run in runs),
         sum(run.non_2xx for run in runs),
+        statistics.median(run.app_cpu_ms for run in runs),
+        statistics.median(run.db_cpu_ms for run in runs),
     )
+
+
+# Requests per second depend on what else the machine runs; the CPU time the server spends per
+# request hardly does. Both are printed: the rates for the target, the CPU as the steady figure.
+TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def cpu_seconds(pids: set[int]) -> float:
+    """User plus system CPU time of these processes so far (those that ended count nothing)."""
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / TICKS
+
+
+def worker_pids(master: int) -> set[int]:
+    children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
+    return {int(pid) for pid in children}
+
+
+def database_pids(pg_url: str) -> set[int]:
+    import psycopg  # the project's own driver
+
+    parts = urlsplit(pg_url)
+    admin_url = urlunsplit((parts.scheme, parts.netloc, "/postgres", "", ""))
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        rows = conn.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
+            (postgres_name(pg_url),),
+        ).fetchall()
+    return {int(row[0]) for row in rows}
+
+
+def measured(base: str, path: str, *, master: int, pg_url: str, **options: Any) -> Figure:
+    """``wrk`` on ``path``, with the server's CPU time per request over the same run."""
+    app, database = worker_pids(master), database_pids(pg_url)
+    before = cpu_seconds(app), cpu_seconds(database)
+    figure = wrk(base, path, **options)
+    database |= database_pids(pg_url)  # a connection opened during the run counts from zero
+    app_cpu, db_cpu = cpu_seconds(app) - before[0], cpu_seconds(database) - before[1]
+    figure.app_cpu_ms = app_cpu * 1000 / max(figure.requests, 1)
+    figure.db_cpu_ms = db_cpu * 1000 / max(figure.requests, 1)
+    return figure
 
 
 def session_cookie(base: str) -> str:
@@ -223,7 +279,7 @@ def main() -> None:
             ("my dossiers", "/ho-so/", True),
         ]
         options = ["--workers", str(args.workers), "--worker-class", "sync"]
-        with serve(env, workdir / "gunicorn.log", options) as (base, _pid):
+        with serve(env, workdir / "gunicorn.log", options) as (base, master):
             cookie = session_cookie(base)
             for _label, path, signed_in in targets:  # warm up: caches filled, code loaded
                 wrk(
@@ -238,9 +294,11 @@ def main() -> None:
             for _ in range(args.rounds):
                 for runs, (_label, path, signed_in) in zip(rounds, targets, strict=True):
                     runs.append(
-                        wrk(
+                        measured(
                             base,
                             path,
+                            master=master,
+                            pg_url=args.pg_url,
                             seconds=args.seconds,
                             connections=args.connections,
                             cookie=cookie if signed_in else "",
@@ -255,19 +313,24 @@ def main() -> None:
         shutil.rmtree(workdir, ignore_errors=True)
         postgres_admin(args.pg_url, [f'DROP DATABASE IF EXISTS "{name}"'], guard=False)
 
-    api = figures[0].rate or 1.0
+    api = figures[0]
     now = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
     print(f"Pages beside the look-up API, {now}; {machine()}; {server}; {cache}")
     print(
         f"wrk -t2 -c{args.connections} -d{args.seconds}s, {args.rounds} rounds (medians), "
         f"gunicorn {args.workers} sync workers, load average {os.getloadavg()[0]:.2f}"
     )
-    print(f"{'address':<16} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'non-2xx':>8} {'of API':>7}")
+    print(
+        f"{'address':<16} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'non-2xx':>8} {'of API':>7}"
+        f" {'app CPU ms':>11} {'db CPU ms':>10} {'API/page CPU':>13}"
+    )
     for figure in figures:
-        share = figure.rate / api
+        cpu = figure.app_cpu_ms + figure.db_cpu_ms
         print(
             f"{figure.name:<16} {figure.rate:>8.1f} {figure.p50_ms:>8.1f} {figure.p99_ms:>8.1f} "
-            f"{figure.non_2xx:>8} {share:>6.0%}"
+            f"{figure.non_2xx:>8} {figure.rate / (api.rate or 1.0):>6.0%}"
+            f" {figure.app_cpu_ms:>11.2f} {figure.db_cpu_ms:>10.2f}"
+            f" {(api.app_cpu_ms + api.db_cpu_ms) / cpu if cpu else float('nan'):>12.0%}"
         )
 
 

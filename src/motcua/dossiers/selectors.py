@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db import connection
@@ -123,9 +124,17 @@ def worklist_counts(user: User, *, query: str = "") -> dict[str, int]:
 # The public look-up's one query on PostgreSQL, written out: building it with the ORM cost
 # 1.4 ms of CPU per look-up, more than everything else the view does (benchmarks/dossiers.py).
 PUBLIC_STATUS_SQL = (
-    "SELECT d.id, d.code, d.status, d.due_at, d.lookup_secret, d.procedure_id, p.name "
-    "FROM dossiers_dossier AS d JOIN catalog_procedure AS p ON p.id = d.procedure_id "
+    "SELECT d.id, d.code, d.status, d.due_at, d.lookup_secret, d.procedure_id, p.name{timeline} "
+    "FROM dossiers_dossier AS d JOIN catalog_procedure AS p ON p.id = d.procedure_id{join} "
     "WHERE d.code = %s LIMIT 1"
+)
+# The public timeline in the same round trip: the changes of status, oldest first.
+PUBLIC_TIMELINE_COLUMNS = ", t.times, t.statuses"
+PUBLIC_TIMELINE_JOIN = (
+    " LEFT JOIN LATERAL (SELECT array_agg(e.created_at ORDER BY e.created_at, e.id) AS times,"
+    " array_agg(e.to_status ORDER BY e.created_at, e.id) AS statuses"
+    " FROM dossiers_dossierevent AS e"
+    " WHERE e.dossier_id = d.id AND e.from_status IS DISTINCT FROM e.to_status) AS t ON true"
 )
 PUBLIC_STATUS_FIELDS = ["id", "code", "status", "due_at", "lookup_secret", "procedure_id"]
 
@@ -136,19 +145,38 @@ def public_status(code: str, secret: str) -> Dossier | None:
     One indexed query (the unique code) for only what the answer shows; the dossier comes
     back with its other fields deferred, as ``only()`` would give it.
     """
+    return _public_status(code, secret, with_timeline=False)[0]
+
+
+def public_status_and_timeline(code: str, secret: str) -> tuple[Dossier | None, list[PublicStep]]:
+    """``public_status`` and, when the secret matches, ``public_timeline``: on PostgreSQL in
+    the same single query (the look-up page is opened far more often than anything else)."""
+    return _public_status(code, secret, with_timeline=True)
+
+
+def _public_status(
+    code: str, secret: str, *, with_timeline: bool
+) -> tuple[Dossier | None, list[PublicStep]]:
     code = normalised(code)
+    timeline: list[PublicStep] | None = None
     if connection.vendor == "postgresql":
+        sql = PUBLIC_STATUS_SQL.format(
+            timeline=PUBLIC_TIMELINE_COLUMNS if with_timeline else "",
+            join=PUBLIC_TIMELINE_JOIN if with_timeline else "",
+        )
         with connection.cursor() as cursor:
-            cursor.execute(PUBLIC_STATUS_SQL, [code])
+            cursor.execute(sql, [code])
             row = cursor.fetchone()
         if row is None:
-            return None
+            return None, []
         values = dict(zip(PUBLIC_STATUS_FIELDS, row, strict=False))
         # ``from_db`` takes the values in the model's field order.
         names = [f.attname for f in Dossier._meta.concrete_fields if f.attname in values]
         dossier = Dossier.from_db(connection.alias, names, [values[name] for name in names])
         procedure = Procedure.from_db(connection.alias, ["id", "name"], [row[5], row[6]])
         Dossier.procedure.field.set_cached_value(dossier, procedure)
+        if with_timeline:
+            timeline = _public_steps(zip(row[7] or [], row[8] or [], strict=True))
     else:  # the same with the ORM (SQLite hands dates back as text)
         rows = (
             Dossier.objects.filter(code=code)
@@ -158,11 +186,13 @@ def public_status(code: str, secret: str) -> Dossier | None:
         )
         first = next(iter(rows), None)
         if first is None:
-            return None
+            return None, []
         dossier = first
     if not secret or dossier.lookup_secret != normalised(secret):
-        return None
-    return dossier
+        return None, []
+    if with_timeline and timeline is None:
+        timeline = public_timeline(dossier)
+    return dossier, timeline or []
 
 
 def normalised(text: str) -> str:
@@ -183,16 +213,20 @@ class PublicStep:
 
 def public_timeline(dossier: Dossier) -> list[PublicStep]:
     """The statuses the dossier went through, with their dates, oldest first."""
-    labels = dict(Status.choices)
     rows = (
         DossierEvent.objects.filter(dossier_id=dossier.pk)
+        .exclude(from_status=F("to_status"))  # changes that keep the status are internal
         .order_by("created_at", "id")
-        .values_list("created_at", "from_status", "to_status")
+        .values_list("created_at", "to_status")
     )
+    return _public_steps(rows)
+
+
+def _public_steps(rows: Iterable[tuple[datetime.datetime, int]]) -> list[PublicStep]:
+    labels = dict(Status.choices)
     return [
         PublicStep(at=at, status=to_status, label=str(labels.get(to_status, to_status)))
-        for at, from_status, to_status in rows
-        if from_status != to_status  # changes that keep the status are internal
+        for at, to_status in rows
     ]
 
 

@@ -397,14 +397,12 @@ def lookup(request: HttpRequest) -> HttpResponse:
     status = 200
     if request.GET:
         if form.is_valid():
-            dossier = selectors.public_status(
+            dossier, timeline = selectors.public_status_and_timeline(
                 form.cleaned_data["code"], form.cleaned_data["secret"]
             )
             if dossier is None:
                 form.add_error(None, _("No dossier matches this code and lookup code."))
                 status = 404
-            else:
-                timeline = selectors.public_timeline(dossier)
         else:
             status = 400
     return render(

@@ -8,9 +8,9 @@ from django.http import HttpRequest
 
 from motcua.catalog.models import Procedure
 from motcua.catalog.panels import ProcedurePanel, procedure_panels
+from motcua.catalog.selectors import published_version_id
 
 from .models import ProcedureAudio
-from .services import latest_published_version
 from .speech import Voice
 
 VOICE_PARAMETER = "giong"
@@ -22,11 +22,11 @@ def chosen_voice(request: HttpRequest) -> str:
 
 
 def listen_context(request: HttpRequest, procedure: Procedure) -> dict[str, Any] | None:
-    version = latest_published_version(procedure)
-    if version is None:
+    version_id = published_version_id(procedure)  # cached with the catalogue: no query
+    if version_id is None:
         return None  # nothing published to read yet
     voice = chosen_voice(request)
-    recording = ProcedureAudio.objects.filter(version=version, voice=voice).first()
+    recording = ProcedureAudio.objects.filter(version_id=version_id, voice=voice).first()
     return {
         "procedure": procedure,
         "voices": Voice.choices,

@@ -57,6 +57,12 @@ def test_a_repeated_procedure_page_reads_no_catalogue(
     first = client.get(PAGE).text
     assert "Tờ khai đăng ký khai sinh" in first
     assert catalogue_reads(client, PAGE) == []
+    with CaptureQueriesContext(connection) as queries:
+        client.get(PAGE)
+    # Only the listening panel's recording; the version it reads is the catalogue's, cached.
+    assert [query["sql"].split(" FROM ")[1].split()[0] for query in queries] == [
+        '"listen_procedureaudio"'
+    ]
     again = client.get(PAGE).text
     assert "Tờ khai đăng ký khai sinh" in again
     assert "<title>Đăng ký khai sinh · Motcua Đà Nẵng</title>" in again
@@ -89,9 +95,7 @@ def test_an_unknown_procedure_is_not_kept_as_missing(client: Client, search_cach
     assert client.get(PAGE).status_code == 200
 
 
-def test_languages_are_kept_apart(
-    client: Client, search_cache: str, procedure: Procedure
-) -> None:
+def test_languages_are_kept_apart(client: Client, search_cache: str, procedure: Procedure) -> None:
     assert "Thành phần hồ sơ" in client.get(PAGE).text
     client.cookies["django_language"] = "en"
     english = client.get(PAGE).text

@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from motcua.agencies.tests.factories import AgencyFactory
 from motcua.dossiers import selectors, services
-from motcua.dossiers.lifecycle import Status
+from motcua.dossiers.lifecycle import Status, Transition
 from motcua.dossiers.models import Dossier, DossierCounter
 from motcua.dossiers.tests.factories import PDF, World, bearer, file_dossier, make_world, pdf
 
@@ -159,6 +159,41 @@ def test_the_public_lookup_is_one_query(client: Client, world: World) -> None:
     assert found.json()["status"] == dossier.status
     assert len(queries) == 1
     assert client.get(url.replace(dossier.lookup_secret, "WRONG")).status_code == 404
+
+
+def test_the_lookup_page_reads_status_and_timeline_together(client: Client, world: World) -> None:
+    dossier = file_dossier(world)
+    services.act(
+        dossier=dossier,
+        user=world.receiver,
+        transition=Transition.REQUEST_SUPPLEMENT,
+        reason="Thiếu bản sao",
+    )
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(
+            "/tra-cuu-ho-so/", {"code": dossier.code, "secret": dossier.lookup_secret}
+        )
+    assert page.status_code == 200
+    assert "Yêu cầu bổ sung giấy tờ" in page.text
+    # PostgreSQL answers both in one round trip; SQLite reads the timeline apart.
+    assert len(queries) == (1 if connection.vendor == "postgresql" else 2)
+
+
+def test_the_timeline_read_with_the_status_is_the_timeline(world: World) -> None:
+    dossier = file_dossier(world)
+    services.act(
+        dossier=dossier,
+        user=world.receiver,
+        transition=Transition.REQUEST_SUPPLEMENT,
+        reason="Thiếu bản sao",
+    )
+    found, timeline = selectors.public_status_and_timeline(dossier.code, dossier.lookup_secret)
+    assert found is not None and found.pk == dossier.pk
+    expected = selectors.public_timeline(dossier)
+    assert [step.status for step in expected] == [Status.SUBMITTED, Status.SUPPLEMENT_REQUESTED]
+    assert timeline == expected
+    assert selectors.public_status_and_timeline(dossier.code, "WRONG") == (None, [])
+    assert selectors.public_status_and_timeline("H17.02-000000-9999", "X") == (None, [])
 
 
 def test_a_status_change_shows_in_the_next_lookup(client: Client, world: World) -> None:
