@@ -148,16 +148,22 @@ def median_figure(name: str, runs: list[Figure]) -> Figure:
 TICKS = os.sysconf("SC_CLK_TCK")
 
 
-def cpu_seconds(pids: set[int]) -> float:
-    """User plus system CPU time of these processes so far (those that ended count nothing)."""
-    total = 0
+def cpu_seconds(pids: set[int]) -> dict[int, float]:
+    """User plus system CPU time of each of these processes so far (ended ones are left out)."""
+    times = {}
     for pid in pids:
         try:
             fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
         except OSError:
             continue
-        total += int(fields[11]) + int(fields[12])  # utime, stime
-    return total / TICKS
+        times[pid] = (int(fields[11]) + int(fields[12])) / TICKS  # utime, stime
+    return times
+
+
+def cpu_spent(before: dict[int, float], after: dict[int, float]) -> float:
+    """CPU seconds spent between two readings: a process that began in between counts from
+    zero, one that ended in between counts nothing (its last figure is lost)."""
+    return sum(seconds - before.get(pid, 0.0) for pid, seconds in after.items())
 
 
 def worker_pids(master: int) -> set[int]:
@@ -184,7 +190,8 @@ def measured(base: str, path: str, *, master: int, pg_url: str, **options: Any) 
     before = cpu_seconds(app), cpu_seconds(database)
     figure = wrk(base, path, **options)
     database |= database_pids(pg_url)  # a connection opened during the run counts from zero
-    app_cpu, db_cpu = cpu_seconds(app) - before[0], cpu_seconds(database) - before[1]
+    app_cpu = cpu_spent(before[0], cpu_seconds(app))
+    db_cpu = cpu_spent(before[1], cpu_seconds(database))
     figure.app_cpu_ms = app_cpu * 1000 / max(figure.requests, 1)
     figure.db_cpu_ms = db_cpu * 1000 / max(figure.requests, 1)
     return figure

@@ -33,6 +33,7 @@ from django.core.cache.backends.locmem import LocMemCache
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
+from django.http import HttpRequest
 
 from motcua.agencies.models import Agency
 
@@ -126,15 +127,30 @@ class CatalogCache:
             logger.warning("catalogue cache unavailable; result not stored", exc_info=True)
 
 
-def catalog_cache() -> CatalogCache:
-    """Cached reads at the current catalogue version (or straight reads when caching is off)."""
+def catalog_cache(request: HttpRequest | None = None) -> CatalogCache:
+    """Cached reads at the current catalogue version (or straight reads when caching is off).
+
+    Given the request, the version is read once for all of it: a page and its panels then
+    cost one round trip to the cache server between them.
+    """
+    if request is not None:
+        found = getattr(request, _REQUEST_MEMO, None)
+        if found is not None:
+            return found  # type: ignore[no-any-return]
     if not enabled():
-        return CatalogCache(None)
-    try:
-        return CatalogCache(catalog_version())
-    except Exception:
-        logger.warning("catalogue cache unavailable; searching the database", exc_info=True)
-        return CatalogCache(None)
+        reads = CatalogCache(None)
+    else:
+        try:
+            reads = CatalogCache(catalog_version())
+        except Exception:
+            logger.warning("catalogue cache unavailable; searching the database", exc_info=True)
+            reads = CatalogCache(None)
+    if request is not None:
+        setattr(request, _REQUEST_MEMO, reads)
+    return reads
+
+
+_REQUEST_MEMO = "_motcua_catalog_cache"
 
 
 class _RecentEntries:

@@ -14,8 +14,7 @@ from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection
 from django.db.models import Case, ExpressionWrapper, F, IntegerField, Q, QuerySet, Value, When
 
-from .cache import catalog_cache
-from .models import Procedure, ProcedureVersion, PublicationStatus
+from .models import Procedure
 from .text import terms
 
 
@@ -131,23 +130,3 @@ def close_procedures(filters: dict[str, Any], limit: int = CLOSE_PROCEDURES) -> 
     if filters.get("field"):
         return list(rows.filter(field=filters["field"]).order_by("name", "code")[:limit])
     return []
-
-
-def published_version_id(procedure: Procedure) -> int | None:
-    """The newest version of ``procedure`` recorded as published: the one its page shows.
-
-    Read once per catalogue version: recording a version changes the catalogue version.
-    """
-    found = catalog_cache().remember(
-        "published-version",
-        {"procedure": procedure.pk},
-        lambda: {
-            "id": ProcedureVersion.objects.filter(
-                procedure=procedure, status=PublicationStatus.PUBLISHED
-            )
-            .order_by("-number")
-            .values_list("pk", flat=True)
-            .first()
-        },
-    )
-    return found["id"]  # type: ignore[no-any-return]

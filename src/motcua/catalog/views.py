@@ -49,7 +49,7 @@ FILTER_NAMES = (
 
 @require_GET
 def procedure_list(request: HttpRequest) -> HttpResponse:
-    catalog = catalog_cache()
+    catalog = catalog_cache(request)
     # Everything in the content follows from the query string (the form echoes it back). Only
     # valid query strings are stored, so what is found needs no second check.
     content_key = {"query": sorted(request.GET.lists()), "language": get_language()}
@@ -147,7 +147,7 @@ class ProcedurePage:
 def procedure_detail(request: HttpRequest, code: str) -> HttpResponse:
     # What the catalogue says is rendered once per catalogue version and language; the panels
     # (listening, …) change on their own and are rendered on each request.
-    page = catalog_cache().remember(
+    page = catalog_cache(request).remember(
         "procedure-page",
         {"code": code, "language": get_language()},
         lambda: _procedure_page(request, code),

@@ -23,7 +23,7 @@ HOME_CONTENT = "portal/includes/home_content.html"
 def home(request: HttpRequest) -> HttpResponse:
     # The content follows from the catalogue alone: rendered once per catalogue version and
     # language, the page then costs what its frame costs.
-    content = catalog_cache().remember(
+    content = catalog_cache(request).remember(
         "home-content",
         {"language": get_language()},
         lambda: render_to_string(HOME_CONTENT, _home_context(), request),
