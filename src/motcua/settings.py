@@ -95,6 +95,8 @@ MIDDLEWARE = [
     "motcua.security.PrivacyMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # A session in use is renewed at most once a minute, not written on every request.
+    "motcua.accounts.sessions.SessionRenewalMiddleware",
     "motcua.i18n.VietnameseFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -214,9 +216,9 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "accounts:home"
 LOGOUT_REDIRECT_URL = "portal:home"
 
-# Sessions end after 30 idle minutes and when the browser closes.
+# Sessions end after 30 idle minutes (renewed at most once a minute while in use:
+# accounts/sessions.py) and when the browser closes.
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", "1800"))
-SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
