@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import connection
 from django.db.models import F, Q, QuerySet, Subquery
@@ -46,6 +47,49 @@ def dossiers_of(user: User) -> QuerySet[Dossier]:
         )
         .select_related("procedure", "receiving_agency")
         .order_by("-submitted_at", "-id")
+    )
+
+
+@dataclass(frozen=True)
+class ListPage:
+    """One page of a list read without counting it: the rows, and whether more follow."""
+
+    rows: list[Any]
+    number: int
+    has_next: bool
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self.rows)
+
+    def next_page_number(self) -> int:
+        return self.number + 1
+
+
+def my_dossiers_page(user: User, number: str | None, per_page: int = 20) -> ListPage:
+    """A page of the person's dossiers with only what the list shows (code, procedure,
+    status, appointment); one query, no count: the page links only to the next one."""
+    try:
+        page = max(int(number or 1), 1)
+    except ValueError:
+        page = 1
+    start = (page - 1) * per_page
+    rows = list(
+        dossiers_of(user)
+        .select_related(None)
+        .select_related("procedure")
+        .only("code", "status", "due_at", "submitted_at", "procedure__name")[
+            start : start + per_page + 1
+        ]
+    )
+    return ListPage(rows=rows[:per_page], number=page, has_next=len(rows) > per_page)
+
+
+def drafts_of(user: User, limit: int = 10) -> list[DossierDraft]:
+    """The person's drafts not yet filed, newest first, with their procedure's name."""
+    return list(
+        DossierDraft.objects.filter(applicant=user, dossier__isnull=True)
+        .select_related("procedure")
+        .only("step", "updated_at", "procedure__name")[:limit]
     )
 
 

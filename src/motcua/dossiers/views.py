@@ -259,9 +259,10 @@ def review(request: HttpRequest, draft_id: int) -> HttpResponse:
 
 @login_required
 def my_dossiers(request: HttpRequest) -> HttpResponse:
-    page = Paginator(selectors.dossiers_of(_user(request)), 20).get_page(request.GET.get("page"))
-    drafts = DossierDraft.objects.filter(applicant=_user(request), dossier__isnull=True)
-    return render(request, "dossiers/my_dossiers.html", {"page": page, "drafts": drafts[:10]})
+    user = _user(request)
+    page = selectors.my_dossiers_page(user, request.GET.get("page"))
+    drafts = selectors.drafts_of(user)
+    return render(request, "dossiers/my_dossiers.html", {"page": page, "drafts": drafts})
 
 
 def _visible(request: HttpRequest, code: str) -> Dossier:

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.test import Client
 
 from motcua.accounts.tests.factories import UserFactory, sign_in_with_second_factor
+from motcua.dossiers import services
 from motcua.dossiers.lifecycle import Status
 from motcua.dossiers.models import Dossier, DossierDraft
 from motcua.dossiers.tests.factories import World, file_dossier, make_world, pdf
@@ -172,3 +175,24 @@ def test_an_unknown_case_is_refused_not_a_server_error(
     assert response.status_code == 302
     assert response.headers["Location"] == "/thu-tuc/2.000488/nop-truc-tuyen/"
     assert not DossierDraft.objects.exists()
+
+
+def test_my_dossiers_lists_drafts_and_pages_of_twenty(
+    client: Client, world: World, django_assert_max_num_queries: Any
+) -> None:
+    filed = [file_dossier(world) for _ in range(21)]
+    draft = services.start_draft(user=world.applicant, procedure=world.procedure, acting_for=None)
+    client.force_login(world.applicant)
+    client.get("/ho-so/")  # the session's first renewal after signing in
+    # Session, user, the page's dossiers and the drafts: no count, no query per row.
+    with django_assert_max_num_queries(4):
+        first = client.get("/ho-so/")
+    assert first.status_code == 200
+    newest_first = sorted(filed, key=lambda d: (d.submitted_at, d.pk), reverse=True)
+    assert all(dossier.code in first.text for dossier in newest_first[:20])
+    assert newest_first[20].code not in first.text
+    assert 'rel="next" href="?page=2"' in first.text
+    assert f'href="/ho-so/nhap/{draft.pk}/buoc/0/">{world.procedure.name}</a>' in first.text
+    second = client.get("/ho-so/", {"page": "2"})
+    assert newest_first[20].code in second.text and 'rel="next"' not in second.text
+    assert newest_first[0].code in client.get("/ho-so/", {"page": "nonsense"}).text
