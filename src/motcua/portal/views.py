@@ -10,13 +10,20 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET
+from django.views.i18n import set_language
 
 from motcua.catalog.cache import catalog_cache
 from motcua.catalog.forms import CatalogFilterForm
 from motcua.catalog.models import Field, OnlineLevel, Procedure, ServiceKind
 
 HOME_CONTENT = "portal/includes/home_content.html"
+
+# Choosing a language sets only the visitor's own language cookie: a forged request could at
+# worst show someone the other language. Without a token in the menu's language switch, pages
+# with no form of their own need none: no CSRF cookie made and set on every anonymous page.
+switch_language = csrf_exempt(set_language)
 
 
 @require_GET

@@ -46,3 +46,15 @@ def test_the_language_switch_returns_to_the_page_it_was_on(client: Client) -> No
     for path in ("/thu-tuc/?q=khai+sinh", "/tra-cuu-ho-so/"):
         html = client.get(path).text
         assert f'<input name="next" type="hidden" value="{path.replace("&", "&amp;")}">' in html
+
+
+def test_the_language_switch_needs_no_token_and_pages_set_no_csrf_cookie() -> None:
+    visitor = Client(enforce_csrf_checks=True)
+    page = visitor.get("/thu-tuc/")
+    assert "csrftoken" not in page.cookies and "csrfmiddlewaretoken" not in page.text
+    switched = visitor.post("/i18n/setlang/", {"language": "en", "next": "/thu-tuc/"})
+    assert switched.status_code == 302 and switched["Location"] == "/thu-tuc/"
+    assert "Procedure catalogue" in visitor.get("/thu-tuc/").text
+    # Only a path of this site is followed back.
+    away = visitor.post("/i18n/setlang/", {"language": "vi", "next": "https://example.com/"})
+    assert away["Location"] == "/"
