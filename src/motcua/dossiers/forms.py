@@ -13,10 +13,14 @@ from .services import NO_POSTAL_ADDRESS, NOT_DECLARED
 
 
 class LookupForm(forms.Form):
-    code = forms.CharField(label=_("Dossier code"), max_length=60)
+    # Named for the look-up page, which writes its two inputs out (dossiers/lookup.html).
+    code_max_length = 60
+    secret_max_length = 32
+
+    code = forms.CharField(label=_("Dossier code"), max_length=code_max_length)
     secret = forms.CharField(
         label=_("Lookup code printed on the receipt"),
-        max_length=32,
+        max_length=secret_max_length,
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
 
