@@ -159,6 +159,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     )
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = False
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Django's cursors bind on the client and are never prepared; the few hot statements that
+    # ask for server-side binding (the public look-up) are prepared once psycopg has seen them
+    # this many times on a connection. Empty turns it off (a pooler that cannot keep prepared
+    # statements, such as PgBouncer before 1.21 in transaction mode).
+    _prepare_threshold = os.environ.get("DATABASE_PREPARE_THRESHOLD", "5")
+    DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = (
+        int(_prepare_threshold) if _prepare_threshold else None
+    )
 # Payments (DOMAIN.md §11). Gateways by name: an engine and its terminal code, hash secret,
 # payment URL and query URL. The sandbox gateway (/sandbox/pay/, VNPay's protocol, no money)
 # ships with the project; its terminal code and secret are not credentials of anything real.

@@ -241,3 +241,17 @@ def test_the_dossier_page_asks_for_the_viewers_roles_once(
     # The payment, result and rating panels take the page's roles instead of asking again.
     with django_assert_max_num_queries(15):  # 19 when each panel asked again
         assert client.get(f"/ho-so/{dossier.code}/").status_code == 200
+
+
+def test_the_public_lookup_is_planned_once_per_connection_on_postgresql(world: World) -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip("statements are prepared on PostgreSQL only")
+    dossier = file_dossier(world)
+    for _ in range(6):  # psycopg prepares a statement on its fifth run on a connection
+        assert selectors.public_status(dossier.code, dossier.lookup_secret) is not None
+        found, timeline = selectors.public_status_and_timeline(dossier.code, dossier.lookup_secret)
+        assert found is not None and timeline
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        prepared = [row[0] for row in cursor.fetchall()]
+    assert sum("FROM dossiers_dossier AS d" in statement for statement in prepared) == 2
