@@ -120,6 +120,19 @@ def draft_step(request: HttpRequest, draft_id: int, step: int) -> HttpResponse:
     status = 200
     if request.method == "POST":
         form = EForm(schema, data=request.POST, step=step)
+        if form.rows_changed:
+            # a row of a repeating group was added or removed: shown again, nothing saved yet
+            return render(
+                request,
+                "dossiers/draft_step.html",
+                {
+                    "draft": draft,
+                    "form": form,
+                    "steps": steps,
+                    "step": step,
+                    "step_count": len(steps),
+                },
+            )
         if form.is_valid():
             services.save_draft(
                 draft=draft,

@@ -24,6 +24,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, MinLengthValidator, RegexValidator
 from django.forms import BoundField
+from django.forms.utils import ErrorDict
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.functional import lazy
@@ -64,6 +66,11 @@ DATETIME_INPUT_FORMATS: Final = [
 ]
 #: Enums with at most this many options, when required, are radio buttons; else a list box.
 MAX_RADIO_OPTIONS: Final = 5
+#: A repeating group without ``maxItems`` never shows more rows than this.
+MAX_ROWS: Final = 100
+#: What the row buttons post as ``action``: ``add:<group>`` and ``remove:<group>:<row>``.
+ADD_ROW: Final = "add"
+REMOVE_ROW: Final = "remove"
 
 _pattern_message = lazy(messages.pattern_message, str)
 
@@ -300,6 +307,8 @@ def _json_value(leaf: Leaf, value: Any) -> Any:
         if leaf.json_type == "integer" or value == value.to_integral_value():
             return int(value)
         return float(value)
+    if leaf.kind is Kind.ROWS:
+        return list(value)  # rows are built as JSON objects already (EForm.clean)
     if isinstance(value, list | tuple):
         return [_json_value(leaf.item_leaf(), item) for item in value]
     if isinstance(value, str):
@@ -373,6 +382,144 @@ class FieldGroup:
     description: str
     children: list[FieldGroup | BoundField] = field(default_factory=list)
     is_group: ClassVar[bool] = True
+    is_rows: ClassVar[bool] = False
+
+
+@dataclass
+class UnboundField:
+    """A field rendered ahead of time (the empty row inside ``<template>``)."""
+
+    html: str
+    name: str
+    is_group: ClassVar[bool] = False
+    is_rows: ClassVar[bool] = False
+    is_rendered: ClassVar[bool] = True
+
+
+@dataclass
+class Row:
+    """One row of a repeating group: its fields and the button that removes it."""
+
+    index: int
+    title: str
+    children: list[FieldGroup | BoundField]
+    remove_action: str
+    can_remove: bool
+
+
+@dataclass
+class RowsGroup:
+    """A repeating group in the form's layout: its rows, the add button, an empty row for JS."""
+
+    name: str
+    title: str
+    row_title: str
+    description: str
+    count: BoundField
+    rows: list[Row]
+    template: Row
+    add_action: str
+    can_add: bool
+    min_items: int
+    max_items: int | None
+    is_group: ClassVar[bool] = False
+    is_rows: ClassVar[bool] = True
+
+
+class RowCountField(forms.IntegerField):
+    """How many rows a repeating group has (a hidden input the row buttons change)."""
+
+    def __init__(self, leaf: Leaf, **kwargs: Any) -> None:
+        self.leaf = leaf
+        super().__init__(widget=forms.HiddenInput, required=False, min_value=0, **kwargs)
+        self.error_messages["invalid"] = messages.INVALID
+
+    def clean(self, value: Any) -> int:
+        count = super().clean(value) or 0
+        if count < self.leaf.min_items:
+            raise ValidationError(
+                messages.MIN_ITEMS, code="minItems", params={"limit_value": self.leaf.min_items}
+            )
+        if self.leaf.max_items is not None and count > self.leaf.max_items:
+            raise ValidationError(
+                messages.MAX_ITEMS, code="maxItems", params={"limit_value": self.leaf.max_items}
+            )
+        if count == 0 and self.leaf.always_required:
+            raise ValidationError(messages.MIN_ITEMS, code="required", params={"limit_value": 1})
+        return int(count)
+
+
+def row_field_name(group: str, index: int | str, name: str) -> str:
+    """``thanh_vien.0.ho_ten``: a row's field, named by its path in the document."""
+    return f"{group}.{index}.{name}"
+
+
+def _row_limit(leaf: Leaf) -> int:
+    """At most one row past ``maxItems`` is shown (so its refusal can be seen), never more."""
+    return MAX_ROWS if leaf.max_items is None else min(MAX_ROWS, leaf.max_items + 1)
+
+
+def _initial_rows(leaf: Leaf) -> int:
+    return max(leaf.min_items, 1 if leaf.always_required else 0)
+
+
+def _posted_count(leaf: Leaf, data: Mapping[str, Any], fallback: int) -> int:
+    try:
+        count = int(str(data.get(leaf.name, "")).strip())
+    except ValueError:
+        return fallback
+    return max(0, count)
+
+
+def _apply_row_action(
+    data: Mapping[str, Any], rows: Mapping[str, Leaf]
+) -> tuple[Mapping[str, Any], str | None]:
+    """``data`` after the row button that was pressed (add a row, remove one and renumber
+    the rows after it), and which group it changed; every typed value is kept."""
+    action = str(data.get("action", ""))
+    verb, _sep, rest = action.partition(":")
+    if verb not in (ADD_ROW, REMOVE_ROW):
+        return data, None
+    name, _sep, position = rest.partition(":")
+    leaf = rows.get(name)
+    if leaf is None:
+        return data, None
+    changed = data.copy() if hasattr(data, "copy") else dict(data)
+    count = min(_posted_count(leaf, data, _initial_rows(leaf)), _row_limit(leaf))
+
+    def setlist(key: str, values: list[Any]) -> None:
+        if hasattr(changed, "setlist"):
+            changed.setlist(key, values)
+        else:
+            changed[key] = values[-1] if values else ""
+
+    def getlist(key: str) -> list[Any]:
+        if hasattr(data, "getlist"):
+            return list(data.getlist(key))
+        return [data[key]] if key in data else []
+
+    if verb == ADD_ROW:
+        if leaf.max_items is None or count < leaf.max_items:
+            count = min(count + 1, _row_limit(leaf))
+    else:
+        try:
+            removed = int(position)
+        except ValueError:
+            return data, None
+        if not 0 <= removed < count:
+            return data, None
+        assert leaf.item_group is not None
+        names = [item.name for item in leaf.item_group.leaves()]
+        for index in range(removed, count):
+            for item in names:
+                target = row_field_name(leaf.name, index, item)
+                source = row_field_name(leaf.name, index + 1, item)
+                setlist(target, getlist(source) if index + 1 < count else [])
+                if index + 1 >= count and target in changed:
+                    del changed[target]
+        count -= 1
+    setlist(leaf.name, [str(count)])
+    return changed, leaf.name
 
 
 class EForm(forms.Form):
@@ -407,14 +554,86 @@ class EForm(forms.Form):
             wanted = set(self.step_list[step].field_names)
         self.leaves = [leaf for leaf in self.tree.leaves() if wanted is None or leaf.name in wanted]
         start: dict[str, Any] = {
-            leaf.name: leaf.schema["default"] for leaf in self.leaves if "default" in leaf.schema
+            leaf.name: leaf.schema["default"]
+            for leaf in self.leaves
+            if "default" in leaf.schema and leaf.kind is not Kind.ROWS
         }
         start.update(self._flatten(initial or {}))
+        rows = {leaf.name: leaf for leaf in self.leaves if leaf.kind is Kind.ROWS}
+        #: The repeating group whose add/remove button was pressed: the form is shown again
+        #: with every typed value and is not valid (nothing is saved on a row button).
+        self.rows_changed: str | None = None
+        if data is not None and rows:
+            data, self.rows_changed = _apply_row_action(data, rows)
+        self.row_counts: dict[str, int] = {}
+        for leaf in rows.values():
+            start.update(self._flatten_rows(leaf, start.pop(leaf.name, None)))
+            count = start[leaf.name]
+            if data is not None:
+                count = _posted_count(leaf, data, count)
+            self.row_counts[leaf.name] = min(count, _row_limit(leaf))
         kwargs.setdefault("label_suffix", "")
         super().__init__(data=data, initial=start, **kwargs)
         hints = autocomplete_hints(self.tree)
         for leaf in self.leaves:
+            if leaf.kind is Kind.ROWS:
+                self.fields[leaf.name] = RowCountField(leaf, label=leaf.title)
+                for index in range(self.row_counts[leaf.name]):
+                    self.fields.update(self._row_fields(leaf, index))
+                continue
             self.fields[leaf.name] = build_field(leaf, autocomplete=hints.get(leaf.name, ""))
+
+    def _row_fields(self, leaf: Leaf, index: int | str) -> dict[str, forms.Field]:
+        assert leaf.item_group is not None
+        found: dict[str, forms.Field] = {}
+        number = index + 1 if isinstance(index, int) else index
+        for item in leaf.item_group.leaves():
+            field = build_field(item)
+            field.summary_label = f"{leaf.row_title} {number} – {item.title}"  # type: ignore[attr-defined]
+            found[row_field_name(leaf.name, index, item.name)] = field
+        return found
+
+    def _flatten_rows(self, leaf: Leaf, rows: Any) -> dict[str, Any]:
+        """Initial values of a repeating group's rows (a list of objects) by field name."""
+        assert leaf.item_group is not None
+        found: dict[str, Any] = {}
+        listed = [row for row in rows if isinstance(row, Mapping)] if isinstance(rows, list) else []
+        for index, row in enumerate(listed[: _row_limit(leaf)]):
+            for name, value in initial_from_document(leaf.item_group, row).items():
+                found[row_field_name(leaf.name, index, name)] = value
+        found[leaf.name] = max(len(listed), _initial_rows(leaf))
+        return found
+
+    def full_clean(self) -> None:
+        if self.rows_changed:
+            # a row was added or removed: the form is shown again, not judged
+            self._errors = ErrorDict()
+            self.cleaned_data = {}
+            return
+        super().full_clean()
+
+    def is_valid(self) -> bool:
+        return not self.rows_changed and super().is_valid()
+
+    def _clean_rows(self, cleaned: dict[str, Any]) -> None:
+        """Each repeating group's rows as the JSON objects the document will hold."""
+        for leaf in self.leaves:
+            if leaf.kind is not Kind.ROWS or leaf.name in self.errors:
+                continue
+            assert leaf.item_group is not None
+            built: list[dict[str, Any]] = []
+            for index in range(self.row_counts[leaf.name]):
+                prefix = f"{leaf.name}.{index}."
+                row = {
+                    key[len(prefix) :]: value
+                    for key, value in cleaned.items()
+                    if key.startswith(prefix)
+                }
+                built.append(to_json(leaf.item_group, row))
+            if leaf.schema.get("uniqueItems") and len(set(map(repr, built))) != len(built):
+                self.add_error(leaf.name, ValidationError(messages.UNIQUE_ITEMS))
+                continue
+            cleaned[leaf.name] = built
 
     @classmethod
     def steps(cls, schema: Mapping[str, Any]) -> list[Step]:
@@ -438,6 +657,7 @@ class EForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
         assert cleaned is not None
+        self._clean_rows(cleaned)
         present = _present_groups(self.tree, cleaned)
         for leaf in self.leaves:
             if leaf.always_required or not leaf.required or leaf.name in self.errors:
@@ -471,18 +691,64 @@ class EForm(forms.Form):
     def layout(self) -> list[FieldGroup | BoundField]:
         """The fields in schema order, nested objects as :class:`FieldGroup`."""
 
-        def walk(group: Group) -> list[FieldGroup | BoundField]:
-            items: list[FieldGroup | BoundField] = []
-            for child in group.children:
-                if isinstance(child, Group):
-                    inner = walk(child)
-                    if inner:
-                        items.append(FieldGroup(child.name, child.title, child.description, inner))
-                elif child.name in self.fields:
-                    items.append(self[child.name])
-            return items
+        return self._walk(self.tree, "")
 
-        return walk(self.tree)
+    def _walk(self, group: Group, prefix: str) -> list[Any]:
+        items: list[Any] = []
+        for child in group.children:
+            if isinstance(child, Group):
+                inner = self._walk(child, prefix)
+                if inner:
+                    items.append(FieldGroup(child.name, child.title, child.description, inner))
+            elif child.kind is Kind.ROWS and prefix + child.name in self.fields:
+                items.append(self._rows_group(child))
+            elif prefix + child.name in self.fields:
+                items.append(self[prefix + child.name])
+        return items
+
+    def _row(self, leaf: Leaf, index: int | str, count: int) -> Row:
+        assert leaf.item_group is not None
+        number = index + 1 if isinstance(index, int) else index
+        return Row(
+            index=index if isinstance(index, int) else -1,
+            title=f"{leaf.row_title} {number}",
+            children=self._walk(leaf.item_group, f"{leaf.name}.{index}."),
+            remove_action=f"{REMOVE_ROW}:{leaf.name}:{index}",
+            can_remove=count > leaf.min_items,
+        )
+
+    def _rows_group(self, leaf: Leaf) -> RowsGroup:
+        if self.is_bound:
+            self.errors  # noqa: B018 - judged before the empty row's fields exist
+        count = self.row_counts[leaf.name]
+        # The empty row JavaScript copies when a row is added (``__row__`` is its number).
+        template_fields = self._row_fields(leaf, "__row__")
+        for name, row_field in template_fields.items():
+            self.fields[name] = row_field
+        template = self._row(leaf, "__row__", count + 1)
+        template.children = [self._unbound(child) for child in template.children]
+        for name in template_fields:
+            del self.fields[name]
+        return RowsGroup(
+            name=leaf.name,
+            title=leaf.title,
+            row_title=leaf.row_title,
+            description=leaf.description,
+            count=self[leaf.name],
+            rows=[self._row(leaf, index, count) for index in range(count)],
+            template=template,
+            add_action=f"{ADD_ROW}:{leaf.name}",
+            can_add=leaf.max_items is None or count < leaf.max_items,
+            min_items=leaf.min_items,
+            max_items=leaf.max_items,
+        )
+
+    def _unbound(self, node: Any) -> Any:
+        """An empty row's field as HTML now (it is not one of the form's fields)."""
+        if isinstance(node, FieldGroup):
+            node.children = [self._unbound(child) for child in node.children]
+            return node
+        return UnboundField(render_to_string("eforms/field.html", {"field": node}), node.name)
 
     @property
     def has_required_fields(self) -> bool:

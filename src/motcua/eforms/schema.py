@@ -9,7 +9,10 @@ form can collect without losing meaning:
   ``number`` (``enum``, ``minimum``, ``maximum``, ``exclusiveMinimum``, ``exclusiveMaximum``,
   ``multipleOf``) and ``boolean`` (``const: true`` for a box that must be ticked);
 - nested objects, flattened to dotted field names (``nguoi_khai.ho_ten``);
-- arrays of strings (one item per line, or check boxes when the items have an ``enum``).
+- arrays of strings (one item per line, or check boxes when the items have an ``enum``);
+- arrays of objects: repeating groups (the members of a household, the co-owners of a plot),
+  one row per item with ``minItems``/``maxItems``; rows are added and removed by buttons that
+  work without JavaScript (see ``forms.py``). A repeating group inside a row is refused.
 
 Anything else raises :class:`UnsupportedSchema` naming every offending path, rather than
 showing a form that silently ignores a rule.
@@ -71,6 +74,7 @@ class Kind(enum.StrEnum):
     BOOLEAN = "boolean"
     LINES = "lines"
     MULTI_CHOICE = "multi_choice"
+    ROWS = "rows"
 
 
 _FORMATS: Final[dict[str, Kind]] = {
@@ -135,6 +139,22 @@ class Leaf:
     always_required: bool
     item_schema: Mapping[str, Any] = field(default_factory=dict)
     item_kind: Kind | None = None
+    #: For a repeating group (:attr:`Kind.ROWS`): one row's fields, named relative to the row.
+    item_group: Group | None = None
+
+    @property
+    def min_items(self) -> int:
+        return int(self.schema.get("minItems", 0))
+
+    @property
+    def max_items(self) -> int | None:
+        limit = self.schema.get("maxItems")
+        return None if limit is None else int(limit)
+
+    @property
+    def row_title(self) -> str:
+        """What one row is called (``Thành viên``): the items' title, else the list's."""
+        return str(self.item_schema.get("title") or self.title)
 
     @property
     def key(self) -> str:
@@ -240,8 +260,9 @@ def _json_type(value: Any) -> str | None:
 
 
 class _Parser:
-    def __init__(self) -> None:
+    def __init__(self, *, in_rows: bool = False) -> None:
         self.problems: list[tuple[str, str]] = []
+        self.in_rows = in_rows
 
     def problem(self, where: str, reason: str) -> None:
         self.problems.append((where, reason))
@@ -328,30 +349,49 @@ class _Parser:
             return Kind.CHOICE
         return Kind.INTEGER if json_type == "integer" else Kind.NUMBER
 
+    def rows(self, items: Mapping[str, Any], items_where: str) -> Group | None:
+        """One row of a repeating group, parsed on its own (names relative to the row)."""
+        if self.in_rows:
+            self.problem(
+                items_where, _("a repeating group inside a repeating group is not supported")
+            )
+            return None
+        inner = _Parser(in_rows=True)
+        row = inner.group(items, (), required=True, always_required=True)
+        for path, reason in inner.problems:
+            self.problem(items_where if path == "(root)" else f"{items_where}.{path}", reason)
+        if not row.children and not inner.problems:
+            self.problem(items_where, _("a repeating group needs at least one property"))
+        return row
+
     def array(
         self, schema: Mapping[str, Any], where: str
-    ) -> tuple[Kind | None, dict[str, Any], Kind | None]:
+    ) -> tuple[Kind | None, dict[str, Any], Kind | None, Group | None]:
         self.check_keywords(schema, "array", where)
         items = schema.get("items")
         items_where = where + "[]"
         if not isinstance(items, Mapping):
             self.problem(items_where, _('a list needs an "items" schema'))
-            return None, {}, None
+            return None, {}, None, None
         item_type = self.type_of(items, items_where)
         if item_type is None:
-            return None, {}, None
+            return None, {}, None, None
+        if item_type == "object":
+            row = self.rows(items, items_where)
+            return (Kind.ROWS if row else None), dict(items), None, row
         if item_type != "string":
             self.problem(
                 items_where,
-                _("lists of %(type)s are not supported; only lists of text") % {"type": item_type},
+                _("lists of %(type)s are not supported; only lists of text or of groups")
+                % {"type": item_type},
             )
-            return None, {}, None
+            return None, {}, None, None
         item_kind = self.scalar(items, "string", items_where)
         if item_kind is None:
-            return None, {}, None
+            return None, {}, None, None
         if item_kind is Kind.CHOICE:
-            return Kind.MULTI_CHOICE, dict(items), item_kind
-        return Kind.LINES, dict(items), item_kind
+            return Kind.MULTI_CHOICE, dict(items), item_kind, None
+        return Kind.LINES, dict(items), item_kind, None
 
     def group(
         self,
@@ -404,8 +444,9 @@ class _Parser:
                 continue
             item_schema: dict[str, Any] = {}
             item_kind: Kind | None = None
+            item_group: Group | None = None
             if json_type == "array":
-                kind, item_schema, item_kind = self.array(prop, child_where)
+                kind, item_schema, item_kind, item_group = self.array(prop, child_where)
             else:
                 kind = self.scalar(prop, json_type, child_where)
             if kind is None:
@@ -421,6 +462,7 @@ class _Parser:
                     always_required=child_always,
                     item_schema=item_schema,
                     item_kind=item_kind,
+                    item_group=item_group,
                 )
             )
         return Group(

@@ -129,11 +129,13 @@ def _located(error: ValidationError) -> Iterator[tuple[str, str]]:
     """(dotted field name, message) pairs for one jsonschema error."""
     names: list[str] = []
     item: int | None = None
-    for part in error.absolute_path:
-        if isinstance(part, int):
-            item = part  # a list is one field: the error names the item
+    parts = list(error.absolute_path)
+    for position, part in enumerate(parts):
+        inside_row = position + 1 < len(parts) or isinstance(error.instance, Mapping)
+        if isinstance(part, int) and not inside_row:
+            item = part  # a list of values is one field: the error names the item
             break
-        names.append(str(part))
+        names.append(str(part))  # a row of a repeating group: ``thanh_vien.0.ho_ten``
 
     def where(*extra: str) -> str:
         return ".".join([*names, *extra]) if item is None else ".".join(names)
