@@ -24,6 +24,7 @@ from motcua.agencies.models import Agency
 from motcua.catalog.models import FeeBasis, PaymentTiming
 from motcua.catalog.rules import CaseRules, ComponentRule
 from motcua.catalog.selectors import published_procedures
+from motcua.eforms.conditions import prune_hidden
 from motcua.eforms.display import answer_sections
 from motcua.eforms.forms import EForm, initial_from_document, merge_documents
 from motcua.eforms.prefill import prefill
@@ -119,7 +120,7 @@ def draft_step(request: HttpRequest, draft_id: int, step: int) -> HttpResponse:
         return redirect("dossiers:review", draft_id=draft.pk)
     status = 200
     if request.method == "POST":
-        form = EForm(schema, data=request.POST, step=step)
+        form = EForm(schema, data=request.POST, step=step, answers=draft.data)
         if form.rows_changed:
             # a row of a repeating group was added or removed: shown again, nothing saved yet
             return render(
@@ -137,7 +138,8 @@ def draft_step(request: HttpRequest, draft_id: int, step: int) -> HttpResponse:
             services.save_draft(
                 draft=draft,
                 user=_user(request),
-                values=merge_documents(draft.data, form.to_json()),
+                # answers an earlier choice now rules out leave the draft with it
+                values=prune_hidden(form.tree, merge_documents(draft.data, form.to_json())),
                 step=step,
             )
             if request.POST.get("action") == "save":
@@ -146,7 +148,12 @@ def draft_step(request: HttpRequest, draft_id: int, step: int) -> HttpResponse:
             return redirect("dossiers:draft", draft_id=draft.pk, step=step + 1)
         status = 400
     else:
-        form = EForm(schema, initial=initial_from_document(schema, draft.data), step=step)
+        form = EForm(
+            schema,
+            initial=initial_from_document(schema, draft.data),
+            step=step,
+            answers=draft.data,
+        )
     return render(
         request,
         "dossiers/draft_step.html",

@@ -14,6 +14,7 @@ A long form is shown in steps (``x-steps`` in the schema, else at most six field
 from __future__ import annotations
 
 import datetime
+import json
 import operator
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -32,6 +33,7 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from . import messages
+from .conditions import Verdict, drop, verdict
 from .fields import (
     ChoiceField,
     EmailTextField,
@@ -44,6 +46,7 @@ from .fields import (
 from .prefill import autocomplete_hints
 from .schema import (
     TEXTAREA_MIN_LENGTH,
+    Condition,
     Group,
     Kind,
     Leaf,
@@ -210,7 +213,10 @@ def build_field(leaf: Leaf, *, autocomplete: str = "") -> forms.Field:
         # keyed by the NFC text the field compares; coerced back to the schema's own value
         values = {nfc(str(value)): value for value in leaf.choices}
         radios = leaf.always_required and len(values) <= MAX_RADIO_OPTIONS
-        choices: list[tuple[str, str]] = [(text, text) for text in values]
+        # labels beside the values (``x-enumNames``): a oneOf's branches, reference data
+        choices: list[tuple[str, str]] = [
+            (text, _choice_text(schema, value)) for text, value in values.items()
+        ]
         if not radios:
             choices.insert(0, ("", str(_("Choose…"))))
         common["error_messages"]["invalid_choice"] = messages.ENUM
@@ -386,6 +392,97 @@ class FieldGroup:
 
 
 @dataclass
+class Section:
+    """Fields shown only when a rule says so: without JavaScript always shown, with a note
+    saying when they apply; eforms.js shows and hides them as the answers change."""
+
+    title: str
+    note: str
+    when: str  # the rules as JSON for eforms.js
+    prefix: str  # the row the rules' fields belong to (``thanh_vien.0.``), else ""
+    rules: tuple[tuple[Condition, bool], ...]
+    children: list[Any] = field(default_factory=list)
+    is_group: ClassVar[bool] = False
+    is_rows: ClassVar[bool] = False
+    is_section: ClassVar[bool] = True
+
+
+def _parents(tree: Group) -> dict[str, tuple[Group, str]]:
+    """Every field's (and object's) dotted name → (the object holding it, its key); a row's
+    fields are named as in the item (``thanh_vien.ho_ten``)."""
+    found: dict[str, tuple[Group, str]] = {}
+
+    def walk(group: Group, prefix: str) -> None:
+        for child in group.children:
+            name = f"{prefix}{child.key}"
+            found[name] = (group, child.key)
+            if isinstance(child, Group):
+                walk(child, name + ".")
+            elif child.kind is Kind.ROWS and child.item_group is not None:
+                walk(child.item_group, name + ".")
+
+    walk(tree, f"{tree.name}." if tree.name else "")
+    return found
+
+
+def _section(group: Group, rules: tuple[tuple[Condition, bool], ...], prefix: str) -> Section:
+    scope = f"{group.name}." if group.name else ""
+    title = ""
+    if group.discriminator and len(rules) == 1:
+        chooser = group.child(group.discriminator)
+        value = rules[0][0].clauses[0].values
+        if isinstance(chooser, Leaf) and value:
+            title = _choice_text(chooser.schema, value[0])
+    when = [
+        {
+            "test": [
+                {
+                    "field": scope + clause.key,
+                    "values": None
+                    if clause.values is None
+                    else [v if isinstance(v, bool) else nfc(str(v)) for v in clause.values],
+                    "required": clause.required,
+                }
+                for clause in condition.clauses
+            ],
+            "expect": expect,
+        }
+        for condition, expect in rules
+    ]
+    notes = [describe(group, condition, expect) for condition, expect in rules]
+    note = str(messages.SHOWN_WHEN % {"condition": str(_(" and ")).join(notes)})
+    return Section(title, note, json.dumps(when, ensure_ascii=False), prefix, rules)
+
+
+def describe(group: Group, condition: Condition, expect: bool) -> str:
+    """A rule's test in words: ``«Nộp thay» is «Yes»`` (or its negation)."""
+    parts: list[str] = []
+    for clause in condition.clauses:
+        node = group.child(clause.key)
+        label = node.title if node is not None else clause.key
+        if clause.values is None:
+            parts.append(str(messages.CLAUSE_ANSWERED % {"field": label}))
+            continue
+        schema = node.schema if isinstance(node, Leaf) else {}
+        shown = str(_(" or ")).join(f"«{_choice_text(schema, value)}»" for value in clause.values)
+        parts.append(str(messages.CLAUSE_IS % {"field": label, "values": shown}))
+    text = str(_(" and ")).join(parts)
+    return text if expect else str(messages.CLAUSE_NOT % {"condition": text})
+
+
+def _choice_text(schema: Mapping[str, Any], value: Any) -> str:
+    if isinstance(value, bool):
+        return str(_("Yes") if value else _("No"))
+    values = schema.get("enum")
+    names = schema.get("x-enumNames")
+    if isinstance(values, list) and isinstance(names, list) and len(values) == len(names):
+        for known, name in zip(values, names, strict=True):
+            if known == value:
+                return str(name)
+    return str(value)
+
+
+@dataclass
 class UnboundField:
     """A field rendered ahead of time (the empty row inside ``<template>``)."""
 
@@ -539,10 +636,14 @@ class EForm(forms.Form):
         data: Mapping[str, Any] | None = None,
         initial: Mapping[str, Any] | None = None,
         step: int | None = None,
+        answers: Mapping[str, Any] | None = None,
         **kwargs: Any,
     ) -> None:
         self.schema = schema
         self.tree = parse(schema)
+        #: The document so far (a draft's other steps): the rules may test answers given there.
+        self.answers: Mapping[str, Any] = answers or {}
+        self.verdict: Verdict | None = None
         self.step_list: list[Step] = steps_for(self.tree)
         self.step_index = step
         wanted: set[str] | None = None
@@ -553,6 +654,16 @@ class EForm(forms.Form):
                 )
             wanted = set(self.step_list[step].field_names)
         self.leaves = [leaf for leaf in self.tree.leaves() if wanted is None or leaf.name in wanted]
+        self.parents = _parents(self.tree)
+        if wanted is not None and self.answers:
+            # A rule that tests only answers of other steps is decided now: its hidden
+            # fields are not part of this step at all.
+            known = verdict(self.tree, self.answers)
+            self.leaves = [
+                leaf
+                for leaf in self.leaves
+                if not (known.is_hidden(leaf.name) and not self._tested_here(leaf, wanted))
+            ]
         start: dict[str, Any] = {
             leaf.name: leaf.schema["default"]
             for leaf in self.leaves
@@ -582,6 +693,38 @@ class EForm(forms.Form):
                     self.fields.update(self._row_fields(leaf, index))
                 continue
             self.fields[leaf.name] = build_field(leaf, autocomplete=hints.get(leaf.name, ""))
+        for name, form_field in self.fields.items():
+            when = self._required_when(name)
+            if when:
+                form_field.help_text = f"{form_field.help_text} {when}".strip()
+
+    def _tested_here(self, leaf: Leaf, wanted: set[str]) -> bool:
+        group, key = self.parents.get(leaf.name, (self.tree, leaf.key))
+        prefix = f"{group.name}." if group.name else ""
+        return any(
+            prefix + clause.key in wanted
+            for condition, _expect in group.visibility(key)
+            for clause in condition.clauses
+        )
+
+    def _required_when(self, name: str) -> str:
+        """ "Required when …" for a field a rule or ``dependentRequired`` may require."""
+        parts = name.split(".")
+        template_name = ".".join(p for p in parts if not p.isdigit() and p != "__row__")
+        group, key = self.parents.get(template_name, (None, ""))
+        if group is None:
+            return ""
+        said = [
+            str(messages.REQUIRED_WHEN % {"condition": describe(group, condition, expect)})
+            for condition, expect in group.required_when(key)
+            if not group.discriminator
+        ]
+        for source, names in group.dependent_required.items():
+            if key in names:
+                node = group.child(source)
+                label = node.title if node is not None else source
+                said.append(str(messages.REQUIRED_WITH % {"field": label}))
+        return " ".join(said)
 
     def _row_fields(self, leaf: Leaf, index: int | str) -> dict[str, forms.Field]:
         assert leaf.item_group is not None
@@ -668,11 +811,44 @@ class EForm(forms.Form):
                     messages.REQUIRED_CHECKBOX if leaf.kind is Kind.BOOLEAN else messages.REQUIRED
                 )
                 self.add_error(leaf.name, ValidationError(message, code="required"))
+        self._apply_rules(cleaned)
         return cleaned
 
+    def _apply_rules(self, cleaned: dict[str, Any]) -> None:
+        """The schema's conditions, decided on the answers (this step's and the draft's)."""
+        others = drop(self.answers, {leaf.name for leaf in self.leaves})  # this step's are new
+        document = merge_documents(others, to_json(self.tree, cleaned))
+        self.verdict = verdict(self.tree, document)
+        for name in list(self.fields):
+            if name in self.errors or not self.verdict.is_hidden(name):
+                continue
+            if not _is_empty(cleaned.get(name)) and not isinstance(
+                self.fields[name], RowCountField
+            ):
+                # sent for a question the other answers rule out: refused, never stored
+                self.add_error(name, ValidationError(messages.NOT_APPLICABLE, code="hidden"))
+        for name in sorted(self.verdict.required):
+            targets = [name] if name in self.fields else []
+            if not targets:  # a whole object is required: its fields say so
+                targets = [f for f in self.fields if f.startswith(name + ".")][:1]
+                if any(
+                    not _is_empty(cleaned.get(f)) for f in self.fields if f.startswith(name + ".")
+                ):
+                    continue
+            for target in targets:
+                if target in self.errors or not _is_empty(cleaned.get(target)):
+                    continue
+                boolean = isinstance(self.fields[target], forms.BooleanField)
+                message = messages.REQUIRED_CHECKBOX if boolean else messages.REQUIRED
+                self.add_error(target, ValidationError(message, code="required"))
+
     def to_json(self, cleaned_data: Mapping[str, Any] | None = None) -> dict[str, Any]:
-        """The JSON document of this form's (or the given) cleaned data."""
-        return to_json(self.tree, self.cleaned_data if cleaned_data is None else cleaned_data)
+        """The JSON document of this form's (or the given) cleaned data, without the
+        (empty) answers of fields the rules hide."""
+        document = to_json(self.tree, self.cleaned_data if cleaned_data is None else cleaned_data)
+        if self.verdict is not None:
+            document = drop(document, self.verdict.hidden)
+        return document
 
     def add_document_errors(self, errors: Mapping[str, list[str]]) -> None:
         """Show :func:`~motcua.eforms.validation.validate_document` errors on this form."""
@@ -695,15 +871,28 @@ class EForm(forms.Form):
 
     def _walk(self, group: Group, prefix: str) -> list[Any]:
         items: list[Any] = []
+        section: Section | None = None
         for child in group.children:
+            node: Any = None
             if isinstance(child, Group):
                 inner = self._walk(child, prefix)
                 if inner:
-                    items.append(FieldGroup(child.name, child.title, child.description, inner))
+                    node = FieldGroup(child.name, child.title, child.description, inner)
             elif child.kind is Kind.ROWS and prefix + child.name in self.fields:
-                items.append(self._rows_group(child))
+                node = self._rows_group(child)
             elif prefix + child.name in self.fields:
-                items.append(self[prefix + child.name])
+                node = self[prefix + child.name]
+            if node is None:
+                continue
+            rules = group.visibility(child.key)
+            if not rules:
+                section = None
+                items.append(node)
+                continue
+            if section is None or section.rules != rules:
+                section = _section(group, rules, prefix)
+                items.append(section)
+            section.children.append(node)
         return items
 
     def _row(self, leaf: Leaf, index: int | str, count: int) -> Row:
@@ -745,7 +934,7 @@ class EForm(forms.Form):
 
     def _unbound(self, node: Any) -> Any:
         """An empty row's field as HTML now (it is not one of the form's fields)."""
-        if isinstance(node, FieldGroup):
+        if isinstance(node, FieldGroup | Section):
             node.children = [self._unbound(child) for child in node.children]
             return node
         return UnboundField(render_to_string("eforms/field.html", {"field": node}), node.name)

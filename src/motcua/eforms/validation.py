@@ -52,9 +52,31 @@ def _multiple_of(
         yield ValidationError(f"{instance!r} is not a multiple of {divisor}")
 
 
-#: Draft 2020-12 with ASCII-only patterns and decimal ``multipleOf``.
+def _properties(
+    validator: Any, properties: Mapping[str, Any], instance: Any, schema: Mapping[str, Any]
+) -> Iterator[ValidationError]:
+    """``properties`` as the standard says, naming the property a ``false`` schema refuses
+    (a field hidden by a rule; the library leaves its name out of the error's path)."""
+    if not validator.is_type(instance, "object"):
+        return
+    for name, subschema in properties.items():
+        if name not in instance:
+            continue
+        if subschema is False:
+            yield ValidationError(
+                f"{name!r} is not allowed here",
+                validator="hidden",  # type: ignore[arg-type]
+                path=[name],
+                instance=instance[name],
+            )
+            continue
+        yield from validator.descend(instance[name], subschema, path=name, schema_path=name)
+
+
+#: Draft 2020-12 with ASCII-only patterns, decimal ``multipleOf`` and located refusals.
 EFormValidator: Final = validators.extend(
-    Draft202012Validator, {"pattern": _pattern, "multipleOf": _multiple_of}
+    Draft202012Validator,
+    {"pattern": _pattern, "multipleOf": _multiple_of, "properties": _properties},
 )
 
 #: The formats e-forms use, checked strictly (the defaults skip date-time without an extra).
@@ -91,6 +113,8 @@ def validator_for(schema: Mapping[str, Any]) -> Any:
 
 
 def _message(error: ValidationError) -> str:
+    if error.validator == "hidden":
+        return str(messages.NOT_APPLICABLE)  # ``"properties": {"x": false}``: hidden by a rule
     keyword = str(error.validator)
     value: Any = error.validator_value
     instance: Any = error.instance
@@ -146,6 +170,9 @@ def _located(error: ValidationError) -> Iterator[tuple[str, str]]:
         return str(messages.ITEM % {"number": item + 1, "message": message})
 
     instance = error.instance
+    if error.validator == "oneOf" and isinstance(instance, Mapping):
+        yield from _located_alternative(error, where)
+        return
     required: Any = error.validator_value
     if error.validator == "required" and isinstance(instance, Mapping):
         for name in required:
@@ -161,6 +188,33 @@ def _located(error: ValidationError) -> Iterator[tuple[str, str]]:
             yield where(name) if name else where(), said(str(messages.NOT_IN_FORM))
         return
     yield where(), said(_message(error))
+
+
+def _located_alternative(error: ValidationError, where: Any) -> Iterator[tuple[str, str]]:
+    """A ``oneOf`` that failed: the chosen alternative's own errors, else the choice itself."""
+    chosen: Any = error.validator_value
+    instance: Any = error.instance
+    branches = [b for b in chosen if isinstance(b, Mapping)]
+    fixed = [
+        {
+            key: prop["const"]
+            for key, prop in branch.get("properties", {}).items()
+            if isinstance(prop, Mapping) and "const" in prop
+        }
+        for branch in branches
+    ]
+    shared = set.intersection(*(set(one) for one in fixed)) if fixed else set()
+    for index, consts in enumerate(fixed):
+        if shared and all(instance.get(key) == consts[key] for key in shared):
+            for sub in error.context or []:
+                if sub.relative_schema_path and sub.relative_schema_path[0] == index:
+                    yield from _located(sub)
+            return
+    for key in sorted(shared):
+        message = messages.REQUIRED if key not in instance else messages.ENUM
+        yield where(key), str(message)
+    if not shared:
+        yield where(), str(messages.INVALID)
 
 
 def validate_document(schema: Mapping[str, Any], document: Any) -> dict[str, list[str]]:

@@ -23,7 +23,7 @@
     var name = group.getAttribute("data-eform-rows");
     var dotted = new RegExp(escapeRegExp(name + "." + from + "."), "g");
     var action = new RegExp(escapeRegExp("remove:" + name + ":" + from) + "$");
-    var attributes = ["name", "id", "for", "aria-describedby", "list"];
+    var attributes = ["name", "id", "for", "aria-describedby", "list", "data-eform-prefix"];
     row.querySelectorAll("*").forEach(function (el) {
       attributes.forEach(function (attribute) {
         var value = el.getAttribute(attribute);
