@@ -24,6 +24,7 @@ from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 
 from .fields import show_number
+from .references import label as reference_label
 from .schema import Group, Kind, Leaf, UnsupportedSchema, parse, steps_for
 
 #: What an unanswered question shows.
@@ -73,6 +74,8 @@ def show_datetime(value: Any) -> str:
 def _choice_label(schema: Mapping[str, Any], value: Any) -> str:
     """A choice by its label: ``x-enumNames`` (labels beside the ``enum``) when the schema
     gives them, else the value itself (the demo catalogue's values are their labels)."""
+    if schema.get("x-reference"):
+        return reference_label(str(schema["x-reference"]), value) or _plain(value)
     values = schema.get("enum")
     names = schema.get("x-enumNames")
     if isinstance(values, list) and isinstance(names, list) and len(names) == len(values):

@@ -44,6 +44,8 @@ from .fields import (
     nfc,
 )
 from .prefill import autocomplete_hints
+from .references import label as reference_label
+from .references import labels as reference_labels
 from .schema import (
     TEXTAREA_MIN_LENGTH,
     Condition,
@@ -212,10 +214,12 @@ def build_field(leaf: Leaf, *, autocomplete: str = "") -> forms.Field:
     if kind is Kind.CHOICE:
         # keyed by the NFC text the field compares; coerced back to the schema's own value
         values = {nfc(str(value)): value for value in leaf.choices}
-        radios = leaf.always_required and len(values) <= MAX_RADIO_OPTIONS
-        # labels beside the values (``x-enumNames``): a oneOf's branches, reference data
+        radios = leaf.always_required and len(values) <= MAX_RADIO_OPTIONS and not leaf.reference
+        # labels beside the values: a oneOf's branches (``x-enumNames``), reference data
+        labels = reference_labels(leaf.reference) if leaf.reference else {}
         choices: list[tuple[str, str]] = [
-            (text, _choice_text(schema, value)) for text, value in values.items()
+            (text, labels.get(text) or _choice_text(schema, value))
+            for text, value in values.items()
         ]
         if not radios:
             choices.insert(0, ("", str(_("Choose…"))))
@@ -473,6 +477,8 @@ def describe(group: Group, condition: Condition, expect: bool) -> str:
 def _choice_text(schema: Mapping[str, Any], value: Any) -> str:
     if isinstance(value, bool):
         return str(_("Yes") if value else _("No"))
+    if schema.get("x-reference"):
+        return reference_label(str(schema["x-reference"]), value) or str(value)
     values = schema.get("enum")
     names = schema.get("x-enumNames")
     if isinstance(values, list) and isinstance(names, list) and len(values) == len(names):

@@ -27,6 +27,10 @@ form can collect without losing meaning:
 Anything else raises :class:`UnsupportedSchema` naming every offending path, rather than
 showing a form that silently ignores a rule.
 
+References to the platform's reference data: ``"x-reference": "wards"`` on a text property
+(also ``provinces``, ``agencies``, ``nationalities``, ``ethnic_groups``; see
+``references.py``) is a list box of that list, checked on the server.
+
 Extensions: ``x-steps`` (on the root: ``[{"title": ..., "properties": [names]}]``) splits a long
 form into steps; ``"x-widget": "textarea"`` asks for a multi-line box.
 
@@ -46,6 +50,8 @@ from functools import lru_cache
 from typing import Any, Final
 
 from django.utils.translation import gettext as _
+
+from .references import REFERENCE_LISTS, options
 
 #: A step shows at most this many fields when the schema has no ``x-steps``.
 MAX_FIELDS_PER_STEP: Final = 6
@@ -182,9 +188,16 @@ class Leaf:
         return str(self.schema.get("description") or "")
 
     @property
+    def reference(self) -> str:
+        """The platform's reference list the answer comes from (``x-reference``), or ``""``."""
+        return str(self.schema.get("x-reference") or "")
+
+    @property
     def choices(self) -> list[Any]:
         """The allowed values of an enum (of the items, for an array)."""
         source = self.item_schema if self.kind is Kind.MULTI_CHOICE else self.schema
+        if source.get("x-reference"):
+            return [option.value for option in options(str(source["x-reference"]))]
         if "const" in source:
             return [source["const"]]
         return list(source.get("enum", []))
@@ -403,6 +416,19 @@ class _Parser:
         self.check_keywords(schema, json_type, where)
         self.check_values(schema, json_type, where)
         has_choices = "enum" in schema or "const" in schema
+        if "x-reference" in schema:
+            reference = schema["x-reference"]
+            if json_type != "string" or has_choices or reference not in REFERENCE_LISTS:
+                self.problem(
+                    where,
+                    _(
+                        '"x-reference" names one of the platform\'s lists (%(names)s) on a '
+                        'text property without "enum"'
+                    )
+                    % {"names": ", ".join(REFERENCE_LISTS)},
+                )
+                return None
+            return Kind.CHOICE
         if json_type == "string":
             self.check_pattern(schema, where)
             fmt = schema.get("format")

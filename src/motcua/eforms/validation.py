@@ -19,6 +19,8 @@ from jsonschema import Draft202012Validator, FormatChecker, validators
 from jsonschema.exceptions import ValidationError
 
 from . import messages
+from .references import REFERENCE_LISTS
+from .references import label as reference_label
 from .schema import compile_pattern
 
 _DATE: Final = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
@@ -73,10 +75,28 @@ def _properties(
         yield from validator.descend(instance[name], subschema, path=name, schema_path=name)
 
 
-#: Draft 2020-12 with ASCII-only patterns, decimal ``multipleOf`` and located refusals.
+def _reference(
+    validator: Any, name: Any, instance: Any, schema: Mapping[str, Any]
+) -> Iterator[ValidationError]:
+    """``x-reference``: the answer is one of the platform's list (``references.py``)."""
+    if (
+        validator.is_type(instance, "string")
+        and name in REFERENCE_LISTS
+        and reference_label(name, instance) is None
+    ):
+        yield ValidationError(f"{instance!r} is not in the list {name!r}")
+
+
+#: Draft 2020-12 with ASCII-only patterns, decimal ``multipleOf``, located refusals and the
+#: platform's reference lists.
 EFormValidator: Final = validators.extend(
     Draft202012Validator,
-    {"pattern": _pattern, "multipleOf": _multiple_of, "properties": _properties},
+    {
+        "pattern": _pattern,
+        "multipleOf": _multiple_of,
+        "properties": _properties,
+        "x-reference": _reference,
+    },
 )
 
 #: The formats e-forms use, checked strictly (the defaults skip date-time without an extra).
@@ -121,7 +141,7 @@ def _message(error: ValidationError) -> str:
     if keyword == "type":
         expected = value if isinstance(value, str) else (list(value) or ["string"])[0]
         return str(messages.TYPE_MESSAGES.get(expected, messages.INVALID))
-    if keyword == "enum":
+    if keyword in {"enum", "x-reference"}:
         return str(messages.ENUM)
     if keyword == "const":
         return str(messages.CONST_TRUE if value is True else messages.CONST)
