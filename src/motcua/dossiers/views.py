@@ -24,9 +24,8 @@ from motcua.agencies.models import Agency
 from motcua.catalog.models import FeeBasis, PaymentTiming
 from motcua.catalog.rules import CaseRules, ComponentRule
 from motcua.catalog.selectors import published_procedures
-from motcua.eforms.conditions import prune_hidden
 from motcua.eforms.display import answer_sections
-from motcua.eforms.forms import EForm, initial_from_document, merge_documents
+from motcua.eforms.forms import EForm, finish_document, initial_from_document, merge_documents
 from motcua.eforms.prefill import prefill
 from motcua.eforms.summary import summary
 from motcua.eforms.validation import validate_document
@@ -138,8 +137,9 @@ def draft_step(request: HttpRequest, draft_id: int, step: int) -> HttpResponse:
             services.save_draft(
                 draft=draft,
                 user=_user(request),
-                # answers an earlier choice now rules out leave the draft with it
-                values=prune_hidden(form.tree, merge_documents(draft.data, form.to_json())),
+                # answers an earlier choice now rules out leave the draft with it, and the
+                # values the server computes are computed again
+                values=finish_document(schema, merge_documents(draft.data, form.to_json())),
                 step=step,
             )
             if request.POST.get("action") == "save":

@@ -19,6 +19,7 @@ import rstr
 
 from .conditions import prune_hidden
 from .references import options
+from .rules import with_computed
 from .schema import UnsupportedSchema, parse
 from .validation import validate_document
 
@@ -49,7 +50,7 @@ def example_document(schema: Mapping[str, Any], *, seed: int = 0) -> dict[str, A
         rng = random.Random(seed * _TRIES + attempt)
         document = _value(schema, rng)
         if isinstance(document, dict):
-            document = _within_rules(schema, document)
+            document = with_computed(schema, _within_rules(schema, document))
         errors = validate_document(schema, document)
         if not errors:
             return document if isinstance(document, dict) else {}

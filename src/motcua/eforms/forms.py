@@ -33,7 +33,7 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from . import messages
-from .conditions import Verdict, drop, verdict
+from .conditions import Verdict, drop, prune_hidden, verdict
 from .fields import (
     ChoiceField,
     EmailTextField,
@@ -42,10 +42,12 @@ from .fields import (
     NumberField,
     TextField,
     nfc,
+    show_number,
 )
 from .prefill import autocomplete_hints
 from .references import label as reference_label
 from .references import labels as reference_labels
+from .rules import rule_errors, with_computed
 from .schema import (
     TEXTAREA_MIN_LENGTH,
     Condition,
@@ -369,6 +371,13 @@ def initial_from_document(
     return initial
 
 
+def finish_document(schema: Mapping[str, Any], document: Mapping[str, Any]) -> dict[str, Any]:
+    """A (merged) draft as it is kept: without the answers its rules now hide, with the
+    values the server computes written anew."""
+    finished: dict[str, Any] = with_computed(schema, prune_hidden(parse(schema), document))
+    return finished
+
+
 def merge_documents(*documents: Mapping[str, Any]) -> dict[str, Any]:
     """Deep-merge partial documents (one per step); later values win."""
     merged: dict[str, Any] = {}
@@ -486,6 +495,18 @@ def _choice_text(schema: Mapping[str, Any], value: Any) -> str:
             if known == value:
                 return str(name)
     return str(value)
+
+
+@dataclass
+class Computed:
+    """A value the server computes from the other answers, shown, never typed."""
+
+    title: str
+    text: str
+    description: str
+    is_group: ClassVar[bool] = False
+    is_rows: ClassVar[bool] = False
+    is_computed: ClassVar[bool] = True
 
 
 @dataclass
@@ -693,6 +714,8 @@ class EForm(forms.Form):
         super().__init__(data=data, initial=start, **kwargs)
         hints = autocomplete_hints(self.tree)
         for leaf in self.leaves:
+            if leaf.computed:
+                continue  # the server computes it: never an input
             if leaf.kind is Kind.ROWS:
                 self.fields[leaf.name] = RowCountField(leaf, label=leaf.title)
                 for index in range(self.row_counts[leaf.name]):
@@ -811,6 +834,8 @@ class EForm(forms.Form):
         for leaf in self.leaves:
             if leaf.always_required or not leaf.required or leaf.name in self.errors:
                 continue
+            if leaf.computed:
+                continue
             parent = ".".join(leaf.path[:-1])
             if parent in present and _is_empty(cleaned.get(leaf.name)):
                 message = (
@@ -833,6 +858,11 @@ class EForm(forms.Form):
             ):
                 # sent for a question the other answers rule out: refused, never stored
                 self.add_error(name, ValidationError(messages.NOT_APPLICABLE, code="hidden"))
+        # cross-field rules, on the answers with the values the server computes
+        for name, found in rule_errors(self.schema, with_computed(self.schema, document)).items():
+            if name in self.fields and name not in self.errors:
+                for message in found:
+                    self.add_error(name, ValidationError(message, code="rule"))
         for name in sorted(self.verdict.required):
             targets = [name] if name in self.fields else []
             if not targets:  # a whole object is required: its fields say so
@@ -845,8 +875,8 @@ class EForm(forms.Form):
                 if target in self.errors or not _is_empty(cleaned.get(target)):
                     continue
                 boolean = isinstance(self.fields[target], forms.BooleanField)
-                message = messages.REQUIRED_CHECKBOX if boolean else messages.REQUIRED
-                self.add_error(target, ValidationError(message, code="required"))
+                required = messages.REQUIRED_CHECKBOX if boolean else messages.REQUIRED
+                self.add_error(target, ValidationError(required, code="required"))
 
     def to_json(self, cleaned_data: Mapping[str, Any] | None = None) -> dict[str, Any]:
         """The JSON document of this form's (or the given) cleaned data, without the
@@ -854,6 +884,8 @@ class EForm(forms.Form):
         document = to_json(self.tree, self.cleaned_data if cleaned_data is None else cleaned_data)
         if self.verdict is not None:
             document = drop(document, self.verdict.hidden)
+        if self.step_index is None:
+            document = with_computed(self.schema, document)
         return document
 
     def add_document_errors(self, errors: Mapping[str, list[str]]) -> None:
@@ -884,6 +916,8 @@ class EForm(forms.Form):
                 inner = self._walk(child, prefix)
                 if inner:
                     node = FieldGroup(child.name, child.title, child.description, inner)
+            elif child.computed and any(child is leaf for leaf in self.leaves):
+                node = Computed(child.title, self._computed_text(child), child.description)
             elif child.kind is Kind.ROWS and prefix + child.name in self.fields:
                 node = self._rows_group(child)
             elif prefix + child.name in self.fields:
@@ -900,6 +934,13 @@ class EForm(forms.Form):
                 items.append(section)
             section.children.append(node)
         return items
+
+    def _computed_text(self, leaf: Leaf) -> str:
+        """The computed value as last saved (the server computes it again on every save)."""
+        value = self.initial.get(leaf.name)
+        if value is None or value == "":
+            return "—"
+        return str(show_number(value))
 
     def _row(self, leaf: Leaf, index: int | str, count: int) -> Row:
         assert leaf.item_group is not None

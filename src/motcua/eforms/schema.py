@@ -31,6 +31,9 @@ References to the platform's reference data: ``"x-reference": "wards"`` on a tex
 (also ``provinces``, ``agencies``, ``nationalities``, ``ethnic_groups``; see
 ``references.py``) is a list box of that list, checked on the server.
 
+Cross-field rules (``x-rules`` on an object) and computed values (``x-computed`` on a number
+property) are checked and computed on the server: see ``rules.py``.
+
 Extensions: ``x-steps`` (on the root: ``[{"title": ..., "properties": [names]}]``) splits a long
 form into steps; ``"x-widget": "textarea"`` asks for a multi-line box.
 
@@ -52,6 +55,7 @@ from typing import Any, Final
 from django.utils.translation import gettext as _
 
 from .references import REFERENCE_LISTS, options
+from .rules import computed_problems, rule_problems
 
 #: A step shows at most this many fields when the schema has no ``x-steps``.
 MAX_FIELDS_PER_STEP: Final = 6
@@ -186,6 +190,11 @@ class Leaf:
     @property
     def description(self) -> str:
         return str(self.schema.get("description") or "")
+
+    @property
+    def computed(self) -> bool:
+        """Computed by the server from other answers (``x-computed``): no input in the form."""
+        return "x-computed" in self.schema
 
     @property
     def reference(self) -> str:
@@ -568,6 +577,20 @@ class _Parser:
                 )
             )
         by_key = {child.key: child for child in children}
+        kinds = {
+            child.key: str(child.schema.get("format") or child.json_type)
+            for child in children
+            if isinstance(child, Leaf)
+        }
+        if "x-rules" in schema:
+            for rule_where, reason in rule_problems(schema["x-rules"], kinds):
+                self.problem(f"{where}.{rule_where}", reason)
+        for child in children:
+            if isinstance(child, Leaf) and "x-computed" in child.schema:
+                for reason in computed_problems(
+                    child.schema["x-computed"], child.schema.get("type"), kinds
+                ):
+                    self.problem(child.name or where, reason)
         return Group(
             name=".".join(path),
             path=path,

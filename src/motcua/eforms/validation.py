@@ -21,6 +21,7 @@ from jsonschema.exceptions import ValidationError
 from . import messages
 from .references import REFERENCE_LISTS
 from .references import label as reference_label
+from .rules import extension_errors
 from .schema import compile_pattern
 
 _DATE: Final = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
@@ -249,4 +250,8 @@ def validate_document(schema: Mapping[str, Any], document: Any) -> dict[str, lis
             found = errors.setdefault(key, [])
             if message not in found:
                 found.append(message)
+    # the declared extensions: cross-field rules and values the server computes
+    for key, messages_found in extension_errors(schema, document).items():
+        found = errors.setdefault(key, [])
+        found.extend(message for message in messages_found if message not in found)
     return errors
