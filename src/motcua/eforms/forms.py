@@ -560,6 +560,8 @@ class RowCountField(forms.IntegerField):
 
     def clean(self, value: Any) -> int:
         count = super().clean(value) or 0
+        if count == 0 and not self.leaf.always_required:
+            return 0  # an optional group left out: its minimum applies only to rows given
         if count < self.leaf.min_items:
             raise ValidationError(
                 messages.MIN_ITEMS, code="minItems", params={"limit_value": self.leaf.min_items}
@@ -584,7 +586,9 @@ def _row_limit(leaf: Leaf) -> int:
 
 
 def _initial_rows(leaf: Leaf) -> int:
-    return max(leaf.min_items, 1 if leaf.always_required else 0)
+    """A required group starts with its minimum of rows (at least one); an optional one with
+    none (its ``minItems`` counts once a row is added)."""
+    return max(leaf.min_items, 1) if leaf.always_required else 0
 
 
 def _posted_count(leaf: Leaf, data: Mapping[str, Any], fallback: int) -> int:

@@ -427,12 +427,13 @@ class _Parser:
         has_choices = "enum" in schema or "const" in schema
         if "x-reference" in schema:
             reference = schema["x-reference"]
-            if json_type != "string" or has_choices or reference not in REFERENCE_LISTS:
+            narrowed = any(keyword in schema for keyword in ("format", "pattern"))
+            if json_type != "string" or has_choices or narrowed or reference not in REFERENCE_LISTS:
                 self.problem(
                     where,
                     _(
                         '"x-reference" names one of the platform\'s lists (%(names)s) on a '
-                        'text property without "enum"'
+                        'text property without "enum", "format" or "pattern"'
                     )
                     % {"names": ", ".join(REFERENCE_LISTS)},
                 )
