@@ -27,15 +27,20 @@ form can collect without losing meaning:
 Anything else raises :class:`UnsupportedSchema` naming every offending path, rather than
 showing a form that silently ignores a rule.
 
-References to the platform's reference data: ``"x-reference": "wards"`` on a text property
-(also ``provinces``, ``agencies``, ``nationalities``, ``ethnic_groups``; see
-``references.py``) is a list box of that list, checked on the server.
+Declared extensions (``x-`` keywords: a standard validator ignores them, so the schema stays
+plain JSON Schema; the full contract, with examples, is ``docs/eforms.md``):
 
-Cross-field rules (``x-rules`` on an object) and computed values (``x-computed`` on a number
-property) are checked and computed on the server: see ``rules.py``.
-
-Extensions: ``x-steps`` (on the root: ``[{"title": ..., "properties": [names]}]``) splits a long
-form into steps; ``"x-widget": "textarea"`` asks for a multi-line box.
+- ``x-steps`` (on the root: ``[{"title": ..., "properties": [names]}]``) splits a long form
+  into steps; ``"x-widget": "textarea"`` asks for a multi-line box; ``x-enumNames`` gives
+  labels beside an ``enum``'s values;
+- ``"x-reference": "wards"`` on a text property (also ``provinces``, ``agencies``,
+  ``nationalities``, ``ethnic_groups``; ``references.py``): a list box of the platform's
+  list, checked on the server; ``expand_references`` writes it out as an ``enum``;
+- ``x-rules`` on an object: cross-field comparisons (``{"left": "ngay_sinh", "op": "<=",
+  "right": "ngay_khai", "message": …}``) checked on the server, the message shown beside
+  the fields; ``x-computed`` on a number property (``{"age": "ngay_sinh"}``, ``{"multiply":
+  ["so_ban_sao", 8000]}``, ``{"sum": [...]}``): computed by the server, never an input
+  (``rules.py``).
 
 Where a form cannot say what JSON can, the form is the stricter: a required text must not be
 empty, a required yes/no box must be ticked (use ``"const": true`` to say so in the schema
