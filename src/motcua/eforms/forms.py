@@ -854,6 +854,11 @@ class EForm(forms.Form):
         others = drop(self.answers, {leaf.name for leaf in self.leaves})  # this step's are new
         document = merge_documents(others, to_json(self.tree, cleaned))
         self.verdict = verdict(self.tree, document)
+        for name in list(self.errors):
+            # a question the answers rule out and left empty (rows of a hidden group, their
+            # row count): nothing to correct there
+            if name and self.verdict.is_hidden(name) and self._left_empty(name):
+                del self.errors[name]
         for name in list(self.fields):
             if name in self.errors or not self.verdict.is_hidden(name):
                 continue
@@ -881,6 +886,15 @@ class EForm(forms.Form):
                 boolean = isinstance(self.fields[target], forms.BooleanField)
                 required = messages.REQUIRED_CHECKBOX if boolean else messages.REQUIRED
                 self.add_error(target, ValidationError(required, code="required"))
+
+    def _left_empty(self, name: str) -> bool:
+        field = self.fields.get(name)
+        if field is None:
+            return True
+        if isinstance(field, RowCountField):
+            return True  # the rows say what was typed
+        raw = self[name].data
+        return raw in (None, "", [], ()) or (isinstance(raw, str) and not raw.strip())
 
     def to_json(self, cleaned_data: Mapping[str, Any] | None = None) -> dict[str, Any]:
         """The JSON document of this form's (or the given) cleaned data, without the

@@ -330,3 +330,34 @@ def test_alternatives_the_form_cannot_show_are_refused_with_their_path() -> None
         },
     }
     assert [p.split(":")[0] for p in unsupported_problems(schema)] == ["cach"]
+
+
+def test_a_hidden_repeating_group_left_empty_is_not_an_error() -> None:
+    """With JavaScript a hidden section's inputs are not sent: its empty rows are no error."""
+    schema = {
+        "type": "object",
+        "properties": {
+            "cung_dang_ky": {"type": "boolean", "title": "Các thành viên cùng đăng ký"},
+            "thanh_vien": {
+                "type": "array",
+                "minItems": 1,
+                "items": {
+                    "type": "object",
+                    "required": ["ho_ten"],
+                    "properties": {"ho_ten": {"type": "string"}},
+                },
+            },
+        },
+        "if": {"properties": {"cung_dang_ky": {"const": True}}, "required": ["cung_dang_ky"]},
+        "then": {"required": ["thanh_vien"]},
+        "else": {"properties": {"thanh_vien": False}},
+    }
+    form = EForm(schema, data={"thanh_vien": "1"})
+    assert form.is_valid(), form.errors
+    assert form.to_json() == {"cung_dang_ky": False}
+    refused = EForm(schema, data={"thanh_vien": "1", "thanh_vien.0.ho_ten": "An"})
+    assert not refused.is_valid()
+    assert list(refused.errors) == ["thanh_vien.0.ho_ten"]
+    required = EForm(schema, data={"cung_dang_ky": "on", "thanh_vien": "1"})
+    assert not required.is_valid()
+    assert list(required.errors) == ["thanh_vien.0.ho_ten"]
