@@ -13,12 +13,13 @@ from zoneinfo import ZoneInfo
 
 from django.forms import CheckboxInput, CheckboxSelectMultiple
 from django.utils.datastructures import MultiValueDict
+from hypothesis import assume
 from hypothesis import strategies as st
 
 from motcua.eforms.conditions import drop, verdict
 from motcua.eforms.forms import EForm, initial_from_document
 from motcua.eforms.references import options
-from motcua.eforms.rules import with_computed
+from motcua.eforms.rules import rule_errors, with_computed
 from motcua.eforms.schema import Group, Kind, Leaf, compile_pattern, parse
 from motcua.eforms.validation import validator_for
 
@@ -210,7 +211,9 @@ def documents(draw: st.DrawFn, schema: Mapping[str, Any] | Group) -> dict[str, A
             if isinstance(node, Leaf) and not node.computed:
                 _put(document, name, draw(values(node).filter(_filled)))
     raw = schema if not isinstance(schema, Group) else schema.schema
-    return dict(with_computed(raw, document)) if not tree.name else document
+    document = dict(with_computed(raw, document)) if not tree.name else document
+    assume(not rule_errors(raw, document))  # the cross-field rules hold (x-rules)
+    return document
 
 
 def _at(document: Mapping[str, Any], name: str) -> bool:
