@@ -108,3 +108,18 @@ def test_without_javascript_every_button_is_a_round_trip_that_keeps_what_was_typ
         page.locator("[name='thanh_vien.0.ho_ten_tv']").press("Enter")
     assert "/hoan-tat/" in page.url
     assert DossierDraft.objects.get().data["thanh_vien"] == [{"ho_ten_tv": "Trần Minh Khôi"}]
+
+
+def test_the_form_with_rows_and_a_section_has_no_serious_accessibility_violation(
+    live_server: Any, browser: Any
+) -> None:
+    from tests.e2e.test_accessibility import violations
+
+    page = open_the_form(browser, live_server.url, javascript=True)
+    page.get_by_role("button", name="Thêm thành viên").click()
+    page.check("[name='nop_thay']")
+    assert violations(page) == []
+    # refused: the error summary links to the rows' fields
+    with page.expect_navigation():
+        page.locator("button[value=next]").click()
+    assert violations(page) == []
