@@ -62,7 +62,7 @@ def _wards(province_code: int) -> tuple[Option, ...]:
 
 
 def wards() -> tuple[Option, ...]:
-    return _wards(int(getattr(settings, "MOTCUA_PROVINCE_CODE", 48)))
+    return _wards(int(settings.MOTCUA_PROVINCE_CODE))
 
 
 @lru_cache(maxsize=1)
