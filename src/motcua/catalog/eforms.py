@@ -1,4 +1,5 @@
-"""E-form definitions are JSON Schema documents (draft 2020-12), checked when saved."""
+"""E-form definitions are JSON Schema documents (draft 2020-12), checked when saved: valid JSON
+Schema, and within what the e-forms can show and check (``motcua.eforms.schema``)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import SchemaError
+
+from motcua.eforms.schema import unsupported_problems
 
 
 def eform_schema_errors(schema: Any) -> list[str]:
@@ -29,6 +32,12 @@ def eform_schema_errors(schema: Any) -> list[str]:
         errors.append(_('The e-form schema must describe an object ("type": "object").'))
     if not isinstance(schema.get("properties", {}), dict):
         errors.append(_("The e-form's properties must be an object."))
+    if not errors:
+        # what the form cannot show (or the server cannot check) is refused, path named
+        errors.extend(
+            _("The e-form cannot be shown as a form at %(problem)s") % {"problem": problem}
+            for problem in unsupported_problems(schema)
+        )
     return errors
 
 

@@ -33,6 +33,7 @@ from motcua.agencies.models import Agency
 from motcua.api import UploadField
 from motcua.catalog.rules import CaseRules
 from motcua.catalog.selectors import published_procedures
+from motcua.eforms.rules import with_computed
 from motcua.eforms.validation import validate_document
 from motcua.errors import Conflict
 
@@ -324,6 +325,8 @@ class DossierList(generics.ListAPIView):
         uploads = _component_files(request)
         rules = CaseRules.from_snapshot(target.version.snapshot, case_position)
         schema = rules.eform if rules is not None else None
+        if schema:
+            values = with_computed(schema, values)  # computed values are never the client's
         errors = validate_document(schema, values) if schema else {}
         try:
             dossier, created = services.file_at_once(

@@ -25,7 +25,7 @@ from motcua.catalog.models import FeeBasis, PaymentTiming
 from motcua.catalog.rules import CaseRules, ComponentRule
 from motcua.catalog.selectors import published_procedures
 from motcua.eforms.display import answer_sections
-from motcua.eforms.forms import EForm, initial_from_document, merge_documents
+from motcua.eforms.forms import EForm, finish_document, initial_from_document, merge_documents
 from motcua.eforms.prefill import prefill
 from motcua.eforms.summary import summary
 from motcua.eforms.validation import validate_document
@@ -119,12 +119,27 @@ def draft_step(request: HttpRequest, draft_id: int, step: int) -> HttpResponse:
         return redirect("dossiers:review", draft_id=draft.pk)
     status = 200
     if request.method == "POST":
-        form = EForm(schema, data=request.POST, step=step)
+        form = EForm(schema, data=request.POST, step=step, answers=draft.data)
+        if form.rows_changed:
+            # a row of a repeating group was added or removed: shown again, nothing saved yet
+            return render(
+                request,
+                "dossiers/draft_step.html",
+                {
+                    "draft": draft,
+                    "form": form,
+                    "steps": steps,
+                    "step": step,
+                    "step_count": len(steps),
+                },
+            )
         if form.is_valid():
             services.save_draft(
                 draft=draft,
                 user=_user(request),
-                values=merge_documents(draft.data, form.to_json()),
+                # answers an earlier choice now rules out leave the draft with it, and the
+                # values the server computes are computed again
+                values=finish_document(schema, merge_documents(draft.data, form.to_json())),
                 step=step,
             )
             if request.POST.get("action") == "save":
@@ -133,7 +148,12 @@ def draft_step(request: HttpRequest, draft_id: int, step: int) -> HttpResponse:
             return redirect("dossiers:draft", draft_id=draft.pk, step=step + 1)
         status = 400
     else:
-        form = EForm(schema, initial=initial_from_document(schema, draft.data), step=step)
+        form = EForm(
+            schema,
+            initial=initial_from_document(schema, draft.data),
+            step=step,
+            answers=draft.data,
+        )
     return render(
         request,
         "dossiers/draft_step.html",

@@ -16,14 +16,16 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 
+from .conditions import Verdict, verdict
 from .fields import show_number
+from .references import label as reference_label
 from .schema import Group, Kind, Leaf, UnsupportedSchema, parse, steps_for
 
 #: What an unanswered question shows.
@@ -70,9 +72,11 @@ def show_datetime(value: Any) -> str:
     return moment.strftime("%d/%m/%Y %H:%M")
 
 
-def _choice_label(schema: Mapping[str, Any], value: Any) -> str:
+def choice_label(schema: Mapping[str, Any], value: Any) -> str:
     """A choice by its label: ``x-enumNames`` (labels beside the ``enum``) when the schema
     gives them, else the value itself (the demo catalogue's values are their labels)."""
+    if schema.get("x-reference"):
+        return reference_label(str(schema["x-reference"]), value) or _plain(value)
     values = schema.get("enum")
     names = schema.get("x-enumNames")
     if isinstance(values, list) and isinstance(names, list) and len(names) == len(values):
@@ -105,7 +109,7 @@ def _text(leaf: Leaf, value: Any) -> str:
     if leaf.kind is Kind.DATETIME:
         return show_datetime(value)
     if leaf.kind is Kind.CHOICE:
-        return _choice_label(leaf.schema, value)
+        return choice_label(leaf.schema, value)
     return _plain(value)
 
 
@@ -143,18 +147,54 @@ def _ordered(root: Group) -> Iterator[Leaf | Group]:
 
 
 def _sections(
-    node: Group, nodes: Sequence[Leaf | Group], document: Mapping[str, Any], level: int
+    node: Group,
+    nodes: Sequence[Leaf | Group],
+    document: Mapping[str, Any],
+    level: int,
+    hidden: Verdict,
+    *,
+    title: str | None = None,
+    prefix: str = "",
 ) -> Iterator[Section]:
+    """``document``'s answers to ``nodes``; a repeating group becomes a section per row, and
+    fields the answers' own rules hide (the alternative not chosen …) are left out."""
     run: list[Answer] = []
-    title = node.title if level else ""
+    title = (node.title if level else "") if title is None else title
     for child in nodes:
+        if hidden.is_hidden(prefix + child.name):
+            continue
+        if isinstance(child, Leaf) and child.kind is Kind.ROWS and child.item_group is not None:
+            if run or (level and title):
+                yield Section(title, level, tuple(run))
+                title, run = "", []
+            rows = _lookup(document, child.path)
+            listed = (
+                [row for row in rows if isinstance(row, Mapping)] if isinstance(rows, list) else []
+            )
+            yield Section(
+                child.title,
+                level + 1,
+                () if listed else (Answer(child.title, NOT_ANSWERED, name=child.name),),
+            )
+            for index, row in enumerate(listed):
+                yield from _sections(
+                    child.item_group,
+                    list(child.item_group.children),
+                    row,
+                    level + 2,
+                    hidden,
+                    title=f"{child.row_title} {index + 1}",
+                    prefix=f"{prefix}{child.name}.{index}.",
+                )
+            continue
         if isinstance(child, Leaf):
-            run.append(_answer(child, document))
+            answer = _answer(child, document)
+            run.append(replace(answer, name=prefix + answer.name))
             continue
         if run or (level and title):
             yield Section(title, level, tuple(run))
             title, run = "", []
-        yield from _sections(child, child.children, document, level + 1)
+        yield from _sections(child, child.children, document, level + 1, hidden, prefix=prefix)
     if run:
         yield Section(title, level, tuple(run))
 
@@ -182,10 +222,58 @@ def answer_sections(schema: Mapping[str, Any], document: Mapping[str, Any]) -> l
     sections: list[Section] = []
     known: set[str] = set()
     if root is not None:
-        sections = [s for s in _sections(root, list(_ordered(root)), document, 0)]
+        hidden = verdict(root, document)
+        sections = [s for s in _sections(root, list(_ordered(root)), document, 0, hidden)]
         known = {leaf.name for leaf in root.leaves()}
     extra = tuple(_extra(document, known))
     if extra:
         title = _("Other answers") if root is not None and root.children else ""
         sections.append(Section(title, 1 if title else 0, extra))
     return sections
+
+
+def readable(schema: Mapping[str, Any], document: Mapping[str, Any]) -> dict[str, Any]:
+    """``document`` with the same shape, each answer as a person reads it: dates day first,
+    choices by their label (a reference list's name, not its code). Result templates use it:
+    ``{% for row in form.thanh_vien %}{{ row.ho_ten }}, {{ row.ngay_sinh }}{% endfor %}``.
+    Answers the schema does not describe are kept as they are."""
+    try:
+        root = parse(schema) if schema else None
+    except UnsupportedSchema:
+        root = None
+    if root is None or not isinstance(document, Mapping):
+        return dict(document) if isinstance(document, Mapping) else {}
+    return _readable(root, document)
+
+
+def _readable(group: Group, document: Mapping[str, Any]) -> dict[str, Any]:
+    shown: dict[str, Any] = dict(document)
+    for child in group.children:
+        if child.key not in document:
+            continue
+        value = document[child.key]
+        if isinstance(child, Group):
+            shown[child.key] = _readable(child, value) if isinstance(value, Mapping) else value
+        elif child.kind is Kind.ROWS and child.item_group is not None and isinstance(value, list):
+            shown[child.key] = [
+                _readable(child.item_group, row) if isinstance(row, Mapping) else row
+                for row in value
+            ]
+        elif isinstance(value, list):
+            item = child.item_leaf()
+            shown[child.key] = [_readable_value(item, one) for one in value]
+        else:
+            shown[child.key] = _readable_value(child, value)
+    return shown
+
+
+def _readable_value(leaf: Leaf, value: Any) -> Any:
+    if value is None or isinstance(value, bool):
+        return value
+    if leaf.kind is Kind.DATE:
+        return show_date(value)
+    if leaf.kind is Kind.DATETIME:
+        return show_datetime(value)
+    if leaf.kind is Kind.CHOICE:
+        return choice_label(leaf.schema, value)
+    return value

@@ -17,6 +17,10 @@ from typing import Any, Final
 
 import rstr
 
+from .conditions import prune_hidden
+from .references import options
+from .rules import with_computed
+from .schema import UnsupportedSchema, parse
 from .validation import validate_document
 
 #: A name in Vietnamese, cut or repeated to fit a string's length limits.
@@ -45,15 +49,31 @@ def example_document(schema: Mapping[str, Any], *, seed: int = 0) -> dict[str, A
     for attempt in range(_TRIES):
         rng = random.Random(seed * _TRIES + attempt)
         document = _value(schema, rng)
+        if isinstance(document, dict):
+            document = with_computed(schema, _within_rules(schema, document))
         errors = validate_document(schema, document)
         if not errors:
             return document if isinstance(document, dict) else {}
     raise NoAnswer(errors)
 
 
+def _within_rules(schema: Mapping[str, Any], document: dict[str, Any]) -> dict[str, Any]:
+    """Every property was filled: leave out what the schema's conditions then hide."""
+    try:
+        tree = parse(schema)
+    except UnsupportedSchema:
+        return document
+    return prune_hidden(tree, document)
+
+
 def _value(schema: Mapping[str, Any], rng: random.Random) -> Any:
     if "const" in schema:
         return schema["const"]
+    if schema.get("x-reference"):
+        listed = options(str(schema["x-reference"]))
+        return listed[0].value if listed else None
+    if "oneOf" in schema:
+        return _value(schema["oneOf"][0], rng)
     if "enum" in schema:
         choices = list(schema["enum"])
         return choices[0] if choices else None

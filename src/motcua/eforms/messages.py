@@ -19,6 +19,13 @@ REQUIRED: Final = _("This field is required.")
 REQUIRED_CHECKBOX: Final = _("Tick this box to continue.")
 NOT_IN_FORM: Final = _("This field is not part of the form.")
 INVALID: Final = _("This value is not valid.")
+NOT_APPLICABLE: Final = _("This answer does not apply given your other answers: leave it empty.")
+REQUIRED_WHEN: Final = _("Required when %(condition)s.")
+REQUIRED_WITH: Final = _("Required when «%(field)s» is filled in.")
+SHOWN_WHEN: Final = _("Answer only when %(condition)s.")
+CLAUSE_IS: Final = _("«%(field)s» is %(values)s")
+CLAUSE_ANSWERED: Final = _("«%(field)s» is filled in")
+CLAUSE_NOT: Final = _("it is not the case that %(condition)s")
 
 TYPE_MESSAGES: Final[dict[str, Promise]] = {
     "string": _("Enter text."),

@@ -9,13 +9,38 @@ form can collect without losing meaning:
   ``number`` (``enum``, ``minimum``, ``maximum``, ``exclusiveMinimum``, ``exclusiveMaximum``,
   ``multipleOf``) and ``boolean`` (``const: true`` for a box that must be ticked);
 - nested objects, flattened to dotted field names (``nguoi_khai.ho_ten``);
-- arrays of strings (one item per line, or check boxes when the items have an ``enum``).
+- arrays of strings (one item per line, or check boxes when the items have an ``enum``);
+- arrays of objects: repeating groups (the members of a household, the co-owners of a plot),
+  one row per item with ``minItems``/``maxItems``; rows are added and removed by buttons that
+  work without JavaScript (see ``forms.py``). A repeating group inside a row is refused;
+- conditions on an object (``if``/``then``/``else``, directly or as entries of ``allOf``):
+  the ``if`` gives ``const``/``enum`` values of yes/no or choice fields of the same object
+  (``properties``) and lists them in ``required`` (or only lists a field: "is answered");
+  ``then``/``else`` list fields that become ``required`` and hide fields with
+  ``"properties": {"name": false}`` (a hidden field sent anyway is refused);
+- ``dependentRequired`` (fields required once another, not yes/no, is answered);
+- ``oneOf`` of objects for alternatives: each branch fixes one shared property with
+  ``const`` and requires it; that property becomes the choice of the branches by their
+  titles, and each branch's other fields are shown when it is chosen. Property names are
+  unique across the branches.
 
 Anything else raises :class:`UnsupportedSchema` naming every offending path, rather than
 showing a form that silently ignores a rule.
 
-Extensions: ``x-steps`` (on the root: ``[{"title": ..., "properties": [names]}]``) splits a long
-form into steps; ``"x-widget": "textarea"`` asks for a multi-line box.
+Declared extensions (``x-`` keywords: a standard validator ignores them, so the schema stays
+plain JSON Schema; the full contract, with examples, is ``docs/eforms.md``):
+
+- ``x-steps`` (on the root: ``[{"title": ..., "properties": [names]}]``) splits a long form
+  into steps; ``"x-widget": "textarea"`` asks for a multi-line box; ``x-enumNames`` gives
+  labels beside an ``enum``'s values;
+- ``"x-reference": "wards"`` on a text property (also ``provinces``, ``agencies``,
+  ``nationalities``, ``ethnic_groups``; ``references.py``): a list box of the platform's
+  list, checked on the server; ``expand_references`` writes it out as an ``enum``;
+- ``x-rules`` on an object: cross-field comparisons (``{"left": "ngay_sinh", "op": "<=",
+  "right": "ngay_khai", "message": …}``) checked on the server, the message shown beside
+  the fields; ``x-computed`` on a number property (``{"age": "ngay_sinh"}``, ``{"multiply":
+  ["so_ban_sao", 8000]}``, ``{"sum": [...]}``): computed by the server, never an input
+  (``rules.py``).
 
 Where a form cannot say what JSON can, the form is the stricter: a required text must not be
 empty, a required yes/no box must be ticked (use ``"const": true`` to say so in the schema
@@ -28,11 +53,14 @@ import enum
 import math
 import re
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Any, Final
 
 from django.utils.translation import gettext as _
+
+from .references import REFERENCE_LISTS, options
+from .rules import computed_problems, rule_problems
 
 #: A step shows at most this many fields when the schema has no ``x-steps``.
 MAX_FIELDS_PER_STEP: Final = 6
@@ -49,7 +77,10 @@ _NUMERIC: Final = frozenset(
     | {"multipleOf"}
 )
 _KEYWORDS: Final[dict[str, frozenset[str]]] = {
-    "object": frozenset({"type", "properties", "required", "additionalProperties"}),
+    "object": frozenset(
+        {"type", "properties", "required", "additionalProperties"}
+        | {"if", "then", "else", "allOf", "dependentRequired"}
+    ),
     "string": frozenset({"type", "enum", "const", "format", "maxLength", "minLength", "pattern"}),
     "integer": _NUMERIC,
     "number": _NUMERIC,
@@ -71,6 +102,7 @@ class Kind(enum.StrEnum):
     BOOLEAN = "boolean"
     LINES = "lines"
     MULTI_CHOICE = "multi_choice"
+    ROWS = "rows"
 
 
 _FORMATS: Final[dict[str, Kind]] = {
@@ -135,6 +167,22 @@ class Leaf:
     always_required: bool
     item_schema: Mapping[str, Any] = field(default_factory=dict)
     item_kind: Kind | None = None
+    #: For a repeating group (:attr:`Kind.ROWS`): one row's fields, named relative to the row.
+    item_group: Group | None = None
+
+    @property
+    def min_items(self) -> int:
+        return int(self.schema.get("minItems", 0))
+
+    @property
+    def max_items(self) -> int | None:
+        limit = self.schema.get("maxItems")
+        return None if limit is None else int(limit)
+
+    @property
+    def row_title(self) -> str:
+        """What one row is called (``Thành viên``): the items' title, else the list's."""
+        return str(self.item_schema.get("title") or self.title)
 
     @property
     def key(self) -> str:
@@ -149,9 +197,21 @@ class Leaf:
         return str(self.schema.get("description") or "")
 
     @property
+    def computed(self) -> bool:
+        """Computed by the server from other answers (``x-computed``): no input in the form."""
+        return "x-computed" in self.schema
+
+    @property
+    def reference(self) -> str:
+        """The platform's reference list the answer comes from (``x-reference``), or ``""``."""
+        return str(self.schema.get("x-reference") or "")
+
+    @property
     def choices(self) -> list[Any]:
         """The allowed values of an enum (of the items, for an array)."""
         source = self.item_schema if self.kind is Kind.MULTI_CHOICE else self.schema
+        if source.get("x-reference"):
+            return [option.value for option in options(str(source["x-reference"]))]
         if "const" in source:
             return [source["const"]]
         return list(source.get("enum", []))
@@ -177,6 +237,33 @@ class Leaf:
 
 
 @dataclass(frozen=True)
+class Clause:
+    """One part of a condition's test: the field ``key`` (a sibling) has one of ``values``
+    (any value when ``None``); ``required``: an unanswered field fails the test."""
+
+    key: str
+    values: tuple[Any, ...] | None
+    required: bool
+
+
+@dataclass(frozen=True)
+class Condition:
+    """``if``/``then``/``else`` on an object's own fields, in the form a form can show.
+
+    ``test`` is the ``if`` schema (evaluated by the JSON Schema validator on the server, so the
+    server decides with the full rule); the branches require fields (``required``) or hide
+    them (``"properties": {"name": false}``: an answer there is refused).
+    """
+
+    test: Mapping[str, Any]
+    clauses: tuple[Clause, ...]
+    then_required: tuple[str, ...] = ()
+    then_hidden: tuple[str, ...] = ()
+    else_required: tuple[str, ...] = ()
+    else_hidden: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Group:
     """A nested object (or the whole form, with the empty name)."""
 
@@ -186,6 +273,35 @@ class Group:
     required: bool
     always_required: bool
     children: tuple[Leaf | Group, ...]
+    #: ``if``/``then``/``else`` rules (and a ``oneOf``'s branches) about this object's fields.
+    conditions: tuple[Condition, ...] = ()
+    #: ``dependentRequired``: a field's name → the fields it makes required once answered.
+    dependent_required: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    #: For a ``oneOf`` property: the field that chooses the branch.
+    discriminator: str = ""
+
+    def visibility(self, key: str) -> tuple[tuple[Condition, bool], ...]:
+        """When the child ``key`` is shown: each (condition, whether it must hold)."""
+        found: list[tuple[Condition, bool]] = []
+        for condition in self.conditions:
+            if key in condition.then_hidden:
+                found.append((condition, False))
+            if key in condition.else_hidden:
+                found.append((condition, True))
+        return tuple(found)
+
+    def required_when(self, key: str) -> tuple[tuple[Condition, bool], ...]:
+        """When the child ``key`` must be answered by a condition: (condition, holds)."""
+        found: list[tuple[Condition, bool]] = []
+        for condition in self.conditions:
+            if key in condition.then_required:
+                found.append((condition, True))
+            if key in condition.else_required:
+                found.append((condition, False))
+        return tuple(found)
+
+    def child(self, key: str) -> Leaf | Group | None:
+        return next((child for child in self.children if child.key == key), None)
 
     @property
     def key(self) -> str:
@@ -240,8 +356,9 @@ def _json_type(value: Any) -> str | None:
 
 
 class _Parser:
-    def __init__(self) -> None:
+    def __init__(self, *, in_rows: bool = False) -> None:
         self.problems: list[tuple[str, str]] = []
+        self.in_rows = in_rows
 
     def problem(self, where: str, reason: str) -> None:
         self.problems.append((where, reason))
@@ -313,6 +430,20 @@ class _Parser:
         self.check_keywords(schema, json_type, where)
         self.check_values(schema, json_type, where)
         has_choices = "enum" in schema or "const" in schema
+        if "x-reference" in schema:
+            reference = schema["x-reference"]
+            narrowed = any(keyword in schema for keyword in ("format", "pattern"))
+            if json_type != "string" or has_choices or narrowed or reference not in REFERENCE_LISTS:
+                self.problem(
+                    where,
+                    _(
+                        '"x-reference" names one of the platform\'s lists (%(names)s) on a '
+                        'text property without "enum", "format" or "pattern"'
+                    )
+                    % {"names": ", ".join(REFERENCE_LISTS)},
+                )
+                return None
+            return Kind.CHOICE
         if json_type == "string":
             self.check_pattern(schema, where)
             fmt = schema.get("format")
@@ -328,30 +459,49 @@ class _Parser:
             return Kind.CHOICE
         return Kind.INTEGER if json_type == "integer" else Kind.NUMBER
 
+    def rows(self, items: Mapping[str, Any], items_where: str) -> Group | None:
+        """One row of a repeating group, parsed on its own (names relative to the row)."""
+        if self.in_rows:
+            self.problem(
+                items_where, _("a repeating group inside a repeating group is not supported")
+            )
+            return None
+        inner = _Parser(in_rows=True)
+        row = inner.group(items, (), required=True, always_required=True)
+        for path, reason in inner.problems:
+            self.problem(items_where if path == "(root)" else f"{items_where}.{path}", reason)
+        if not row.children and not inner.problems:
+            self.problem(items_where, _("a repeating group needs at least one property"))
+        return row
+
     def array(
         self, schema: Mapping[str, Any], where: str
-    ) -> tuple[Kind | None, dict[str, Any], Kind | None]:
+    ) -> tuple[Kind | None, dict[str, Any], Kind | None, Group | None]:
         self.check_keywords(schema, "array", where)
         items = schema.get("items")
         items_where = where + "[]"
         if not isinstance(items, Mapping):
             self.problem(items_where, _('a list needs an "items" schema'))
-            return None, {}, None
+            return None, {}, None, None
         item_type = self.type_of(items, items_where)
         if item_type is None:
-            return None, {}, None
+            return None, {}, None, None
+        if item_type == "object":
+            row = self.rows(items, items_where)
+            return (Kind.ROWS if row else None), dict(items), None, row
         if item_type != "string":
             self.problem(
                 items_where,
-                _("lists of %(type)s are not supported; only lists of text") % {"type": item_type},
+                _("lists of %(type)s are not supported; only lists of text or of groups")
+                % {"type": item_type},
             )
-            return None, {}, None
+            return None, {}, None, None
         item_kind = self.scalar(items, "string", items_where)
         if item_kind is None:
-            return None, {}, None
+            return None, {}, None, None
         if item_kind is Kind.CHOICE:
-            return Kind.MULTI_CHOICE, dict(items), item_kind
-        return Kind.LINES, dict(items), item_kind
+            return Kind.MULTI_CHOICE, dict(items), item_kind, None
+        return Kind.LINES, dict(items), item_kind, None
 
     def group(
         self,
@@ -392,6 +542,13 @@ class _Parser:
                 continue
             child_required = key in listed
             child_always = always_required and child_required
+            if "oneOf" in prop:
+                chosen = self.alternatives(
+                    prop, child_path, required=child_required, always_required=child_always
+                )
+                if chosen is not None:
+                    children.append(chosen)
+                continue
             json_type = self.type_of(prop, child_where)
             if json_type is None:
                 continue
@@ -404,8 +561,9 @@ class _Parser:
                 continue
             item_schema: dict[str, Any] = {}
             item_kind: Kind | None = None
+            item_group: Group | None = None
             if json_type == "array":
-                kind, item_schema, item_kind = self.array(prop, child_where)
+                kind, item_schema, item_kind, item_group = self.array(prop, child_where)
             else:
                 kind = self.scalar(prop, json_type, child_where)
             if kind is None:
@@ -421,6 +579,152 @@ class _Parser:
                     always_required=child_always,
                     item_schema=item_schema,
                     item_kind=item_kind,
+                    item_group=item_group,
+                )
+            )
+        by_key = {child.key: child for child in children}
+        kinds = {
+            child.key: str(child.schema.get("format") or child.json_type)
+            for child in children
+            if isinstance(child, Leaf)
+        }
+        if "x-rules" in schema:
+            for rule_where, reason in rule_problems(schema["x-rules"], kinds):
+                self.problem(f"{where}.{rule_where}", reason)
+        for child in children:
+            if isinstance(child, Leaf) and "x-computed" in child.schema:
+                for reason in computed_problems(
+                    child.schema["x-computed"], child.schema.get("type"), kinds
+                ):
+                    self.problem(child.name or where, reason)
+        return Group(
+            name=".".join(path),
+            path=path,
+            schema=schema,
+            required=required,
+            always_required=always_required,
+            children=tuple(children),
+            conditions=self.conditions(schema, where, by_key, listed),
+            dependent_required=self.dependent(schema, where, by_key),
+        )
+
+    def alternatives(
+        self,
+        schema: Mapping[str, Any],
+        path: tuple[str, ...],
+        *,
+        required: bool,
+        always_required: bool,
+    ) -> Group | None:
+        """A ``oneOf`` of objects: one of several ways to answer, chosen by one field.
+
+        Each alternative fixes the same property with ``const`` (and requires it): that
+        property becomes a choice of the alternatives by their titles, and each
+        alternative's other fields are shown when it is chosen.
+        """
+        where = _display(path)
+        unknown = sorted(
+            key
+            for key in schema
+            if key not in {"oneOf", "type"} | _ANNOTATIONS and not str(key).startswith("x-")
+        )
+        if unknown:
+            self.problem(
+                where,
+                _("these keywords are not supported here: %(keywords)s")
+                % {"keywords": ", ".join(unknown)},
+            )
+        if schema.get("type", "object") != "object":
+            self.problem(where, _('the alternatives of "oneOf" must be objects'))
+            return None
+        branches = schema["oneOf"]
+        if (
+            not isinstance(branches, list)
+            or len(branches) < 2
+            or not all(isinstance(branch, Mapping) for branch in branches)
+        ):
+            self.problem(where, _('"oneOf" needs a list of at least two objects'))
+            return None
+        shared: list[str] | None = None
+        for branch in branches:
+            properties = branch.get("properties", {})
+            listed = branch.get("required", [])
+            fixed = [
+                str(key)
+                for key, prop in (properties.items() if isinstance(properties, Mapping) else [])
+                if isinstance(prop, Mapping) and "const" in prop and key in listed
+            ]
+            shared = fixed if shared is None else [key for key in shared if key in fixed]
+        if not shared:
+            self.problem(
+                where,
+                _(
+                    'each alternative must fix the same property with "const" and list it in '
+                    '"required" (it says which alternative was chosen)'
+                ),
+            )
+            return None
+        chooser = shared[0]
+        values = [branch["properties"][chooser]["const"] for branch in branches]
+        if not all(isinstance(value, str) for value in values) or len(set(values)) != len(values):
+            self.problem(
+                f"{where}.{chooser}",
+                _("the alternatives must give %(name)s different texts") % {"name": chooser},
+            )
+            return None
+        titles = [
+            str(branch.get("title") or value)
+            for branch, value in zip(branches, values, strict=True)
+        ]
+        first = branches[0]["properties"][chooser]
+        chooser_leaf = Leaf(
+            name=".".join((*path, chooser)),
+            path=(*path, chooser),
+            schema={
+                "type": "string",
+                "title": first.get("title") or schema.get("title") or chooser,
+                "description": first.get("description", ""),
+                "enum": values,
+                "x-enumNames": titles,
+            },
+            kind=Kind.CHOICE,
+            json_type="string",
+            required=True,
+            always_required=always_required,
+        )
+        children: list[Leaf | Group] = [chooser_leaf]
+        conditions: list[Condition] = []
+        for number, (branch, value) in enumerate(zip(branches, values, strict=True)):
+            branch_where = f"{where}.oneOf[{number}]"
+            inner = _Parser(in_rows=self.in_rows)
+            own = {
+                **branch,
+                "properties": {
+                    k: v for k, v in branch.get("properties", {}).items() if k != chooser
+                },
+                "required": [k for k in branch.get("required", []) if k != chooser],
+            }
+            parsed = inner.group(own, path, required=True, always_required=False)
+            for problem_path, reason in inner.problems:
+                self.problem(branch_where if problem_path == where else problem_path, reason)
+            if parsed.conditions or parsed.dependent_required:
+                self.problem(branch_where, _("conditions inside an alternative are not supported"))
+            keys: list[str] = []
+            for child in parsed.children:
+                if any(child.key == known.key for known in children):
+                    self.problem(
+                        f"{where}.{child.key}",
+                        _("the property is in more than one alternative; give it its own name"),
+                    )
+                    continue
+                children.append(replace(child, required=False, always_required=False))
+                keys.append(child.key)
+            conditions.append(
+                Condition(
+                    test={"properties": {chooser: {"const": value}}, "required": [chooser]},
+                    clauses=(Clause(chooser, (value,), True),),
+                    then_required=tuple(k for k in own["required"] if k in keys),
+                    else_hidden=tuple(keys),
                 )
             )
         return Group(
@@ -430,7 +734,190 @@ class _Parser:
             required=required,
             always_required=always_required,
             children=tuple(children),
+            conditions=tuple(conditions),
+            discriminator=chooser,
         )
+
+    def conditions(
+        self,
+        schema: Mapping[str, Any],
+        where: str,
+        by_key: Mapping[str, Leaf | Group],
+        listed: Sequence[str],
+    ) -> tuple[Condition, ...]:
+        rules: list[tuple[str, Mapping[str, Any]]] = []
+        if any(keyword in schema for keyword in ("if", "then", "else")):
+            rules.append((where, schema))
+        all_of = schema.get("allOf", [])
+        if not isinstance(all_of, list):
+            self.problem(where, _('"allOf" must be a list of if/then/else rules'))
+            all_of = []
+        for number, part in enumerate(all_of):
+            part_where = f"{where}.allOf[{number}]"
+            if not isinstance(part, Mapping) or set(part) - {"if", "then", "else"} - _ANNOTATIONS:
+                self.problem(part_where, _('each entry of "allOf" must be an if/then/else rule'))
+                continue
+            rules.append((part_where, part))
+        found: list[Condition] = []
+        for rule_where, rule in rules:
+            test = rule.get("if")
+            if not isinstance(test, Mapping):
+                self.problem(rule_where, _('"then" and "else" need an "if"'))
+                continue
+            clauses = self.clauses(test, rule_where + ".if", by_key)
+            branches: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {}
+            for part in ("then", "else"):
+                branches[part] = self.branch(rule.get(part, {}), f"{rule_where}.{part}", by_key)
+            if clauses is None:
+                continue
+            tested = {clause.key for clause in clauses}
+            targets = {key for required, hidden in branches.values() for key in required + hidden}
+            if tested & targets:
+                self.problem(rule_where, _("a rule cannot hide or require the field it tests"))
+                continue
+            for part, (_required, hidden) in branches.items():
+                for key in hidden:
+                    if key in listed:
+                        self.problem(
+                            f"{rule_where}.{part}",
+                            _(
+                                '"%(name)s" is always required but this rule hides it; '
+                                "require it in the rule's other branch instead"
+                            )
+                            % {"name": key},
+                        )
+            found.append(
+                Condition(
+                    test=test,
+                    clauses=clauses,
+                    then_required=branches["then"][0],
+                    then_hidden=branches["then"][1],
+                    else_required=branches["else"][0],
+                    else_hidden=branches["else"][1],
+                )
+            )
+        return tuple(found)
+
+    def clauses(
+        self, test: Mapping[str, Any], where: str, by_key: Mapping[str, Leaf | Group]
+    ) -> tuple[Clause, ...] | None:
+        """The ``if`` of a rule: fixed values (``const``/``enum``) of yes/no or choice fields
+        of the same object, or (``required``) that a field is answered."""
+        if set(test) - {"properties", "required"} - _ANNOTATIONS:
+            self.problem(where, _('a condition may only use "properties" and "required"'))
+            return None
+        properties = test.get("properties", {})
+        required = test.get("required", [])
+        if not isinstance(properties, Mapping) or not isinstance(required, list):
+            self.problem(where, _('a condition may only use "properties" and "required"'))
+            return None
+        clauses: list[Clause] = []
+        ok = True
+        for key in [*properties, *[k for k in required if k not in properties]]:
+            node = by_key.get(str(key))
+            if not isinstance(node, Leaf) or node.kind is Kind.ROWS:
+                self.problem(where, _('"%(name)s" is not a field of this object') % {"name": key})
+                ok = False
+                continue
+            values: tuple[Any, ...] | None = None
+            if key in properties:
+                rule = properties[key]
+                if (
+                    not isinstance(rule, Mapping)
+                    or len(rule) != 1
+                    or not set(rule) <= {"const", "enum"}
+                ):
+                    self.problem(
+                        where,
+                        _('a condition on "%(name)s" may only give "const" or "enum"')
+                        % {"name": key},
+                    )
+                    ok = False
+                    continue
+                values = (rule["const"],) if "const" in rule else tuple(rule.get("enum") or ())
+                allowed = [True, False] if node.kind is Kind.BOOLEAN else node.choices
+                if (
+                    node.kind not in (Kind.BOOLEAN, Kind.CHOICE)
+                    or not values
+                    or any(
+                        value not in allowed
+                        or isinstance(value, bool) != (node.kind is Kind.BOOLEAN)
+                        for value in values
+                    )
+                ):
+                    self.problem(
+                        where,
+                        _("a condition may only test a yes/no or choice field for its own values"),
+                    )
+                    ok = False
+                    continue
+            elif node.kind is Kind.BOOLEAN:
+                self.problem(
+                    where,
+                    _('a yes/no field is always answered; test it with "const" instead'),
+                )
+                ok = False
+                continue
+            clauses.append(Clause(str(key), values, key in required))
+        if not clauses and ok:
+            self.problem(where, _("the condition tests no field"))
+            return None
+        return tuple(clauses) if ok else None
+
+    def branch(
+        self, part: Any, where: str, by_key: Mapping[str, Leaf | Group]
+    ) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """(required, hidden) field names of ``then``/``else``."""
+        if not isinstance(part, Mapping) or set(part) - {"required", "properties"} - _ANNOTATIONS:
+            self.problem(
+                where,
+                _('a rule\'s branch may only list "required" fields and hide fields with false'),
+            )
+            return (), ()
+        required = part.get("required", [])
+        properties = part.get("properties", {})
+        if not isinstance(required, list) or not isinstance(properties, Mapping):
+            self.problem(where, _('"required" must be a list of property names'))
+            return (), ()
+        for key in [*required, *properties]:
+            if key not in by_key:
+                self.problem(where, _('"%(name)s" is not a property') % {"name": key})
+                return (), ()
+        if any(value is not False for value in properties.values()):
+            self.problem(
+                where,
+                _('a rule\'s branch may only list "required" fields and hide fields with false'),
+            )
+            return (), ()
+        return tuple(map(str, required)), tuple(map(str, properties))
+
+    def dependent(
+        self, schema: Mapping[str, Any], where: str, by_key: Mapping[str, Leaf | Group]
+    ) -> dict[str, tuple[str, ...]]:
+        declared = schema.get("dependentRequired", {})
+        found: dict[str, tuple[str, ...]] = {}
+        if not isinstance(declared, Mapping):
+            self.problem(where, _('"dependentRequired" must map a field to a list of fields'))
+            return found
+        for key, names in declared.items():
+            node = by_key.get(key)
+            if node is None or not isinstance(names, list) or any(n not in by_key for n in names):
+                self.problem(
+                    f"{where}.dependentRequired",
+                    _('"%(name)s" and the fields it requires must be properties') % {"name": key},
+                )
+                continue
+            if isinstance(node, Leaf) and node.kind is Kind.BOOLEAN:
+                self.problem(
+                    f"{where}.dependentRequired",
+                    _(
+                        'a yes/no field is always answered; use "if" with "const": true to '
+                        "require fields when it is ticked"
+                    ),
+                )
+                continue
+            found[str(key)] = tuple(map(str, names))
+        return found
 
 
 def parse(schema: Mapping[str, Any]) -> Group:

@@ -17,6 +17,8 @@ from typing import Any
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 
+from .conditions import Verdict, verdict
+from .display import choice_label
 from .fields import show_number
 from .schema import Kind, Leaf, parse, steps_for
 
@@ -35,6 +37,8 @@ def shown_value(leaf: Leaf, value: Any) -> str:
     if isinstance(value, list):
         item = leaf.item_leaf()
         return "; ".join(shown_value(item, one) for one in value)
+    if leaf.kind is Kind.CHOICE and not isinstance(value, bool):
+        return choice_label(leaf.schema, value)  # a reference list's or an alternative's name
     if leaf.kind is Kind.BOOLEAN or isinstance(value, bool):
         return _("Yes") if value else _("No")
     if leaf.kind is Kind.DATE and isinstance(value, str):
@@ -55,14 +59,29 @@ def summary(schema: Mapping[str, Any], document: Mapping[str, Any]) -> Iterator[
     if not schema:
         return
     root = parse(schema)
+    hidden = verdict(root, document)
     for step in steps_for(root):
         for name in step.field_names:
             leaf = root.find(name)
-            if isinstance(leaf, Leaf):
-                yield from _answered(leaf, document)
+            if isinstance(leaf, Leaf) and not hidden.is_hidden(leaf.name):
+                yield from _answered(leaf, document, hidden)
 
 
-def _answered(leaf: Leaf, document: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
+def _answered(
+    leaf: Leaf, document: Mapping[str, Any], hidden: Verdict, prefix: str = "", heading: str = ""
+) -> Iterator[tuple[str, str]]:
     value = _value_at(document, leaf)
-    if value is not None and value != "" and value != []:
-        yield leaf.title, shown_value(leaf, value)
+    if value is None or value == "" or value == []:
+        return
+    label = f"{heading} – {leaf.title}" if heading else leaf.title
+    if leaf.kind is Kind.ROWS and leaf.item_group is not None and isinstance(value, list):
+        # each row's answers under the row's name: "Thành viên 2 – Họ và tên"
+        for index, row in enumerate(value):
+            if not isinstance(row, Mapping):
+                continue
+            where = f"{prefix}{leaf.name}.{index}."
+            for item in leaf.item_group.leaves():
+                if not hidden.is_hidden(where + item.name):
+                    yield from _answered(item, row, hidden, where, f"{leaf.row_title} {index + 1}")
+        return
+    yield label, shown_value(leaf, value)

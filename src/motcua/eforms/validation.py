@@ -19,6 +19,9 @@ from jsonschema import Draft202012Validator, FormatChecker, validators
 from jsonschema.exceptions import ValidationError
 
 from . import messages
+from .references import REFERENCE_LISTS
+from .references import label as reference_label
+from .rules import extension_errors
 from .schema import compile_pattern
 
 _DATE: Final = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
@@ -52,9 +55,49 @@ def _multiple_of(
         yield ValidationError(f"{instance!r} is not a multiple of {divisor}")
 
 
-#: Draft 2020-12 with ASCII-only patterns and decimal ``multipleOf``.
+def _properties(
+    validator: Any, properties: Mapping[str, Any], instance: Any, schema: Mapping[str, Any]
+) -> Iterator[ValidationError]:
+    """``properties`` as the standard says, naming the property a ``false`` schema refuses
+    (a field hidden by a rule; the library leaves its name out of the error's path)."""
+    if not validator.is_type(instance, "object"):
+        return
+    for name, subschema in properties.items():
+        if name not in instance:
+            continue
+        if subschema is False:
+            yield ValidationError(
+                f"{name!r} is not allowed here",
+                validator="hidden",  # type: ignore[arg-type]
+                path=[name],
+                instance=instance[name],
+            )
+            continue
+        yield from validator.descend(instance[name], subschema, path=name, schema_path=name)
+
+
+def _reference(
+    validator: Any, name: Any, instance: Any, schema: Mapping[str, Any]
+) -> Iterator[ValidationError]:
+    """``x-reference``: the answer is one of the platform's list (``references.py``)."""
+    if (
+        validator.is_type(instance, "string")
+        and name in REFERENCE_LISTS
+        and reference_label(name, instance) is None
+    ):
+        yield ValidationError(f"{instance!r} is not in the list {name!r}")
+
+
+#: Draft 2020-12 with ASCII-only patterns, decimal ``multipleOf``, located refusals and the
+#: platform's reference lists.
 EFormValidator: Final = validators.extend(
-    Draft202012Validator, {"pattern": _pattern, "multipleOf": _multiple_of}
+    Draft202012Validator,
+    {
+        "pattern": _pattern,
+        "multipleOf": _multiple_of,
+        "properties": _properties,
+        "x-reference": _reference,
+    },
 )
 
 #: The formats e-forms use, checked strictly (the defaults skip date-time without an extra).
@@ -91,13 +134,15 @@ def validator_for(schema: Mapping[str, Any]) -> Any:
 
 
 def _message(error: ValidationError) -> str:
+    if error.validator == "hidden":
+        return str(messages.NOT_APPLICABLE)  # ``"properties": {"x": false}``: hidden by a rule
     keyword = str(error.validator)
     value: Any = error.validator_value
     instance: Any = error.instance
     if keyword == "type":
         expected = value if isinstance(value, str) else (list(value) or ["string"])[0]
         return str(messages.TYPE_MESSAGES.get(expected, messages.INVALID))
-    if keyword == "enum":
+    if keyword in {"enum", "x-reference"}:
         return str(messages.ENUM)
     if keyword == "const":
         return str(messages.CONST_TRUE if value is True else messages.CONST)
@@ -129,11 +174,13 @@ def _located(error: ValidationError) -> Iterator[tuple[str, str]]:
     """(dotted field name, message) pairs for one jsonschema error."""
     names: list[str] = []
     item: int | None = None
-    for part in error.absolute_path:
-        if isinstance(part, int):
-            item = part  # a list is one field: the error names the item
+    parts = list(error.absolute_path)
+    for position, part in enumerate(parts):
+        inside_row = position + 1 < len(parts) or isinstance(error.instance, Mapping)
+        if isinstance(part, int) and not inside_row:
+            item = part  # a list of values is one field: the error names the item
             break
-        names.append(str(part))
+        names.append(str(part))  # a row of a repeating group: ``thanh_vien.0.ho_ten``
 
     def where(*extra: str) -> str:
         return ".".join([*names, *extra]) if item is None else ".".join(names)
@@ -144,6 +191,9 @@ def _located(error: ValidationError) -> Iterator[tuple[str, str]]:
         return str(messages.ITEM % {"number": item + 1, "message": message})
 
     instance = error.instance
+    if error.validator == "oneOf" and isinstance(instance, Mapping):
+        yield from _located_alternative(error, where)
+        return
     required: Any = error.validator_value
     if error.validator == "required" and isinstance(instance, Mapping):
         for name in required:
@@ -161,6 +211,33 @@ def _located(error: ValidationError) -> Iterator[tuple[str, str]]:
     yield where(), said(_message(error))
 
 
+def _located_alternative(error: ValidationError, where: Any) -> Iterator[tuple[str, str]]:
+    """A ``oneOf`` that failed: the chosen alternative's own errors, else the choice itself."""
+    chosen: Any = error.validator_value
+    instance: Any = error.instance
+    branches = [b for b in chosen if isinstance(b, Mapping)]
+    fixed = [
+        {
+            key: prop["const"]
+            for key, prop in branch.get("properties", {}).items()
+            if isinstance(prop, Mapping) and "const" in prop
+        }
+        for branch in branches
+    ]
+    shared = set.intersection(*(set(one) for one in fixed)) if fixed else set()
+    for index, consts in enumerate(fixed):
+        if shared and all(instance.get(key) == consts[key] for key in shared):
+            for sub in error.context or []:
+                if sub.relative_schema_path and sub.relative_schema_path[0] == index:
+                    yield from _located(sub)
+            return
+    for key in sorted(shared):
+        message = messages.REQUIRED if key not in instance else messages.ENUM
+        yield where(key), str(message)
+    if not shared:
+        yield where(), str(messages.INVALID)
+
+
 def validate_document(schema: Mapping[str, Any], document: Any) -> dict[str, list[str]]:
     """Errors in ``document`` keyed by dotted field name (``""``: the whole document).
 
@@ -173,4 +250,8 @@ def validate_document(schema: Mapping[str, Any], document: Any) -> dict[str, lis
             found = errors.setdefault(key, [])
             if message not in found:
                 found.append(message)
+    # the declared extensions: cross-field rules and values the server computes
+    for key, messages_found in extension_errors(schema, document).items():
+        found = errors.setdefault(key, [])
+        found.extend(message for message in messages_found if message not in found)
     return errors

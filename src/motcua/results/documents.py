@@ -17,6 +17,7 @@ from fpdf.enums import WrapMode, XPos
 
 from motcua.agencies.models import Agency
 from motcua.dossiers.models import Dossier
+from motcua.eforms.display import readable
 from motcua.printing.frame import LINE, FormPDF, Signer, clean, date_vn, lines_of
 
 from .models import TEMPLATE_ENGINE, ResultTemplate
@@ -62,13 +63,25 @@ ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 def _printed(value: Any) -> Any:
-    """An answer as a person reads it: e-form dates (ISO) as dd/mm/yyyy."""
+    """An answer as a person reads it: e-form dates (ISO) as dd/mm/yyyy, in the rows of a
+    repeating group and nested objects too."""
+    if isinstance(value, dict):
+        return {key: _printed(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_printed(item) for item in value]
     if isinstance(value, str) and ISO_DATE.match(value):
         try:
             return datetime.date.fromisoformat(value).strftime("%d/%m/%Y")
         except ValueError:
             return value
     return value
+
+
+def _eform(dossier: Dossier) -> dict[str, Any]:
+    """The e-form the dossier was filed with (none for a dossier without a version)."""
+    if dossier.procedure_version_id is None:
+        return {}
+    return dict(dossier.rules.eform or {})
 
 
 def template_context(
@@ -91,7 +104,8 @@ def template_context(
             "submitted_at": date_vn(dossier.submitted_at),
             "accepted_at": date_vn(dossier.accepted_at),
         },
-        "form": {name: _printed(value) for name, value in (dossier.form_data or {}).items()},
+        # the answers in the form's own shape (rows as lists), choices by their labels
+        "form": _printed(readable(_eform(dossier), dossier.form_data or {})),
         "applicant": name,
         "agency": {"name": agency.name, "code": agency.code, "address": agency.address},
         "decision": dict(decision or {}),

@@ -18,6 +18,23 @@ def test_eform_must_be_valid_json_schema_describing_an_object() -> None:
     assert eform_schema_errors([1, 2])
 
 
+def test_an_eform_the_form_cannot_show_is_refused_with_its_path() -> None:
+    schema = {
+        "type": "object",
+        "properties": {
+            "thanh_vien": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "properties": {"noi_o": {"type": "string", "x-reference": "streets"}},
+                },
+            }
+        },
+    }
+    errors = eform_schema_errors(schema)
+    assert len(errors) == 1 and "thanh_vien[].noi_o" in errors[0]
+
+
 def test_a_case_with_an_invalid_eform_is_refused_when_saved_through_validation() -> None:
     case = CaseFactory.build(procedure=make_procedure(), eform_schema={"type": "nothing"})
     with pytest.raises(ValidationError) as caught:

@@ -13,9 +13,13 @@ from zoneinfo import ZoneInfo
 
 from django.forms import CheckboxInput, CheckboxSelectMultiple
 from django.utils.datastructures import MultiValueDict
+from hypothesis import assume
 from hypothesis import strategies as st
 
+from motcua.eforms.conditions import drop, verdict
 from motcua.eforms.forms import EForm, initial_from_document
+from motcua.eforms.references import options
+from motcua.eforms.rules import rule_errors, with_computed
 from motcua.eforms.schema import Group, Kind, Leaf, compile_pattern, parse
 from motcua.eforms.validation import validator_for
 
@@ -149,6 +153,10 @@ def values(leaf: Leaf) -> st.SearchStrategy[Any]:
         return texts(schema)
     low = int(schema.get("minItems", 0))
     high = int(schema.get("maxItems", low + 4))
+    if kind is Kind.ROWS:
+        assert leaf.item_group is not None
+        high = min(high, low + 3)
+        return st.lists(documents(leaf.item_group), min_size=max(low, 1), max_size=max(high, 1))
     if kind is Kind.MULTI_CHOICE:
         return st.lists(st.sampled_from(leaf.choices), min_size=low, max_size=high, unique=True)
     item = leaf.item_leaf()
@@ -173,6 +181,8 @@ def documents(draw: st.DrawFn, schema: Mapping[str, Any] | Group) -> dict[str, A
     def build(group: Group) -> dict[str, Any]:
         document: dict[str, Any] = {}
         for child in group.children:
+            if isinstance(child, Leaf) and child.computed:
+                continue  # the server's: written by with_computed below
             if isinstance(child, Group):
                 nested = build(child)
                 answered = any(_filled(value) for value in _flat(nested))
@@ -188,7 +198,39 @@ def documents(draw: st.DrawFn, schema: Mapping[str, Any] | Group) -> dict[str, A
                 document[child.key] = draw(values(child).filter(lambda value: value != []))
         return document
 
-    return build(tree)
+    document = build(tree)
+    # The answers' own rules: leave out what they hide, answer what they require.
+    for _round in range(4):
+        verdict_now = verdict(tree, document)
+        document = drop(document, verdict_now.hidden)
+        missing = [name for name in sorted(verdict_now.required) if not _at(document, name)]
+        if not missing:
+            break
+        for name in missing:
+            node = tree.find(name)
+            if isinstance(node, Leaf) and not node.computed:
+                _put(document, name, draw(values(node).filter(_filled)))
+    raw = schema if not isinstance(schema, Group) else schema.schema
+    document = dict(with_computed(raw, document)) if not tree.name else document
+    assume(not rule_errors(raw, document))  # the cross-field rules hold (x-rules)
+    return document
+
+
+def _at(document: Mapping[str, Any], name: str) -> bool:
+    value: Any = document
+    for part in name.split("."):
+        if not isinstance(value, Mapping) or part not in value:
+            return False
+        value = value[part]
+    return _filled(value)
+
+
+def _put(document: dict[str, Any], name: str, value: Any) -> None:
+    *parents, last = name.split(".")
+    target = document
+    for part in parents:
+        target = target.setdefault(part, {})
+    target[last] = value
 
 
 def _flat(document: Mapping[str, Any]) -> list[Any]:
@@ -313,3 +355,146 @@ def object_schemas(draw: st.DrawFn, *, nested: bool = True, max_size: int = 8) -
     properties = {name: draw(property_schemas(nested=nested)) for name in names}
     required = [name for name in names if draw(st.booleans())]
     return {"type": "object", "title": "Tờ khai", "required": required, "properties": properties}
+
+
+# Schemas with the features of issue 18: repeating groups, conditions, alternatives,
+# reference lists and computed values, mixed with the simple properties above.
+
+
+@st.composite
+def rows_schemas(draw: st.DrawFn) -> dict[str, Any]:
+    item = draw(object_schemas(nested=False, max_size=3))
+    item.pop("title", None)
+    item["title"] = draw(_WORDS)
+    schema: dict[str, Any] = {"type": "array", "title": draw(_WORDS), "items": item}
+    low = draw(st.integers(0, 2))
+    if draw(st.booleans()):
+        schema["minItems"] = low
+    if draw(st.booleans()):
+        schema["maxItems"] = low + draw(st.integers(1, 3))
+    return schema
+
+
+def reference_schema(name: str) -> dict[str, Any]:
+    return {"type": "string", "title": name, "x-reference": name}
+
+
+@st.composite
+def alternatives_schemas(draw: st.DrawFn) -> dict[str, Any]:
+    names = draw(
+        st.lists(_NAMES, min_size=2, max_size=4, unique=True).filter(lambda n: "cach" not in n)
+    )
+    return {
+        "title": draw(_WORDS),
+        "oneOf": [
+            {
+                "type": "object",
+                "title": f"Cách {number}",
+                "required": ["cach", name] if draw(st.booleans()) else ["cach"],
+                "properties": {
+                    "cach": {"const": f"c{number}"},
+                    name: draw(property_schemas(nested=False)),
+                },
+            }
+            for number, name in enumerate(names[:2])
+        ],
+    }
+
+
+@st.composite
+def feature_schemas(draw: st.DrawFn) -> dict[str, Any]:
+    """A form using the features of issue 18 around a few simple fields."""
+    schema = draw(object_schemas(nested=True, max_size=4))
+    properties = schema["properties"]
+    required: list[str] = schema["required"]
+    for name in properties:
+        if properties[name].get("type") == "boolean":
+            properties[name].pop("const", None)  # a box that must be ticked is not a switch
+    properties["dieu_kien"] = {"type": "boolean", "title": "Điều kiện"}
+    if draw(st.booleans()):
+        properties["thanh_vien"] = draw(rows_schemas())
+        if draw(st.booleans()):
+            required.append("thanh_vien")
+    if draw(st.booleans()):
+        properties["lua_chon"] = draw(alternatives_schemas())
+        if draw(st.booleans()):
+            required.append("lua_chon")
+    if draw(st.booleans()):
+        properties["phuong"] = reference_schema(draw(st.sampled_from(["wards", "ethnic_groups"])))
+    if draw(st.booleans()):
+        properties["so_luong"] = {
+            "type": "integer",
+            "title": "Số lượng",
+            "minimum": 0,
+            "maximum": 50,
+        }
+        properties["thanh_tien"] = {
+            "type": "integer",
+            "title": "Thành tiền",
+            "x-computed": {"multiply": ["so_luong", 8000]},
+        }
+    # a rule on the switch: some optional fields only apply when it is ticked
+    optional = [
+        name
+        for name in properties
+        if name not in required
+        and name != "dieu_kien"
+        and "x-computed" not in properties[name]
+        and name != "so_luong"
+    ]
+    shown = draw(st.lists(st.sampled_from(optional), unique=True, max_size=3)) if optional else []
+    if shown:
+        needed = draw(st.lists(st.sampled_from(shown), unique=True, max_size=len(shown)))
+        schema["if"] = {"properties": {"dieu_kien": {"const": True}}, "required": ["dieu_kien"]}
+        schema["then"] = {"required": needed}
+        schema["else"] = {"properties": {name: False for name in shown}}
+    text = [
+        n
+        for n, p in properties.items()
+        if p.get("type") == "string"
+        and "enum" not in p
+        and "x-reference" not in p
+        and "format" not in p
+        and n not in shown
+    ]
+    if len(text) >= 2 and draw(st.booleans()):
+        schema["dependentRequired"] = {text[0]: [text[1]]}
+    return schema
+
+
+def raw_posts(schema: Mapping[str, Any]) -> st.SearchStrategy[MultiValueDict]:
+    """Whatever a browser (or anyone) might post: any text in any field, rows of any count."""
+    tree = parse(schema)
+    tricky = st.one_of(
+        st.sampled_from(
+            ["", " ", "0", "1.000", "12,5", "2024-02-30", "31/12/2024", "on", "x" * 300]
+        ),
+        st.text(max_size=20),
+        st.sampled_from([o.value for o in options("wards")[:3]] + ["c0", "c1", "01", "99"]),
+    )
+
+    @st.composite
+    def build(draw: st.DrawFn) -> MultiValueDict:
+        posted: MultiValueDict[str, str] = MultiValueDict()
+        pick: Any = draw  # one function drawing values of several types
+
+        def fill(leaves: list[Leaf], prefix: str) -> None:
+            for leaf in leaves:
+                name = prefix + leaf.name
+                if leaf.kind is Kind.ROWS and leaf.item_group is not None:
+                    count = pick(st.integers(0, 5))
+                    posted[name] = str(count)
+                    for index in range(count):
+                        fill(list(leaf.item_group.leaves()), f"{name}.{index}.")
+                elif leaf.kind is Kind.CHOICE and leaf.choices and pick(st.booleans()):
+                    posted[name] = str(pick(st.sampled_from(leaf.choices)))
+                elif pick(st.booleans()):
+                    if leaf.kind is Kind.MULTI_CHOICE:
+                        posted.setlist(name, pick(st.lists(tricky, max_size=3)))
+                    else:
+                        posted[name] = pick(tricky)
+
+        fill(list(tree.leaves()), "")
+        return posted
+
+    return build()

@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from motcua.eforms.forms import EForm, merge_documents
-from motcua.eforms.schema import MAX_FIELDS_PER_STEP, unsupported_problems
+from motcua.eforms.schema import MAX_FIELDS_PER_STEP, Kind, unsupported_problems
 from motcua.eforms.validation import validate_document
 
 from .strategies import demo_eforms, documents, form_data
@@ -27,10 +27,34 @@ def test_the_demo_catalogue_has_eforms() -> None:
 def test_builds_with_one_field_per_property(schema: dict[str, Any]) -> None:
     assert unsupported_problems(schema) == []
     form = EForm(schema)
-    assert list(form.fields) == list(schema["properties"])
-    for name, field in form.fields.items():
-        assert field.label == schema["properties"][name]["title"]
-        assert field.required == (name in schema["required"])
+    assert [leaf.name for leaf in form.leaves] == list(schema["properties"])
+    for leaf in form.leaves:
+        field = form.fields[leaf.name]
+        assert field.label == schema["properties"][leaf.name]["title"]
+        if leaf.kind is Kind.ROWS:
+            # a repeating group: its row count, and the first row's fields when it is required
+            assert leaf.required == (leaf.name in schema["required"])
+            assert (f"{leaf.name}.0." in " ".join(form.fields)) == leaf.always_required
+        else:
+            assert field.required == (leaf.name in schema["required"])
+
+
+def test_some_demo_forms_use_groups_conditions_references_and_rules() -> None:
+    used = {
+        feature
+        for _, schema in DEMO
+        for feature, present in {
+            "rows": any(
+                p.get("type") == "array" and p.get("items", {}).get("type") == "object"
+                for p in schema["properties"].values()
+            ),
+            "conditions": "allOf" in schema or "if" in schema,
+            "references": "x-reference" in str(schema),
+            "rules": "x-rules" in schema,
+        }.items()
+        if present
+    }
+    assert used == {"rows", "conditions", "references", "rules"}
 
 
 @pytest.mark.parametrize("schema", SCHEMAS, ids=IDS)

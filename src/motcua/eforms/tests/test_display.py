@@ -118,10 +118,22 @@ def test_every_demo_eform_shows_each_answer_under_its_title() -> None:
 
     for case_id, schema in demo_eforms():
         document = example_document(schema)
-        shown = [a for s in answer_sections(schema, document) for a in s.answers]
-        titles = [schema["properties"][name]["title"] for name in schema["properties"]]
+        sections = answer_sections(schema, document)
+        shown = [a for s in sections for a in s.answers if "." not in a.name]
+        properties = schema["properties"]
+        rows = [
+            name
+            for name, prop in properties.items()
+            if prop.get("type") == "array" and prop["items"].get("type") == "object"
+        ]
+        titles = [prop["title"] for name, prop in properties.items() if name not in rows]
         assert [a.label for a in shown] == titles, case_id
         for answer in shown:
-            prop = schema["properties"][answer.name]
+            prop = properties[answer.name]
             if prop.get("format") == "date" and answer.name in document:
                 assert answer.text == show_date(document[answer.name]), case_id
+        for name in rows:  # a repeating group: its title, then each row under its own heading
+            headings = [s.title for s in sections]
+            assert properties[name]["title"] in headings, case_id
+            row_title = properties[name]["items"]["title"]
+            assert f"{row_title} 1" in headings, case_id

@@ -504,7 +504,7 @@ def test_empty_schema_is_an_empty_form() -> None:
                 "properties": {
                     "thanh_vien": {
                         "type": "array",
-                        "items": {"type": "object", "properties": {"ten": {"type": "string"}}},
+                        "items": {"type": "array", "items": {"type": "string"}},
                     }
                 },
             },

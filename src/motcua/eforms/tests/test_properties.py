@@ -5,17 +5,26 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
+import pytest
 from django.utils import translation
 from django.utils.datastructures import MultiValueDict
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, assume, event, given, settings
 from hypothesis import strategies as st
+from jsonschema import Draft202012Validator
 
 from motcua.eforms.fields import show_number
 from motcua.eforms.forms import EForm
-from motcua.eforms.schema import Kind, parse
+from motcua.eforms.schema import Kind, UnsupportedSchema, parse, unsupported_problems
 from motcua.eforms.validation import validate_document
 
-from .strategies import VIETNAMESE, documents, form_data, object_schemas
+from .strategies import (
+    VIETNAMESE,
+    documents,
+    feature_schemas,
+    form_data,
+    object_schemas,
+    raw_posts,
+)
 
 SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -154,3 +163,85 @@ def test_a_broken_rule_is_reported_on_its_field_by_both_checks(
         form = EForm(schema, data={"x": typed})
         assert not form.is_valid()
         assert list(form.errors) == ["x"]
+
+
+# --- the features of issue 18 ---------------------------------------------------------------
+
+FEATURES = settings(
+    max_examples=120,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+)
+
+
+@FEATURES
+@given(data=st.data())
+def test_any_answer_the_server_accepts_is_valid_for_a_standard_validator(
+    data: st.DataObject,
+) -> None:
+    """Repeating groups, conditions, alternatives, references, computed values: whatever is
+    posted, a document the form accepts satisfies the plain JSON Schema."""
+    schema = data.draw(feature_schemas())
+    Draft202012Validator.check_schema(schema)
+    posted = data.draw(raw_posts(schema))
+    with translation.override("vi"):
+        form = EForm(schema, data=posted)
+        event("accepted" if form.is_valid() else "refused")
+        if not form.is_valid():
+            return
+        document = form.to_json()
+    assert Draft202012Validator(schema).is_valid(document), document
+    assert validate_document(schema, document) == {}
+
+
+@FEATURES
+@given(data=st.data())
+def test_valid_documents_with_the_new_features_round_trip(data: st.DataObject) -> None:
+    """The reverse, for the supported subset: a document the standard validator accepts (and
+    the form can say) comes back from the form unchanged."""
+    schema = data.draw(feature_schemas())
+    document = data.draw(documents(schema))
+    assume(Draft202012Validator(schema).is_valid(document))
+    assume(validate_document(schema, document) == {})
+    with translation.override("vi"):
+        form = EForm(schema, data=form_data(schema, document))
+        assert form.is_valid(), (form.errors, document)
+        assert form.to_json() == document
+
+
+UNSUPPORTED: list[tuple[str, Any]] = [
+    ("format", "uri"),
+    ("$ref", "#/$defs/x"),
+    ("not", {"type": "string"}),
+    ("x-reference", "streets"),
+    ("type", "null"),
+    ("patternProperties", {"^a": {"type": "string"}}),
+    ("anyOf", [{"type": "string"}]),
+]
+
+
+@FEATURES
+@given(data=st.data())
+def test_a_schema_using_an_unsupported_feature_is_refused_with_its_path(
+    data: st.DataObject,
+) -> None:
+    schema = data.draw(feature_schemas())
+    keyword, value = data.draw(st.sampled_from(UNSUPPORTED))
+    simple = [
+        name
+        for name, prop in schema["properties"].items()
+        if prop.get("type") in {"string", "integer", "number"} and "x-computed" not in prop
+    ]
+    rows = schema["properties"].get("thanh_vien")
+    targets = [(name, schema["properties"][name], name) for name in simple]
+    if rows is not None:
+        for name, prop in rows["items"]["properties"].items():
+            if prop.get("type") in {"string", "integer", "number"}:
+                targets.append((name, prop, f"thanh_vien[].{name}"))
+    assume(targets)
+    _name, prop, where = data.draw(st.sampled_from(targets))
+    prop[keyword] = value
+    problems = unsupported_problems(schema)
+    assert any(problem.startswith(where + ":") for problem in problems), (where, problems)
+    with pytest.raises(UnsupportedSchema):
+        EForm(schema)
