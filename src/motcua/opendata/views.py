@@ -243,7 +243,7 @@ def steward_home(request: HttpRequest) -> HttpResponse:
         50,
     ).get_page(request.GET.get("page"))
     tokens = ApiToken.objects.filter(
-        user_id=request.user.pk, revoked_at__isnull=True
+        user_id=int(request.user.pk or 0), revoked_at__isnull=True
     ).select_related("agency", "dataset")
     return render(
         request,
@@ -387,7 +387,7 @@ def token_create(request: HttpRequest) -> HttpResponse:
 @officer_required
 @require_POST
 def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
-    token = get_object_or_404(ApiToken, pk=token_id, user_id=request.user.pk)
+    token = get_object_or_404(ApiToken, pk=token_id, user_id=int(request.user.pk or 0))
     services.revoke_token(user=request.user, token=token)
     messages.success(request, _("The token was revoked."))
     return redirect("opendata:steward_home")
