@@ -33,7 +33,7 @@ from motcua.catalog.text import fold, terms
 from motcua.notifications.services import enqueue_with_transaction
 
 from .access import Actor, can_read, can_write
-from .constants import ColumnType, LoadStatus, RevisionAction
+from .constants import ColumnType, LoadStatus, ResourceFormat, RevisionAction
 from .errors import DatasetNotFound, InvalidInput, NotAuthorized, SearchQueryError
 from .models import DatastoreRow, DatastoreTable, Resource
 
@@ -131,7 +131,11 @@ def load_now(table_id: int) -> bool:
     try:
         with _local_copy(resource) as path:
             options: dict[str, Any] = {"path": path.name, "basepath": str(path.parent)}
-            if chosen:
+            if resource.format == ResourceFormat.CSV:
+                # Open data is published in UTF-8 (a byte-order mark is allowed): a file in
+                # another encoding is reported, not read as guessed.
+                options["encoding"] = "utf-8-sig"
+            if chosen and _labels(options) == [f["id"] for f in chosen]:
                 options["schema"] = _schema_for(chosen)
             else:
                 options["detector"] = Detector(sample_size=1000, field_confidence=1.0)
@@ -181,6 +185,14 @@ def load_now(table_id: int) -> bool:
     except (OSError, ValueError) as exc:
         problems.append({"row": None, "column": "", "reason": str(exc)})
     return _finish(table, fields, count, problems)
+
+
+def _labels(options: dict[str, Any]) -> list[str]:
+    """The column names in the file's header."""
+    from frictionless import Resource as TabularFile
+
+    with TabularFile(**options) as tabular:
+        return list(tabular.header.labels)
 
 
 def _reason(error: Any) -> str:

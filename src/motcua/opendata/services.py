@@ -224,9 +224,12 @@ def _touch(dataset: Dataset) -> None:
 def _after_file_change(resource: Resource) -> None:
     """A new table is loaded into the datastore by the background worker."""
     if resource.format in TABULAR_FORMATS and resource.is_upload:
-        from .datastore import request_load  # the datastore builds on these services' models
+        from . import datastore  # the datastore builds on these services' models
 
-        request_load(resource)
+        # A new version of the file keeps the columns' types and dictionary when its header
+        # is the same (a value that no longer fits is then reported, not silently retyped).
+        previous = datastore.live_table(resource)
+        datastore.request_load(resource, previous.fields if previous else None)
 
 
 def is_uuid(text: str) -> bool:
