@@ -129,6 +129,7 @@ def _dataset_for(request: HttpRequest, name: str) -> Dataset:
 def dataset_page(request: HttpRequest, name: str) -> HttpResponse:
     dataset = _dataset_for(request, name)
     Dataset.objects.filter(pk=dataset.pk).update(view_count=F("view_count") + 1)
+    dataset.view_count += 1  # this visit counts too
     resources = []
     for resource in dataset.resources.all():
         preview = None
