@@ -443,6 +443,10 @@ MOTCUA_PERIODIC_TASKS: dict[str, dict[str, object]] = {
         "task": "motcua.payments.tasks.reconcile_payments",
         "every": int(os.environ.get("MOTCUA_RECONCILE_EVERY", "300")),
     },
+    "publish-open-data": {
+        "task": "motcua.opendata.tasks.publish_platform_data_task",
+        "every": int(os.environ.get("MOTCUA_OPENDATA_PUBLISH_EVERY", "86400")),
+    },
 }
 
 # Messages that fail are tried again with back-off (RETRY_SECONDS × 2^attempt) up to
