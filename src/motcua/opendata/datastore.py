@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F, FloatField, Q, QuerySet
 from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Cast
@@ -357,7 +357,11 @@ def search(
         values = wanted if isinstance(wanted, list) else [wanted]
         condition = Q()
         for value in values:
-            condition |= Q(**{f"data__{name}": _typed(field, value)})
+            if connection.vendor == "postgresql":
+                # Containment, which the GIN index over the rows answers (migration 0002).
+                condition |= Q(data__contains={name: _typed(field, value)})
+            else:
+                condition |= Q(**{f"data__{name}": _typed(field, value)})
         rows = rows.filter(condition)
     for word in terms(q):
         rows = rows.filter(search_text__contains=word)
