@@ -61,7 +61,7 @@ DISTRICTS = ["Hải Châu", "Thanh Khê", "Sơn Trà", "Ngũ Hành Sơn", "Liên
              "Hòa Vang", "Hòa Khánh", "An Hải", "Hòa Cường"]  # fmt: skip
 QUERIES = ["", "ngan sach", "giáo dục", "y te", "giao thong", "dân số", "moi truong", "du lich"]
 
-SEED = r'''
+SEED = r"""
 import json, random, uuid
 from django.utils import timezone
 from motcua.agencies.models import Agency, AgencyKind, AgencyLevel
@@ -86,7 +86,8 @@ for n in range(count):
     subject = subjects[n % len(subjects)]
     d = Dataset(name=f"bo-du-lieu-{n}", title=f"{subject} thành phố năm {2000 + n % 26} — bộ {n}",
                 notes=f"Số liệu {subject.lower()} của Đà Nẵng.", agency=random.choice(agencies),
-                state="active", private=n % 20 == 0, licence_id=random.choice(["cc-by", "odc-odbl", "cc-zero"]),
+                state="active", private=n % 20 == 0,
+                licence_id=random.choice(["cc-by", "odc-odbl", "cc-zero"]),
                 frequency="monthly", created_at=now, modified_at=now)
     d.search_text = folded_text(d, [])
     datasets.append(d)
@@ -97,12 +98,14 @@ Through.objects.bulk_create([Through(dataset_id=d.pk, tag_id=tags[(i * 7 + k) % 
 ThemeThrough = Dataset.themes.through
 ThemeThrough.objects.bulk_create([ThemeThrough(dataset_id=d.pk, theme_id=themes[i % len(themes)].pk)
                                   for i, d in enumerate(datasets)], batch_size=5000)
-Resource.objects.bulk_create([Resource(dataset=d, name="du-lieu", format=random.choice(["CSV", "JSON", "XLSX", "PDF"]),
-                                       url="https://example.org/du-lieu") for d in datasets], batch_size=5000)
+formats = ["CSV", "JSON", "XLSX", "PDF"]
+Resource.objects.bulk_create([Resource(dataset=d, name="du-lieu", format=random.choice(formats),
+                                       url="https://example.org/du-lieu") for d in datasets],
+                             batch_size=5000)
 print("JSON" + json.dumps({"agencies": [a.code for a in agencies]}))
-'''
+"""
 
-LOAD = r'''
+LOAD = r"""
 import json, resource, time
 from django.core.files import File
 from motcua.agencies.models import Agency
@@ -124,14 +127,19 @@ assert table.status == LoadStatus.DONE, table.errors
 peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 print("JSON" + json.dumps({"resource": str(item.pk), "rows": table.row_count, "seconds": seconds,
                            "peak_mb": peak_mb}))
-'''
+"""
 
 
 def shell(env: dict[str, str], script: str) -> dict[str, object]:
     output = subprocess.run(
         [sys.executable, str(ROOT / "manage.py"), "shell"],
-        input=script, env=env, cwd=ROOT, capture_output=True, text=True, check=True,
-    ).stdout  # fmt: skip
+        input=script,
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     return json.loads([line for line in output.splitlines() if line.startswith("JSON")][-1][4:])
 
 
@@ -205,8 +213,8 @@ def main() -> None:
         write_csv(csv_path, args.rows)
         loaded = shell(env, f"CSV_PATH = {str(csv_path)!r}\n" + LOAD)
         rows_per_s = float(loaded["rows"]) / float(loaded["seconds"])  # type: ignore[arg-type]
-        run([sys.executable, str(ROOT / "manage.py"), "shell", "-c",
-             "from django.db import connection; connection.cursor().execute('ANALYZE')"], env)  # fmt: skip
+        analyse = "from django.db import connection; connection.cursor().execute('ANALYZE')"
+        run([sys.executable, str(ROOT / "manage.py"), "shell", "-c", analyse], env)
 
         random.seed(3)
         facets = json.dumps(["organization", "groups", "tags", "res_format", "license_id"])
@@ -218,8 +226,10 @@ def main() -> None:
             query["rows"] = 10
             if n % 3 == 0:
                 query["fq"] = random.choice(
-                    [f"organization:{random.choice(agencies).lower().replace('.', '-')}",
-                     f"res_format:{random.choice(['CSV', 'JSON', 'PDF'])}"]  # fmt: skip
+                    [
+                        f"organization:{random.choice(agencies).lower().replace('.', '-')}",
+                        f"res_format:{random.choice(['CSV', 'JSON', 'PDF'])}",
+                    ]
                 )
             searches.append("/api/3/action/package_search?" + urlencode(query))
         tables = [
@@ -251,8 +261,9 @@ def main() -> None:
         f"({rows_per_s:,.0f} rows/s), peak memory of the loading process "
         f"{float(loaded['peak_mb']):.0f} MB"  # type: ignore[arg-type]
     )
-    print(f"{'operation':26} {'requests':>8} {'failed':>6} {'req/s':>7} "
-          f"{'p50':>7} {'p90':>7} {'p99':>7} {'max':>7}  (ms; target p99 < {TARGET_P99_MS:.0f})")  # fmt: skip
+    heading = f"{'operation':26} {'requests':>8} {'failed':>6} {'req/s':>7} "
+    heading += f"{'p50':>7} {'p90':>7} {'p99':>7} {'max':>7}"
+    print(f"{heading}  (ms; target p99 < {TARGET_P99_MS:.0f})")
     for label, f in figures.items():
         print(
             f"{label:26} {f['requests']:8.0f} {f['failures']:6.0f} {f['rps']:7.1f} "

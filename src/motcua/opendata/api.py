@@ -195,10 +195,14 @@ def _json_list(call: Call, name: str) -> list[str]:
 @action("package_search")
 def package_search(call: Call) -> dict[str, Any]:
     queryset = readable(call.actor)
-    if not call.boolean("include_private", False):
+    include_private = call.boolean("include_private", False)
+    include_drafts = call.boolean("include_drafts", False)
+    if not include_private:
         queryset = queryset.filter(private=False)
-    if not call.boolean("include_drafts", False):
+    if not include_drafts:
         queryset = queryset.exclude(state=DatasetState.DRAFT)
+    # Without private datasets and drafts everyone sees the same catalogue: shareable facets.
+    public = not include_private and not include_drafts
     facet_fields = _json_list(call, "facet.field")
     found = selectors.search(
         queryset,
@@ -209,6 +213,7 @@ def package_search(call: Call) -> dict[str, Any]:
         start=call.integer("start", 0),
         facet_fields=facet_fields,
         facet_limit=call.integer("facet.limit", 50),
+        shared_scope="public" if public else "",
     )
     search_facets = {
         name: {

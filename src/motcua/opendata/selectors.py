@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import datetime
+import hashlib
+import json
 import re
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q, QuerySet
+from django.core.cache import cache
+from django.db.models import Count, Max, Q, QuerySet
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 
@@ -19,6 +22,8 @@ from .models import Dataset, Resource, Tag, Theme
 from .serialization import code_for_org, org_name
 
 MAX_ROWS = 1000
+# Bounds how long a renamed agency, theme or tag may keep its old name in cached facets.
+FACET_CACHE_SECONDS = 300
 FACET_FIELDS = ("organization", "groups", "tags", "res_format", "license_id")
 # fq field → the lookup it filters on (a value is matched exactly, as Solr's string fields are).
 FILTERS = {
@@ -251,21 +256,49 @@ def search(
     start: int = 0,
     facet_fields: list[str] | None = None,
     facet_limit: int = 50,
+    shared_scope: str = "",
 ) -> SearchResult:
+    """One page of matching datasets, their count and facets.
+
+    With ``shared_scope`` (the caller's word that ``queryset`` is the same for everyone in
+    that scope, e.g. the public catalogue), the count and facets are kept in the shared cache
+    under the catalogue's current state: any change of a dataset changes the key.
+    """
     if rows < 0 or rows > MAX_ROWS:
         raise SearchQueryError(_("rows must be between 0 and %(max)s.") % {"max": MAX_ROWS})
     if start < 0:
         raise SearchQueryError(_("start cannot be negative."))
     order = parse_sort(sort) or ["-modified_at"]
     matching = filter_datasets(queryset, q=q, fq=fq)
+    key = ""
+    if shared_scope:
+        state = Dataset.objects.aggregate(latest=Max("modified_at"), n=Count("pk"))
+        raw = json.dumps(
+            [shared_scope, q, fq, facet_fields, facet_limit, str(state["latest"]), state["n"]]
+        )
+        key = "opendata-facets:" + hashlib.sha256(raw.encode()).hexdigest()
+        cached = cache.get(key)
+        if cached is not None:
+            count, found_facets = cached
+            return SearchResult(
+                count=count, datasets=_page(matching, order, start, rows), facets=found_facets
+            )
     found_facets = facets(matching, facet_fields or [], facet_limit)
     count = matching.count()
-    page = list(
+    if key:
+        cache.set(key, (count, found_facets), FACET_CACHE_SECONDS)
+    return SearchResult(
+        count=count, datasets=_page(matching, order, start, rows), facets=found_facets
+    )
+
+
+def _page(matching: QuerySet[Dataset], order: list[str], start: int, rows: int) -> list[Dataset]:
+    return list(
         matching.order_by(*order, "name")
+        .defer("search_text")
         .select_related("agency")
         .prefetch_related("tags", "themes", "resources__tables")[start : start + rows]
     )
-    return SearchResult(count=count, datasets=page, facets=found_facets)
 
 
 def folded_text(dataset: Dataset, tags: list[str]) -> str:

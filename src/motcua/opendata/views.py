@@ -68,6 +68,7 @@ def search_page(request: HttpRequest) -> HttpResponse:
         start=(page_number - 1) * PAGE_SIZE,
         facet_fields=list(FACET_TITLES),
         facet_limit=10,
+        shared_scope="public",
     )
     facet_groups = []
     for name, items in found.facets.items():

@@ -306,3 +306,27 @@ def test_every_change_is_kept_as_a_revision(world: dict[str, Any]) -> None:
     assert [r.number for r in snapshots] == [1, 2]
     assert snapshots[0].snapshot["resources"] == []
     assert snapshots[1].snapshot["resources"][0]["format"] == "CSV"
+
+
+def test_cached_facets_follow_every_change_of_the_catalogue(
+    client: Client, world: dict[str, Any]
+) -> None:
+    def organisations() -> dict[str, int]:
+        body = envelope(
+            client.get("/api/3/action/package_search", {"facet.field": '["organization"]'})
+        )
+        return {
+            i["name"]: i["count"] for i in body["result"]["search_facets"]["organization"]["items"]
+        }
+
+    assert organisations() == {"h17-10": 1, "h17-11": 1}
+    assert organisations() == {"h17-10": 1, "h17-11": 1}  # from the cache
+    dataset(world["other"], name="moi", title="Mới")
+    assert organisations() == {"h17-10": 1, "h17-11": 2}
+    from motcua.opendata import services
+    from motcua.opendata.access import Actor
+
+    services.delete_dataset(
+        actor=Actor(user=steward(world["other"])), dataset=Dataset.objects.get(name="moi")
+    )
+    assert organisations() == {"h17-10": 1, "h17-11": 1}
