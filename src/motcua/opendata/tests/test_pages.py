@@ -179,3 +179,22 @@ def test_a_token_is_shown_once_and_revoked(client: Client, portal: dict[str, Any
     assert (
         refused.status_code == 302 and not ApiToken.objects.filter(agency=portal["other"]).exists()
     )
+
+
+def test_a_json_resource_downloads_as_json(client: Client, portal: dict[str, Any]) -> None:
+    from motcua.opendata import services
+    from motcua.opendata.access import Actor
+
+    resource = services.add_resource(
+        actor=Actor(user=steward(portal["agency"])),
+        dataset=portal["budget"],
+        values={"name": "Bản đồ", "description": "", "format": "", "url": ""},
+        upload=SimpleUploadedFile(
+            "ban-do.geojson", b'{"type": "FeatureCollection", "features": []}'
+        ),
+    )
+    assert resource.format == "GeoJSON"
+    path = f"/du-lieu-mo/dataset/ngan-sach/resource/{resource.pk}/download/ban-do.geojson"
+    answer = client.get(path)
+    assert answer["Content-Type"] == "application/geo+json"
+    assert 'filename="ban-do.geojson"' in answer["Content-Disposition"]
