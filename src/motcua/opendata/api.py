@@ -178,6 +178,16 @@ def _with_relations(dataset: Dataset) -> Dataset:
     )
 
 
+def _names(call: Call, name: str) -> list[str] | None:
+    """A list of column names: a JSON list, or names separated by commas (CKAN takes both)."""
+    value = call.get(name)
+    if value in (None, "", []):
+        return None
+    if isinstance(value, str) and not value.lstrip().startswith("["):
+        return [part.strip() for part in value.split(",") if part.strip()]
+    return _json_list(call, name)
+
+
 def _json_list(call: Call, name: str) -> list[str]:
     value = call.get(name)
     if value in (None, ""):
@@ -212,7 +222,7 @@ def package_search(call: Call) -> dict[str, Any]:
         rows=call.integer("rows", 10),
         start=call.integer("start", 0),
         facet_fields=facet_fields,
-        facet_limit=call.integer("facet.limit", 50),
+        facet_limit=_facet_limit(call),
         shared_scope="public" if public else "",
     )
     search_facets = {
@@ -237,6 +247,12 @@ def package_search(call: Call) -> dict[str, Any]:
     }
 
 
+def _facet_limit(call: Call) -> int:
+    """CKAN's facet.limit; -1 (or less) means "all", which we bound."""
+    limit = call.integer("facet.limit", 50)
+    return selectors.MAX_FACET_ITEMS if limit < 0 else min(limit, selectors.MAX_FACET_ITEMS)
+
+
 @action("package_show")
 def package_show(call: Call) -> dict[str, Any]:
     dataset = _visible_dataset(call, str(call.require("id")))
@@ -246,10 +262,12 @@ def package_show(call: Call) -> dict[str, Any]:
 @action("package_list")
 def package_list(call: Call) -> list[str]:
     names = Dataset.objects.public().order_by("name").values_list("name", flat=True)
-    limit = call.get("limit")
     offset = call.integer("offset", 0)
+    limit = call.integer("limit", 0) if call.get("limit") is not None else None
+    if offset < 0 or (limit is not None and limit < 0):
+        raise InvalidInput({"limit": [_("Must be a natural number")]})
     if limit is not None:
-        return list(names[offset : offset + call.integer("limit", 0)])
+        return list(names[offset : offset + limit])
     return list(names[offset:])
 
 
@@ -347,18 +365,20 @@ def help_show(call: Call) -> str:
 
 def _form_data(package: dict[str, Any], *, existing: Dataset | None = None) -> dict[str, Any]:
     """CKAN's package dict as the fields of ``DatasetForm``."""
-    title_translated = package.get("title_translated") or {}
-    notes_translated = package.get("notes_translated") or {}
+    title_translated = _mapping(package, "title_translated")
+    notes_translated = _mapping(package, "notes_translated")
     owner = package.get("owner_org") or (existing.agency.code if existing else "")
     tags = package.get("tags") or []
     if isinstance(tags, str):
-        tags = json.loads(tags) if tags.startswith("[") else [{"name": t} for t in tags.split(",")]
+        tags = _parsed(tags, "tags") if tags.startswith("[") else tags.split(",")
     groups = package.get("groups") or []
-    if not isinstance(tags, list) or not isinstance(groups, list):
-        raise InvalidInput({"tags": [_("A list of {name: …}")]})
-    extras = {
-        e.get("key"): e.get("value") for e in package.get("extras") or [] if isinstance(e, dict)
-    }
+    for name, value in (("tags", tags), ("groups", groups)):
+        if not isinstance(value, list):
+            raise InvalidInput({name: [_("A list of {name: …}")]})
+    raw_extras = package.get("extras") or []
+    if not isinstance(raw_extras, list):
+        raise InvalidInput({"extras": [_("A list of {key: …, value: …}")]})
+    extras = {str(e.get("key")): e.get("value") for e in raw_extras if isinstance(e, dict)}
 
     def own(name: str) -> Any:
         return package.get(name, extras.get(name, ""))
@@ -384,6 +404,22 @@ def _form_data(package: dict[str, Any], *, existing: Dataset | None = None) -> d
         "private": "on" if str(private).lower() in {"true", "1", "on"} else "",
         "state": package.get("state") or DatasetState.ACTIVE,
     }
+
+
+def _mapping(package: dict[str, Any], name: str) -> dict[str, str]:
+    value = package.get(name) or {}
+    if isinstance(value, str):
+        value = _parsed(value, name)
+    if not isinstance(value, dict):
+        raise InvalidInput({name: [_("An object with vi and en")]})
+    return {key: str(text) for key, text in value.items() if isinstance(text, str)}
+
+
+def _parsed(text: str, name: str) -> Any:
+    try:
+        return json.loads(text)
+    except ValueError:
+        raise InvalidInput({name: [_("Not valid JSON")]}) from None
 
 
 def _dataset_values(
@@ -515,13 +551,7 @@ def datastore_search(call: Call) -> dict[str, Any]:
             filters = json.loads(filters)
         except ValueError:
             raise InvalidInput({"filters": [_("A JSON object")]}) from None
-    fields = call.get("fields")
-    if isinstance(fields, str):
-        fields = [
-            f.strip()
-            for f in (json.loads(fields) if fields.startswith("[") else fields.split(","))
-            if f.strip()
-        ]
+    fields = _names(call, "fields")
     return datastore.search(
         resource,
         filters=filters,

@@ -22,6 +22,7 @@ from .models import Dataset, Resource, Tag, Theme
 from .serialization import code_for_org, org_name
 
 MAX_ROWS = 1000
+MAX_FACET_ITEMS = 1000
 # Bounds how long a renamed agency, theme or tag may keep its old name in cached facets.
 FACET_CACHE_SECONDS = 300
 FACET_FIELDS = ("organization", "groups", "tags", "res_format", "license_id")

@@ -330,3 +330,81 @@ def test_cached_facets_follow_every_change_of_the_catalogue(
         actor=Actor(user=steward(world["other"])), dataset=Dataset.objects.get(name="moi")
     )
     assert organisations() == {"h17-10": 1, "h17-11": 1}
+
+
+ODD_VALUES: list[Any] = [
+    None,
+    "",
+    "x",
+    -1,
+    10**12,
+    1.5,
+    True,
+    [],
+    ["a", 1],
+    {},
+    {"a": [1]},
+    "[1,",
+    '{"a":',
+]
+
+
+def test_no_input_makes_an_action_fail_with_a_5xx(world: dict[str, Any]) -> None:
+    from motcua.opendata.api import ACTIONS
+
+    client = Client(raise_request_exception=False)
+    failures = []
+    key = token_key(steward(world["agency"]), world["agency"])
+    resource = csv_resource(world["budget"], CSV)
+    names = [
+        "id",
+        "name",
+        "q",
+        "fq",
+        "rows",
+        "start",
+        "sort",
+        "facet.field",
+        "facet.limit",
+        "owner_org",
+        "tags",
+        "groups",
+        "extras",
+        "title_translated",
+        "private",
+        "resources",
+        "package_id",
+        "resource_id",
+        "filters",
+        "fields",
+        "limit",
+        "offset",
+        "sql",
+        "url",
+        "format",
+        "upload",
+        "include_private",
+        "all_fields",
+        "include_datasets",
+    ]
+    # Each parameter of each action gets three of the odd values, in turn (all of them over the
+    # parameters): about 2,000 calls rather than 9,000.
+    for a, action in enumerate(sorted(ACTIONS)):
+        for n, name in enumerate(names):
+            for k in range(3):
+                value = ODD_VALUES[(a + n * 3 + k) % len(ODD_VALUES)]
+                base = {
+                    "id": "ngan-sach",
+                    "resource_id": str(resource.pk),
+                    "package_id": "ngan-sach",
+                }
+                body = json.dumps({**base, name: value})
+                answer = client.post(
+                    f"/api/3/action/{action}",
+                    data=body,
+                    content_type="application/json",
+                    HTTP_AUTHORIZATION=key,
+                )
+                if answer.status_code >= 500 or "success" not in json.loads(answer.content):
+                    failures.append((action, name, value, answer.status_code))
+    assert failures == [], "\n".join(map(repr, failures))
