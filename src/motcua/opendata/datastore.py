@@ -23,7 +23,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import F, FloatField, Q, QuerySet
+from django.db.models import F, FloatField, QuerySet, TextField
 from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Cast
 from django.utils import timezone
@@ -184,6 +184,8 @@ def load_now(table_id: int) -> bool:
         )
     except (OSError, ValueError) as exc:
         problems.append({"row": None, "column": "", "reason": str(exc)})
+    if not problems:
+        _index_columns(table, fields)
     return _finish(table, fields, count, problems)
 
 
@@ -193,6 +195,42 @@ def _labels(options: dict[str, Any]) -> list[str]:
 
     with TabularFile(**options) as tabular:
         return list(tabular.header.labels)
+
+
+def _index_name(table: DatastoreTable, position: int) -> str:
+    return f"opendata_dsr_{table.pk}_{position}"
+
+
+def _column_expression(field: dict[str, Any]) -> str:
+    """The SQL of a column's value as ``search`` filters and sorts on it (same text, so that
+    PostgreSQL matches the index to the query)."""
+    name = str(field["id"]).replace("\x00", "").replace("'", "''")
+    text = f"(data ->> '{name}')"
+    return f"({text}::double precision)" if field["type"] in NUMERIC else text
+
+
+def _index_columns(table: DatastoreTable, fields: list[dict[str, Any]]) -> None:
+    """On PostgreSQL, one partial index per column of this table: a filter on one column and a
+    sort on another read a few index entries instead of the whole table."""
+    if connection.vendor != "postgresql":
+        return
+    concurrently = "" if connection.in_atomic_block else "CONCURRENTLY "
+    with connection.cursor() as cursor:
+        for position, field in enumerate(fields):
+            cursor.execute(
+                f'CREATE INDEX {concurrently}IF NOT EXISTS "{_index_name(table, position)}" '
+                f"ON opendata_datastorerow ({_column_expression(field)}) "
+                f"WHERE table_id = {int(table.pk)}"
+            )
+        cursor.execute("ANALYZE opendata_datastorerow")
+
+
+def drop_indexes(table: DatastoreTable) -> None:
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        for position in range(len(table.fields) or 0):
+            cursor.execute(f'DROP INDEX IF EXISTS "{_index_name(table, position)}"')
 
 
 def _reason(error: Any) -> str:
@@ -224,10 +262,14 @@ def _finish(
         table.errors = problems
         table.save(update_fields=["fields", "finished_at", "status", "errors"])
         table.rows.all().delete()
+        drop_indexes(table)
         return True
-    DatastoreTable.objects.filter(resource_id=table.resource_id, live=True).exclude(
+    replaced = DatastoreTable.objects.filter(resource_id=table.resource_id, live=True).exclude(
         pk=table.pk
-    ).delete()
+    )
+    for old in replaced:
+        drop_indexes(old)
+    replaced.delete()
     table.status = LoadStatus.DONE
     table.live = True
     table.row_count = count
@@ -328,9 +370,29 @@ def _typed(field: dict[str, Any], value: Any) -> Any:
     )
 
 
+def _comparable(field: dict[str, Any], value: Any) -> Any:
+    """A filter value as the column's expression gives it: a number, or JSON's text of it."""
+    typed = _typed(field, value)
+    if field["type"] in NUMERIC:
+        return float(typed)
+    if isinstance(typed, bool):
+        # PostgreSQL's ->> gives JSON's text, SQLite's json_extract gives 1 or 0.
+        if connection.vendor == "postgresql":
+            return "true" if typed else "false"
+        return int(typed)
+    return typed
+
+
 def _sort_key(field: dict[str, Any]) -> Any:
+    """The column's value as filters and sorts use it: on PostgreSQL exactly the expression of
+    its index (``_column_expression``)."""
     text = KeyTextTransform(field["id"], "data")
-    return Cast(text, FloatField()) if field["type"] in NUMERIC else text
+    if field["type"] in NUMERIC:
+        return Cast(text, FloatField())
+    if connection.vendor != "postgresql":
+        # SQLite's JSON lookups would read a compared value as JSON; a plain text value compares.
+        return Cast(text, TextField())
+    return text
 
 
 def search(
@@ -355,14 +417,10 @@ def search(
     for name, wanted in filters.items():
         field = _column(table, name, "filters")
         values = wanted if isinstance(wanted, list) else [wanted]
-        condition = Q()
-        for value in values:
-            if connection.vendor == "postgresql":
-                # Containment, which the GIN index over the rows answers (migration 0002).
-                condition |= Q(data__contains={name: _typed(field, value)})
-            else:
-                condition |= Q(**{f"data__{name}": _typed(field, value)})
-        rows = rows.filter(condition)
+        alias = f"filter_{len(rows.query.annotations)}"
+        rows = rows.alias(**{alias: _sort_key(field)})
+        wanted_values = [_comparable(field, value) for value in values]
+        rows = rows.filter(**{f"{alias}__in": wanted_values})
     for word in terms(q):
         rows = rows.filter(search_text__contains=word)
     order: list[Any] = []
