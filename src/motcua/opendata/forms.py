@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from motcua.agencies.models import Agency
 
-from .constants import LICENCE_CHOICES, DatasetState, Frequency, ResourceFormat
+from .constants import LICENCE_CHOICES, ColumnType, DatasetState, Frequency, ResourceFormat
 from .models import NAME_PATTERN, Theme
 
 TAG_PATTERN = re.compile(r"^[\w .-]{1,100}$")
@@ -99,3 +99,12 @@ class ResourceForm(forms.Form):
         assume_scheme="https",
     )
     upload = forms.FileField(label=_("File"), required=False)
+
+
+class ColumnForm(forms.Form):
+    """One column of a datastore table: its type and its data dictionary entry."""
+
+    type = forms.ChoiceField(label=_("Type"), choices=ColumnType.choices)
+    label = forms.CharField(label=_("Label"), max_length=200, required=False)
+    notes = forms.CharField(label=_("Description"), max_length=500, required=False)
+    unit = forms.CharField(label=_("Unit"), max_length=50, required=False)

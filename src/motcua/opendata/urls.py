@@ -18,6 +18,11 @@ urlpatterns = [
     path("quan-ly/tao/", views.dataset_create, name="dataset_create"),
     path("quan-ly/<str:name>/sua/", views.dataset_edit, name="dataset_edit"),
     path("quan-ly/<str:name>/tai-len/", views.resource_add, name="resource_add"),
+    path(
+        "quan-ly/tai-nguyen/<uuid:resource_id>/tu-dien/",
+        views.dictionary_edit,
+        name="dictionary_edit",
+    ),
     path("quan-ly/tokens/", views.token_create, name="token_create"),
     path("quan-ly/tokens/<int:token_id>/thu-hoi/", views.token_revoke, name="token_revoke"),
 ]

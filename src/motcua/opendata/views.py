@@ -25,7 +25,7 @@ from . import datastore, dcat, selectors, services
 from .access import Actor, can_read, can_write, readable, steward_agency_ids
 from .constants import MEDIA_TYPES
 from .errors import OpendataError
-from .forms import DatasetForm, ResourceForm
+from .forms import ColumnForm, DatasetForm, ResourceForm
 from .models import ApiToken, Dataset, Resource
 from .uploads import guard_upload
 
@@ -393,3 +393,49 @@ def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
     services.revoke_token(user=request.user, token=token)
     messages.success(request, _("The token was revoked."))
     return redirect("opendata:steward_home")
+
+
+@officer_required
+@require_http_methods(["GET", "POST"])
+def dictionary_edit(request: HttpRequest, resource_id: uuid.UUID) -> HttpResponse:
+    """The steward's data dictionary: a type, label, description and unit per column."""
+    _steward_only(request)
+    resource = get_object_or_404(Resource.objects.select_related("dataset__agency"), pk=resource_id)
+    if not can_write(_actor(request), resource.dataset):
+        raise Http404
+    table = datastore.live_table(resource)
+    if table is None:
+        raise Http404
+    columns = [
+        (
+            field["id"],
+            ColumnForm(
+                request.POST or None,
+                prefix=f"c{position}",
+                initial={"type": field["type"], **field.get("info", {})},
+            ),
+        )
+        for position, field in enumerate(table.fields)
+    ]
+    if request.method == "POST" and all(form.is_valid() for _name, form in columns):
+        entries = [
+            {
+                "id": name,
+                "type": form.cleaned_data["type"],
+                "info": {key: form.cleaned_data[key] for key in ("label", "notes", "unit")},
+            }
+            for name, form in columns
+        ]
+        try:
+            datastore.edit_dictionary(actor=_actor(request), resource=resource, fields=entries)
+        except OpendataError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("The data dictionary was saved."))
+            return redirect("opendata:dataset", name=resource.dataset.name)
+    return render(
+        request,
+        "opendata/dictionary_form.html",
+        {"resource": resource, "columns": columns},
+        status=400 if request.method == "POST" else 200,
+    )

@@ -198,3 +198,33 @@ def test_a_json_resource_downloads_as_json(client: Client, portal: dict[str, Any
     answer = client.get(path)
     assert answer["Content-Type"] == "application/geo+json"
     assert 'filename="ban-do.geojson"' in answer["Content-Disposition"]
+
+
+def test_a_steward_edits_the_data_dictionary_on_a_page(
+    client: Client, portal: dict[str, Any]
+) -> None:
+    resource = portal["budget"].resources.get()
+    outsider = steward(portal["other"])
+    sign_in_with_second_factor(client, outsider)
+    assert client.get(f"/du-lieu-mo/quan-ly/tai-nguyen/{resource.pk}/tu-dien/").status_code == 404
+
+    client.logout()
+    sign_in_with_second_factor(client, steward(portal["agency"]))
+    page = client.get(f"/du-lieu-mo/quan-ly/tai-nguyen/{resource.pk}/tu-dien/")
+    assert page.status_code == 200 and "Từ điển dữ liệu" in page.content.decode()
+    saved = client.post(
+        f"/du-lieu-mo/quan-ly/tai-nguyen/{resource.pk}/tu-dien/",
+        {
+            "c0-type": "text",
+            "c0-label": "Quận",
+            "c0-notes": "",
+            "c0-unit": "",
+            "c1-type": "int",
+            "c1-label": "Số hồ sơ",
+            "c1-notes": "",
+            "c1-unit": "hồ sơ",
+        },
+    )
+    assert saved.status_code == 302
+    shown = client.get("/du-lieu-mo/dataset/ngan-sach/").content.decode()
+    assert "Số hồ sơ (hồ sơ)" in shown
