@@ -15,7 +15,7 @@ from motcua.opendata.models import Dataset, Revision
 
 from .factories import ThemeFactory, csv_resource, dataset, steward, token_key
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 CSV = "quan,so_ho_so,ty_le\nHải Châu,120,0.95\nThanh Khê,80,0.9\nSơn Trà,45,0.99\n".encode()
 

@@ -22,7 +22,7 @@ from motcua.opendata.models import DatastoreTable, Resource
 from .factories import csv_resource, dataset, steward
 
 # Loads are enqueued when the upload's transaction commits: these tests let it commit.
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 CSV = (
     "quan,thang,so_ho_so,dung_han,ngay\n"

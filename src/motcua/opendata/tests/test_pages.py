@@ -15,7 +15,7 @@ from motcua.opendata.models import ApiToken, Dataset
 
 from .factories import ThemeFactory, csv_resource, dataset, steward
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 CSV = "quan,so_ho_so\nHải Châu,120\nThanh Khê,80\n".encode()
 

@@ -16,7 +16,7 @@ from motcua.dossiers.tests.factories import file_dossier, make_world
 from motcua.opendata import datastore
 from motcua.opendata.models import Dataset, Revision
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 def test_the_platform_publishes_its_catalogue_units_and_statistics() -> None:
