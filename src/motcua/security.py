@@ -27,6 +27,10 @@ EXTENSIONS = {
     "image/jpeg": ".jpg",
     "image/png": ".png",
     "text/csv": ".csv",
+    # Open-data resources (always downloads, as every file here).
+    "application/json": ".json",
+    "application/geo+json": ".geojson",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": ".xlsx",
 }
 
 

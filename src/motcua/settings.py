@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "motcua.notifications",
     "motcua.helpdesk",
     "motcua.listen",
+    "motcua.opendata",
     "motcua.backoffice",
     "motcua.portal",
     "motcua.sandbox_eid",
@@ -453,6 +454,10 @@ MOTCUA_PERIODIC_TASKS: dict[str, dict[str, object]] = {
         "task": "motcua.payments.tasks.reconcile_payments",
         "every": int(os.environ.get("MOTCUA_RECONCILE_EVERY", "300")),
     },
+    "publish-open-data": {
+        "task": "motcua.opendata.tasks.publish_platform_data_task",
+        "every": int(os.environ.get("MOTCUA_OPENDATA_PUBLISH_EVERY", "86400")),
+    },
 }
 
 # Messages that fail are tried again with back-off (RETRY_SECONDS × 2^attempt) up to
@@ -583,3 +588,15 @@ MOTCUA_SIGNING_REVOCATION_MODE = os.environ.get("MOTCUA_SIGNING_REVOCATION_MODE"
 # The public address printed in QR codes of results (no request at hand when signing).
 MOTCUA_PUBLIC_URL = os.environ.get("MOTCUA_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
 MOTCUA_VERIFY_MAX_BYTES = int(os.environ.get("MOTCUA_VERIFY_MAX_BYTES", str(10 * 1024 * 1024)))
+
+# Open data: the largest resource file a steward may upload (refused before it is written),
+# how long a datastore SQL query may run, and how many rows the tables it names may hold
+# together; the DCAT catalogue's page size.
+MOTCUA_OPENDATA_MAX_UPLOAD_BYTES = int(
+    os.environ.get("MOTCUA_OPENDATA_MAX_UPLOAD_BYTES", str(500 * 1024 * 1024))
+)
+MOTCUA_OPENDATA_SQL_TIMEOUT_MS = int(os.environ.get("MOTCUA_OPENDATA_SQL_TIMEOUT_MS", "5000"))
+MOTCUA_OPENDATA_SQL_MAX_SOURCE_ROWS = int(
+    os.environ.get("MOTCUA_OPENDATA_SQL_MAX_SOURCE_ROWS", "200000")
+)
+MOTCUA_OPENDATA_DCAT_PAGE_SIZE = int(os.environ.get("MOTCUA_OPENDATA_DCAT_PAGE_SIZE", "100"))

@@ -33,6 +33,13 @@ urlpatterns = [
     path("can-bo/", include("motcua.backoffice.urls")),
     path("o/", include("motcua.accounts.oauth_urls")),
     path("sandbox/eid/", include("motcua.sandbox_eid.urls")),
+    # CKAN's Action API where CKAN clients look for it (both of CKAN's own paths).
+    path("api/3/action/", include("motcua.opendata.api_urls")),
+    path(
+        "api/action/",
+        include(("motcua.opendata.api_urls", "opendata_api"), namespace="opendata_api_unversioned"),
+    ),
+    path("du-lieu-mo/", include("motcua.opendata.urls")),
     path("", include("motcua.portal.urls")),
     path("", include("motcua.listen.urls")),
     path("", include("motcua.helpdesk.urls")),
