@@ -63,8 +63,11 @@ def is_short(code: str) -> bool:
 
 
 def shorten(code: str, latitude: float, longitude: float) -> str:
-    """The code without the characters a nearby reference point gives back (``3632+QV8``)."""
-    return str(olc.shorten(code, latitude, longitude))
+    """The code without its first 4 characters (``3632+QV8``), as people write it next to a
+    place name, when the reference point gives them back; else the full code. Always 4:
+    dropping more only works very near the reference point, and reads as a different code."""
+    short = code[4:]
+    return short if recover(short, latitude, longitude) == code else code
 
 
 def recover(short_code: str, latitude: float, longitude: float) -> str:

@@ -107,12 +107,23 @@ def resolve_plus_code(text: str) -> tuple[str, wards.WardInfo | None]:
     return plus_codes.recover(code, ward.latitude, ward.longitude), ward
 
 
+def short_plus_code(place: Place) -> str:
+    """The plus code as people say it: short, with the ward's name ("3632+QV8 Hải Châu")."""
+    ward = wards.ward(place.ward_code)
+    if ward is None or ward.latitude is None or ward.longitude is None:
+        return place.plus_code
+    short = plus_codes.shorten(place.plus_code, ward.latitude, ward.longitude)
+    return f"{short} {wards.spoken_name(ward.name)}"
+
+
 def by_plus_code(text: str) -> list[Place]:
     """Places in the cell of a plus code (a short code needs its ward's name)."""
     code, _ward = resolve_plus_code(text)
     cell = plus_codes.decode(code)
     if len(code.replace("+", "").rstrip("0")) >= plus_codes.CODE_LENGTH:
-        return list(Place.objects.filter(plus_code=code).order_by("code"))
+        # A longer code names a smaller cell inside one 11-character cell.
+        eleven = plus_codes.encode(cell.latitude, cell.longitude)
+        return list(Place.objects.filter(plus_code=eleven).order_by("code"))
     # A shorter (coarser) code: the places inside its area.
     return list(
         Place.objects.filter(

@@ -19,7 +19,7 @@ from motcua.accounts.access import officer_required
 from motcua.accounts.models import User
 from motcua.errors import DomainError
 
-from . import access, plus_codes, selectors, services, wards
+from . import access, selectors, services, wards
 from .errors import ImportRefused, PossibleDuplicate
 from .forms import (
     ConfirmForm,
@@ -65,13 +65,9 @@ def map_context(latitude: float | None = None, longitude: float | None = None) -
 def describe(place: Place) -> dict[str, Any]:
     """What a page shows of a place besides its fields: ward name, short plus code."""
     ward = wards.ward(place.ward_code)
-    short = place.plus_code
-    if ward is not None and ward.has_reference_point:
-        assert ward.latitude is not None and ward.longitude is not None
-        short = plus_codes.shorten(place.plus_code, ward.latitude, ward.longitude)
     return {
         "ward_name": ward.name if ward else str(place.ward_code),
-        "short_plus_code": f"{short} {wards.short_name(ward.name).title()}" if ward else short,
+        "short_plus_code": selectors.short_plus_code(place),
         "province_name": wards.province_name(place.province_code),
     }
 

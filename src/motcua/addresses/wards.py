@@ -85,6 +85,14 @@ def short_name(name: str) -> str:
     return folded
 
 
+def spoken_name(name: str) -> str:
+    """A ward's name without its kind, diacritics kept: "Phường Hải Châu" → "Hải Châu"."""
+    for prefix in ("Phường ", "Xã ", "Đặc khu ", "Thị trấn "):
+        if name.startswith(prefix):
+            return name[len(prefix) :]
+    return name
+
+
 def find_by_name(province_code: int, name: str) -> WardInfo | None:
     """The ward so named, with or without diacritics and its kind ("Hải Châu", "phuong hai
     chau"); None when no ward, or more than one, answers to it."""

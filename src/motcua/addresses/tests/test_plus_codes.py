@@ -35,7 +35,8 @@ def test_a_short_code_is_recovered_from_a_reference_within_half_a_degree(
     latitude: float, longitude: float, d_lat: float, d_lng: float
 ) -> None:
     code = plus_codes.encode(latitude, longitude)
-    short = code[4:]  # what people write: "3632+QV8"
+    short = plus_codes.shorten(code, latitude + d_lat, longitude + d_lng)
+    assert short == code[4:]  # what people write: "3632+QV8"
     assert plus_codes.recover(short, latitude + d_lat, longitude + d_lng) == code
 
 
