@@ -255,10 +255,13 @@ def find(query: str, limit: int = 20) -> list[Place]:
     text = query.strip()
     if not text:
         return []
-    if _PLUS.match(text):
+    if "+" in text:
         return by_plus_code(text)
     compact = re.sub(r"[\s\-.]", "", text)
-    if (compact.isdigit() and len(compact) >= 8) or (len(compact) == 12 and compact[:5].isdigit()):
+    # One long word with digits in it is a code, not a street: say so if it is none.
+    looks_like_code = len(text.split()) == 1 and len(text) >= 8 and any(c.isdigit() for c in text)
+    vpostcode = len(compact) == 12 and compact[:5].isdigit()
+    if looks_like_code or vpostcode or (compact.isdigit() and len(compact) >= 8):
         try:
             return [by_code(text)]
         except PlaceNotFound:

@@ -107,6 +107,8 @@ def test_the_api_looks_up_codes_plus_codes_and_streets() -> None:
     assert answer["short_plus_code"].endswith(" Hải Châu")
     short = client.get("/api/v1/addresses/", {"q": answer["short_plus_code"]})
     assert [row["code"] for row in short.json()] == [place.code]
+    vpostcode = client.get("/api/v1/addresses/", {"q": "55000 3632QV8"})
+    assert vpostcode.status_code == 200 and vpostcode.json() == []
     street = client.get("/api/v1/addresses/", {"q": "tran phu"})
     assert [row["code"] for row in street.json()] == [place.code]
     near = client.get("/api/v1/addresses/nearest/", {"lat": "16.0679", "lng": "108.2208"})
