@@ -185,7 +185,10 @@ def nearest(
         reach = plus_codes.ring_reach_m(latitude, ring)
         inside = [near for near in found if near.distance_m <= min(reach, max_distance_m)]
         if len(inside) >= limit or reach >= max_distance_m:
-            return [near for near in found if near.distance_m <= max_distance_m][:limit]
+            chosen = [near for near in found if near.distance_m <= max_distance_m][:limit]
+            # The scan read only what distances need; the places answered are read whole.
+            full = Place.objects.in_bulk([near.place.pk for near in chosen])
+            return [Near(full[near.place.pk], near.distance_m) for near in chosen]
         # Widen faster once the neighbourhood is empty, never past the distance asked for.
         last = math.ceil(max_distance_m / plus_codes.ring_reach_m(latitude, 1))
         ring = min(ring + 1 if ring < 4 else ring * 2, last)

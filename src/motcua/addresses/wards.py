@@ -51,6 +51,7 @@ def province_name(province_code: int) -> str:
         return str(province_code)
 
 
+@cache
 def ward(code: int) -> WardInfo | None:
     """The ward of that code today, or None for a code no current ward has."""
     try:
