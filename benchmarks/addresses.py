@@ -44,6 +44,7 @@ import tempfile
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -227,28 +228,26 @@ def measure(queries: int) -> list[dict[str, Any]]:
         assert response.status_code == 200, response.content[:300]
         return len(response.json())
 
+    def nearest(point: tuple[float, float]) -> int:
+        return len(selectors.nearest(*point))
+
+    def street(text: str) -> int:
+        return len(selectors.search_text(text))
+
+    def api_nearest(point: tuple[float, float]) -> int:
+        lat, lng = point
+        return api("/api/v1/addresses/nearest/", {"lat": f"{lat:.6f}", "lng": f"{lng:.6f}"})
+
+    def api_street(text: str) -> int:
+        return api("/api/v1/addresses/", {"q": text})
+
     warmup = min(100, queries // 10)
     return [
-        timed("nearest", [lambda p=p: len(selectors.nearest(*p)) for p in near_points], warmup),
-        timed(
-            "nearest-sparse",
-            [lambda p=p: len(selectors.nearest(*p)) for p in sparse_points],
-            warmup,
-        ),
-        timed("street", [lambda t=t: len(selectors.search_text(t)) for t in texts], warmup),
-        timed(
-            "api-nearest",
-            [
-                lambda p=p: api(
-                    "/api/v1/addresses/nearest/", {"lat": f"{p[0]:.6f}", "lng": f"{p[1]:.6f}"}
-                )
-                for p in near_points
-            ],
-            warmup,
-        ),
-        timed(
-            "api-street", [lambda t=t: api("/api/v1/addresses/", {"q": t}) for t in texts], warmup
-        ),
+        timed("nearest", [partial(nearest, p) for p in near_points], warmup),
+        timed("nearest-sparse", [partial(nearest, p) for p in sparse_points], warmup),
+        timed("street", [partial(street, t) for t in texts], warmup),
+        timed("api-nearest", [partial(api_nearest, p) for p in near_points], warmup),
+        timed("api-street", [partial(api_street, t) for t in texts], warmup),
     ]
 
 
