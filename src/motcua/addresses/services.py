@@ -197,7 +197,7 @@ def _validate(data: PlaceInput) -> tuple[wards.WardInfo, dict[str, str]]:
 @transaction.atomic
 def create_place(
     *,
-    officer: User,
+    officer: User | None,
     data: PlaceInput,
     allow_duplicate: bool = False,
     status: str = PlaceStatus.CONFIRMED,
@@ -205,8 +205,10 @@ def create_place(
     reason: str = "",
 ) -> Place:
     """A new place with its plus code and platform code; look-alikes stop it unless the
-    officer has seen them and goes on (``allow_duplicate``)."""
-    _require_ward(officer, data.ward_code)
+    officer has seen them and goes on (``allow_duplicate``). No officer: the platform itself
+    (demo data, commands), recorded as such in the history."""
+    if officer is not None:
+        _require_ward(officer, data.ward_code)
     ward, identifiers = _validate(data)
     if not allow_duplicate:
         candidates = near_duplicates(data)
@@ -412,10 +414,12 @@ def import_places(*, officer: User, text: str) -> list[Place]:
 
 @transaction.atomic
 def create_household(
-    *, officer: User, place: Place, head: User, members: Sequence[User] = ()
+    *, officer: User | None, place: Place, head: User, members: Sequence[User] = ()
 ) -> Household:
-    """A household at a place: its head and the others who live there."""
-    _require_ward(officer, place.ward_code)
+    """A household at a place: its head and the others who live there (no officer: the
+    platform itself, for demo data)."""
+    if officer is not None:
+        _require_ward(officer, place.ward_code)
     people = [head, *[m for m in members if m.pk != head.pk]]
     household = Household.objects.create(place=place, head=head)
     try:
