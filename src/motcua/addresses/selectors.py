@@ -211,9 +211,11 @@ def _rows_in_cells(cells: list[str]) -> list[Place]:
     if connection.vendor == "sqlite" and len(cells) > 900:
         rows: list[Place] = []
         for start in range(0, len(cells), 900):
-            rows += list(Place.objects.filter(cell__in=cells[start : start + 900]).only(*fields))
+            chunk = cells[start : start + 900]
+            rows += list(Place.objects.filter(cell__in=chunk).order_by().only(*fields))
         return rows
-    return list(Place.objects.filter(cell__in=cells).only(*fields))
+    # No ordering: distances order them (the model's default ordering would sort them all).
+    return list(Place.objects.filter(cell__in=cells).order_by().only(*fields))
 
 
 def ward_geojson(ward_code: int) -> dict[str, Any]:
