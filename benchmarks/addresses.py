@@ -76,6 +76,19 @@ STREETS = [
     "Phan Đăng Lưu", "Huỳnh Thúc Kháng", "Nguyễn Công Trứ", "Hồ Nghinh", "Phạm Cự Lượng",
 ]  # fmt: skip
 VILLAGES = [f"Thôn {n}" for n in ("Một", "Hai", "Ba", "Bốn", "Năm", "Phú Sơn", "An Mỹ", "Tân Lập")]
+FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Võ", "Đặng", "Bùi", "Đỗ", "Hồ"]
+MIDDLE = ["Văn", "Thị", "Đình", "Hữu", "Công", "Quang", "Đức", "Minh"]
+GIVEN = [
+    "An", "Bảo", "Cảnh", "Dũng", "Giản", "Hiến", "Hòa", "Khang", "Lâm", "Lộc", "Mẫn", "Nghĩa",
+    "Phúc", "Quý", "Sáng", "Tài", "Thành", "Thuật", "Trí", "Tuệ", "Tường", "Vĩnh", "Xuân", "Yên",
+]  # fmt: skip
+
+
+def street_names(rng: random.Random) -> list[str]:
+    """About 2,300 street names: a real city's order of magnitude (Đà Nẵng has thousands), so
+    that one street holds hundreds of places, not tens of thousands."""
+    made = {f"{f} {m} {g}" for f in FAMILY for m in MIDDLE for g in GIVEN}
+    return STREETS + sorted(made)
 
 
 # --- in the child process (the project's settings) -------------------------------------------
@@ -96,15 +109,23 @@ def generate(count: int, seed: int = 48) -> Iterator[tuple[Any, ...]]:
     rng = random.Random(seed)
     everywhere = [w for w in wards.wards_of(48) if w.latitude is not None]
     urban = [w for w in everywhere if w.code in URBAN]
+    pool = street_names(rng)
+    # Each ward has its own streets (a main street may run through several wards).
+    streets_of = {
+        w.code: rng.sample(STREETS, 8)
+        + rng.sample(pool, 80 if w in urban else 12)
+        + ([] if w in urban else VILLAGES)
+        for w in everywhere
+    }
     now = "2026-12-05 00:00:00+00:00"
     for serial in range(1, count + 1):
         is_urban = rng.random() < 0.7
         ward = rng.choice(urban if is_urban else everywhere)
-        spread = 0.008 if is_urban else 0.03
+        spread = 0.015 if is_urban else 0.03
         assert ward.latitude is not None and ward.longitude is not None
         latitude = round(ward.latitude + rng.gauss(0, spread), 7)
         longitude = round(ward.longitude + rng.gauss(0, spread), 7)
-        street = rng.choice(STREETS if is_urban else STREETS[:10] + VILLAGES)
+        street = rng.choice(streets_of[ward.code])
         number = str(rng.randint(1, 600)) + (
             "" if rng.random() < 0.9 else "/" + str(rng.randint(1, 30))
         )
@@ -120,6 +141,7 @@ def generate(count: int, seed: int = 48) -> Iterator[tuple[Any, ...]]:
             longitude,
             plus_code,
             plus_code[: plus_codes.CELL_LENGTH],
+            plus_code.replace("+", "")[: plus_codes.FINE_LENGTH],
             services.searchable(number, street, ward.name),
             "confirmed",
             1,
@@ -130,7 +152,7 @@ def generate(count: int, seed: int = 48) -> Iterator[tuple[Any, ...]]:
 
 COLUMNS = (
     "code, province_code, ward_code, former_ward_name, street, house_number, latitude, "
-    "longitude, plus_code, cell, search_text, status, version, created_at, updated_at"
+    "longitude, plus_code, cell, fine_cell, search_text, status, version, created_at, updated_at"
 )
 
 

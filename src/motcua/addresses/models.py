@@ -45,6 +45,8 @@ class Place(models.Model):
     plus_code = models.CharField(_("plus code"), max_length=12, db_index=True)
     # The plus code's first 8 characters: the 275 m cell the nearest-place search reads.
     cell = models.CharField(max_length=8, db_index=True, editable=False)
+    # Its first 10 characters: the 14 m cell read first where places are dense.
+    fine_cell = models.CharField(max_length=10, db_index=True, editable=False, default="")
     # House number, street and ward, folded (no case, no diacritics): what street search reads.
     search_text = models.CharField(max_length=400, editable=False)
     status = models.CharField(

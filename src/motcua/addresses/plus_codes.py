@@ -15,9 +15,12 @@ from pluscodes.openlocationcode import openlocationcode as olc
 
 # 11 characters (10 + one grid step): a cell of about 2.8 m × 3.5 m, as Vpostcode uses.
 CODE_LENGTH = 11
-# The cells of the nearest-place index: the first 8 characters, 0.0025° (about 275 m) a side.
+# The cells of the nearest-place index: the first 8 characters, 0.0025° (about 275 m) a side,
+# and, for dense streets, the first 10, 0.000125° (about 14 m) a side.
 CELL_LENGTH = 8
+FINE_LENGTH = 10
 CELL_DEGREES = 0.0025
+_DEGREES = {CELL_LENGTH: CELL_DEGREES, FINE_LENGTH: 0.000125}
 EARTH_RADIUS_M = 6_371_008.8
 
 
@@ -75,22 +78,25 @@ def recover(short_code: str, latitude: float, longitude: float) -> str:
     return str(olc.recoverNearest(normalise(short_code), latitude, longitude))
 
 
-def cell_of(latitude: float, longitude: float) -> str:
-    """The index cell of a point: the code's first 8 characters (no ``+``)."""
-    return encode(latitude, longitude)[:CELL_LENGTH]
+def cell_of(latitude: float, longitude: float, length: int = CELL_LENGTH) -> str:
+    """The index cell of a point: the code's first 8 (or 10) characters, without ``+``."""
+    return encode(latitude, longitude).replace("+", "")[:length]
 
 
-def cells_around(latitude: float, longitude: float, ring: int) -> list[str]:
+def cells_around(
+    latitude: float, longitude: float, ring: int, length: int = CELL_LENGTH
+) -> list[str]:
     """The cells of the square of (2·ring + 1)² cells centred on the point's cell."""
+    step = _DEGREES[length]
     # Cell centres one step apart, encoded: exact, as the grid is aligned on multiples of it.
-    base_lat = (math.floor((latitude + 90) / CELL_DEGREES) + 0.5) * CELL_DEGREES - 90
-    base_lng = (math.floor((longitude + 180) / CELL_DEGREES) + 0.5) * CELL_DEGREES - 180
+    base_lat = (math.floor((latitude + 90) / step) + 0.5) * step - 90
+    base_lng = (math.floor((longitude + 180) / step) + 0.5) * step - 180
     found = []
     for dy in range(-ring, ring + 1):
         for dx in range(-ring, ring + 1):
-            lat = base_lat + dy * CELL_DEGREES
+            lat = base_lat + dy * step
             if -90 < lat < 90:
-                found.append(cell_of(lat, base_lng + dx * CELL_DEGREES))
+                found.append(cell_of(lat, base_lng + dx * step, length))
     return found
 
 
@@ -102,9 +108,9 @@ def distance_m(lat1: float, lng1: float, lat2: float, lng2: float) -> float:
     return 2 * EARTH_RADIUS_M * math.asin(min(1.0, math.sqrt(h)))
 
 
-def ring_reach_m(latitude: float, ring: int) -> float:
+def ring_reach_m(latitude: float, ring: int, length: int = CELL_LENGTH) -> float:
     """How far from the point every place is surely inside a square of ``ring`` rings: the
     distance to the square's nearest edge is at least ``ring`` cell sides."""
-    side_ns = CELL_DEGREES * math.pi / 180 * EARTH_RADIUS_M
+    side_ns = _DEGREES[length] * math.pi / 180 * EARTH_RADIUS_M
     side_ew = side_ns * math.cos(math.radians(latitude))
     return ring * min(side_ns, side_ew)

@@ -148,13 +148,16 @@ def search_text(query: str, ward_code: int | None = None, limit: int = 20) -> li
 
 
 def matching(found: QuerySet[Place], words: list[str]) -> QuerySet[Place]:
-    """Places holding every folded word: a prefix match of each through the GIN-indexed
-    ``search_vector`` on PostgreSQL (migration 0002), substrings on SQLite."""
+    """Places holding every folded word: through the GIN-indexed ``search_vector`` on
+    PostgreSQL (migration 0002; the last word may be a prefix), substrings on SQLite."""
     if not words:
         return found
     if connection.vendor == "postgresql":
-        # Folded words hold only [0-9a-z.]; quoted, so that tsquery syntax never leaks in.
-        tsquery = " & ".join("'" + word.replace("'", "") + "':*" for word in words)
+        # Whole words, and the last as a prefix (it may be still being typed): a prefix of
+        # every word would match tens of thousands of places for "24 tran phu". Folded words
+        # hold only [0-9a-z.]; quoted, so that tsquery syntax never leaks in.
+        quoted = ["'" + word.replace("'", "") + "'" for word in words]
+        tsquery = " & ".join([*quoted[:-1], quoted[-1] + ":*"])
         return found.annotate(
             hit=RawSQL(
                 "search_vector @@ to_tsquery('simple', %s)", [tsquery], output_field=BooleanField()
@@ -165,57 +168,70 @@ def matching(found: QuerySet[Place], words: list[str]) -> QuerySet[Place]:
     return found
 
 
+# Where to look, finest first: the 14 m cells up to 2 then 4 rings (about 28 and 56 m), then
+# the 275 m cells, widening until the places found are surely the nearest.
+_LEVELS = ((plus_codes.FINE_LENGTH, "fine_cell", (2, 4)), (plus_codes.CELL_LENGTH, "cell", ()))
+
+
 def nearest(
     latitude: float, longitude: float, limit: int = 10, max_distance_m: float = MAX_DISTANCE_M
 ) -> list[Near]:
     """The ``limit`` places nearest to the point, within ``max_distance_m``, nearest first."""
     limit = max(1, min(limit, MAX_RESULTS))
-    ring = 1
-    seen: set[str] = set()
-    found: list[Near] = []
-    while True:
-        cells = [c for c in plus_codes.cells_around(latitude, longitude, ring) if c not in seen]
-        seen.update(cells)
-        rows = _rows_in_cells(cells)
-        found += [
-            Near(place, plus_codes.distance_m(latitude, longitude, place.latitude, place.longitude))
-            for place in rows
-        ]
-        found.sort(key=lambda near: (near.distance_m, near.place.code))
-        reach = plus_codes.ring_reach_m(latitude, ring)
-        inside = [near for near in found if near.distance_m <= min(reach, max_distance_m)]
-        if len(inside) >= limit or reach >= max_distance_m:
-            chosen = [near for near in found if near.distance_m <= max_distance_m][:limit]
-            # The scan read only what distances need; the places answered are read whole.
-            full = Place.objects.in_bulk([near.place.pk for near in chosen])
-            return [Near(full[near.place.pk], near.distance_m) for near in chosen]
-        # Widen faster once the neighbourhood is empty, never past the distance asked for.
-        last = math.ceil(max_distance_m / plus_codes.ring_reach_m(latitude, 1))
-        ring = min(ring + 1 if ring < 4 else ring * 2, last)
+    for length, column, rings in _LEVELS:
+        found: dict[int, tuple[float, str]] = {}
+        seen: set[str] = set()
+        last = math.ceil(max_distance_m / plus_codes.ring_reach_m(latitude, 1, length))
+        steps = list(rings) or _widening(last)
+        for ring in steps:
+            cells = [
+                c
+                for c in plus_codes.cells_around(latitude, longitude, ring, length)
+                if c not in seen
+            ]
+            seen.update(cells)
+            for pk, code, lat, lng in _scan(column, cells):
+                found[pk] = (plus_codes.distance_m(latitude, longitude, lat, lng), code)
+            reach = min(plus_codes.ring_reach_m(latitude, ring, length), max_distance_m)
+            inside = sum(1 for distance, _code in found.values() if distance <= reach)
+            if inside >= limit or reach >= max_distance_m:
+                return _answer(found, limit, max_distance_m)
+    return _answer(found, limit, max_distance_m)
 
 
-def _rows_in_cells(cells: list[str]) -> list[Place]:
-    if not cells:
-        return []
-    fields = (
-        "id",
-        "code",
-        "ward_code",
-        "street",
-        "house_number",
-        "latitude",
-        "longitude",
-        "plus_code",
-        "status",
-    )
-    if connection.vendor == "sqlite" and len(cells) > 900:
-        rows: list[Place] = []
-        for start in range(0, len(cells), 900):
-            chunk = cells[start : start + 900]
-            rows += list(Place.objects.filter(cell__in=chunk).order_by().only(*fields))
-        return rows
-    # No ordering: distances order them (the model's default ordering would sort them all).
-    return list(Place.objects.filter(cell__in=cells).order_by().only(*fields))
+def _widening(last: int) -> list[int]:
+    """Rings 1, 2, 3, 4, then doubling (an empty neighbourhood), never past ``last``."""
+    steps, ring = [], 1
+    while ring < last:
+        steps.append(ring)
+        ring = ring + 1 if ring < 4 else ring * 2
+    return [*steps, last]
+
+
+def _scan(column: str, cells: list[str]) -> list[tuple[int, str, float, float]]:
+    """Id, code and point of the places in these cells: only what distances need, unordered
+    (the model's default ordering would sort them all), in chunks SQLite accepts."""
+    rows: list[tuple[int, str, float, float]] = []
+    for start in range(0, len(cells), 900):
+        chunk = cells[start : start + 900]
+        rows += list(
+            Place.objects.filter(**{f"{column}__in": chunk})
+            .order_by()
+            .values_list("id", "code", "latitude", "longitude")
+        )
+    return rows
+
+
+def _answer(found: dict[int, tuple[float, str]], limit: int, max_distance_m: float) -> list[Near]:
+    ranked = sorted(
+        (
+            (distance, code, pk)
+            for pk, (distance, code) in found.items()
+            if distance <= max_distance_m
+        )
+    )[:limit]
+    places = Place.objects.in_bulk([pk for _distance, _code, pk in ranked])
+    return [Near(places[pk], distance) for distance, _code, pk in ranked]
 
 
 def ward_geojson(ward_code: int) -> dict[str, Any]:

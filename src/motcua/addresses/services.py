@@ -179,7 +179,8 @@ def _fill(place: Place, data: PlaceInput, ward: wards.WardInfo) -> None:
     place.latitude = round(data.latitude, 7)
     place.longitude = round(data.longitude, 7)
     place.plus_code = plus_codes.encode(place.latitude, place.longitude)
-    place.cell = place.plus_code[: plus_codes.CELL_LENGTH]
+    place.cell = plus_codes.cell_of(place.latitude, place.longitude)
+    place.fine_cell = plus_codes.cell_of(place.latitude, place.longitude, plus_codes.FINE_LENGTH)
     place.search_text = searchable(place.house_number, place.street, ward.name)
 
 

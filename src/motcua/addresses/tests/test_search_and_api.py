@@ -166,3 +166,27 @@ def test_mine_answers_the_citizens_own_household_only() -> None:
     assert mine.status_code == 200 and mine.json()["code"] == place.code
     theirs = Client().get("/api/v1/addresses/mine/", **bearer(stranger, "read"))
     assert theirs.status_code == 404
+
+
+def test_the_nearest_in_a_dense_block_are_those_a_full_scan_would_give() -> None:
+    ward = make_ward()
+    places = [
+        make_place(
+            ward.officer,
+            house_number=f"{row + 3}/{column + 3}",
+            point=(TRAN_PHU[0] + row * 0.00006, TRAN_PHU[1] + column * 0.00006),
+        )
+        for row in range(-3, 4)
+        for column in range(-3, 4)
+    ]
+    probe = (TRAN_PHU[0] + 0.00002, TRAN_PHU[1] - 0.00011)
+
+    def distance(place: object) -> float:
+        return plus_codes.distance_m(*probe, place.latitude, place.longitude)  # type: ignore[attr-defined]
+
+    expected = sorted(places, key=lambda place: (distance(place), place.code))[:10]
+    found = selectors.nearest(*probe, limit=10)
+    assert [near.place for near in found] == expected
+    assert [round(near.distance_m, 6) for near in found] == [
+        round(distance(p), 6) for p in expected
+    ]
