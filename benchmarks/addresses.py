@@ -216,7 +216,7 @@ def measure(queries: int) -> list[dict[str, Any]]:
     from django.db.models import Max, Min
     from django.test import Client
 
-    from motcua.addresses import selectors
+    from motcua.addresses import selectors, wards
     from motcua.addresses.models import Place
     from motcua.catalog.text import fold
 
@@ -234,7 +234,6 @@ def measure(queries: int) -> list[dict[str, Any]]:
         for p in (rng.choice(picks) for _ in range(queries))
     ]
     sparse_points = [(rng.uniform(15.0, 16.1), rng.uniform(107.5, 108.6)) for _ in range(queries)]
-    ward_names = {20242: "hai chau", 20257: "hoa cuong", 20263: "son tra", 20197: "lien chieu"}
 
     def words(pick: Place) -> str:
         kind = rng.random()
@@ -242,7 +241,8 @@ def measure(queries: int) -> list[dict[str, Any]]:
             return fold(f"{pick.house_number.split('/')[0]} {pick.street}")
         if kind < 0.8:
             return fold(pick.street)
-        return fold(f"{pick.street} {ward_names.get(pick.ward_code, 'hai chau')}")
+        ward = wards.ward(pick.ward_code)
+        return fold(f"{pick.street} {wards.short_name(ward.name) if ward else ''}")
 
     texts = [words(rng.choice(picks)) for _ in range(queries)]
     client = Client(HTTP_HOST="127.0.0.1")  # the host the benchmark's settings allow
