@@ -135,29 +135,53 @@ def by_plus_code(text: str) -> list[Place]:
     )
 
 
+# A common street matches thousands of places: the page shows the first ones in order among
+# at most this many found, so that a search never sorts a whole city (add a number or a ward).
+SEARCH_CANDIDATES = 1000
+
+
 def search_text(query: str, ward_code: int | None = None, limit: int = 20) -> list[Place]:
     """Places whose number, street and ward hold every word of ``query`` (diacritics and
-    case aside): "12 tran phu hai chau" finds "12 Trần Phú, Phường Hải Châu"."""
+    case aside): "12 tran phu hai chau" finds "12 Trần Phú, Phường Hải Châu". A ward's name
+    at the end of the query is read as the ward (through its index, not as words)."""
     words = fold(query).split()
     if not words:
         return []
     found = Place.objects.all()
+    named = _ward_at_end(words)
+    if named is not None:
+        ward, words = named
+        if ward_code is not None and ward_code != ward:
+            return []
+        ward_code = ward
     if ward_code is not None:
         found = found.filter(ward_code=ward_code)
-    return list(matching(found, words).order_by("search_text", "code")[: min(limit, MAX_RESULTS)])
+    if words:
+        candidates = matching(found, words).order_by().values("pk")[:SEARCH_CANDIDATES]
+        found = Place.objects.filter(pk__in=candidates)
+    return list(found.order_by("search_text", "code")[: min(limit, MAX_RESULTS)])
+
+
+def _ward_at_end(words: list[str]) -> tuple[int, list[str]] | None:
+    """The ward named by the last one to three words, and the words before it."""
+    for size in (3, 2, 1):
+        if len(words) < size:
+            continue
+        ward = wards.find_by_name(settings.MOTCUA_PROVINCE_CODE, " ".join(words[-size:]))
+        if ward is not None:
+            return ward.code, words[:-size]
+    return None
 
 
 def matching(found: QuerySet[Place], words: list[str]) -> QuerySet[Place]:
-    """Places holding every folded word: through the GIN-indexed ``search_vector`` on
-    PostgreSQL (migration 0002; the last word may be a prefix), substrings on SQLite."""
+    """Places holding every folded word: whole words through the GIN-indexed
+    ``search_vector`` on PostgreSQL (migration 0002), substrings on SQLite."""
     if not words:
         return found
     if connection.vendor == "postgresql":
-        # Whole words, and the last as a prefix (it may be still being typed): a prefix of
-        # every word would match tens of thousands of places for "24 tran phu". Folded words
-        # hold only [0-9a-z.]; quoted, so that tsquery syntax never leaks in.
-        quoted = ["'" + word.replace("'", "") + "'" for word in words]
-        tsquery = " & ".join([*quoted[:-1], quoted[-1] + ":*"])
+        # Whole words: a prefix ("an" for "an*") would read the lists of every word it
+        # begins. Folded words hold only [0-9a-z.]; quoted, so tsquery syntax never leaks in.
+        tsquery = " & ".join("'" + word.replace("'", "") + "'" for word in words)
         return found.annotate(
             hit=RawSQL(
                 "search_vector @@ to_tsquery('simple', %s)", [tsquery], output_field=BooleanField()
