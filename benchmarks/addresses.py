@@ -190,12 +190,14 @@ def load(count: int) -> dict[str, Any]:
 def timed(name: str, calls: list[Callable[[], int]], warmup: int) -> dict[str, Any]:
     for call in calls[:warmup]:
         call()
-    latencies, found = [], []
+    latencies, found, slowest = [], [], []
     for call in calls:
         start = time.perf_counter()
         found.append(call())
         latencies.append((time.perf_counter() - start) * 1000)
+        slowest.append((latencies[-1], repr(getattr(call, "args", ("",))[0])))
     latencies.sort()
+    slowest.sort(reverse=True)
 
     def pct(p: float) -> float:
         return round(latencies[min(len(latencies) - 1, int(p * len(latencies)))], 2)
@@ -209,6 +211,8 @@ def timed(name: str, calls: list[Callable[[], int]], warmup: int) -> dict[str, A
         "max": round(latencies[-1], 2),
         "mean_found": round(statistics.mean(found), 1),
         "empty": sum(1 for n in found if n == 0),
+        # What was asked in the slowest requests: a tail of the load, or of the query?
+        "slowest": [f"{ms:.0f} ms {asked}" for ms, asked in slowest[:5]],
     }
 
 
@@ -342,6 +346,8 @@ def report(kind: str, facts: dict[str, Any]) -> None:
             f"{row['phase']:<16}{row['requests']:>9}{row['p50']:>9}{row['p90']:>9}"
             f"{row['p99']:>9}{row['max']:>9}  {row['mean_found']:>5}  {row['empty']:>5}"
         )
+    for row in facts["phases"]:
+        print(f"slowest {row['phase']}: " + "; ".join(row["slowest"]))
     if kind == "postgres":
         worst = max(row["p99"] for row in facts["phases"])
         verdict = "met" if worst < TARGET_P99_MS else "NOT met"
