@@ -7,8 +7,11 @@ import pytest
 from django.test import Client
 
 from motcua.accounts.models import User
+from motcua.accounts.tests.factories import sign_in_with_second_factor
 from motcua.addresses.demo import load_demo_addresses
 from motcua.addresses.models import Household, Place, PlaceStatus, Scheme
+
+from .factories import HAI_CHAU, ward_officer
 
 pytestmark = pytest.mark.django_db
 
@@ -27,3 +30,14 @@ def test_the_demo_places_load_once_with_households_for_the_sandbox_citizens() ->
     client.force_login(an)
     page = client.get("/dia-chi-so/").content.decode()
     assert bach_dang.code in page and "12 Bạch Đằng" in page
+
+
+def test_the_ward_officer_reads_the_history_of_a_place_the_platform_recorded() -> None:
+    """The finding: a history line without a person (demo data) broke the place's page."""
+    load_demo_addresses()
+    officer = Client()
+    sign_in_with_second_factor(officer, ward_officer(HAI_CHAU))
+    place = Place.objects.get(street="Bạch Đằng")
+    page = officer.get(f"/can-bo/dia-chi/{place.code}/")
+    body = page.content.decode()
+    assert page.status_code == 200 and "<td>Hệ thống</td>" in body
