@@ -66,6 +66,8 @@ def test_an_officer_places_a_household_on_the_map_and_the_head_sees_it(
     assert desk.url.endswith(f"/can-bo/dia-chi/{place.code}/")
     assert abs(place.latitude - latitude) < 1e-6
     assert place.plus_code in desk.inner_text("main")
+    # The history table scrolls inside the page: the page itself fits the phone.
+    assert desk.evaluate("document.documentElement.scrollWidth") <= 360
     found += violations(desk)
 
     # The household: its head, by the number on the identity card.
