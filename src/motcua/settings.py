@@ -6,8 +6,10 @@ Production (``MOTCUA_DEBUG`` unset or false) refuses to start without a real ``S
 from __future__ import annotations
 
 import datetime
+import importlib.util
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 import structlog
@@ -78,6 +80,7 @@ INSTALLED_APPS = [
     "motcua.payments",
     "motcua.results",
     "motcua.feedback",
+    "motcua.addresses",
     "motcua.scheduling",
     "motcua.notifications",
     "motcua.helpdesk",
@@ -342,7 +345,12 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATICFILES_DIRS = [BASE_DIR / "static"]
+# Leaflet's files from the django-leaflet package (the address map), as static/leaflet/…: the
+# package is not an installed app (its admin needs GDAL) and is located without importing it.
+_LEAFLET = importlib.util.find_spec("leaflet")
+STATICFILES_DIRS: list[object] = [BASE_DIR / "static"]
+if _LEAFLET is not None and _LEAFLET.origin:
+    STATICFILES_DIRS.append(("leaflet", Path(_LEAFLET.origin).parent / "static" / "leaflet"))
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", PROJECT_DIR / "staticfiles"))
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
@@ -494,12 +502,23 @@ X_FRAME_OPTIONS = "DENY"
 # inline script or style, no plug-ins, never framed. Files answer with their own sandboxing
 # policy (motcua.security.file_response). No form-action: paying and signing in leave for the
 # gateway's and the e-ID provider's own sites by a redirect after a form.
+# The officer's map (motcua.addresses): an open tile source; {s}, {z}, {x}, {y} as Leaflet
+# takes them. Empty: no map, coordinates are typed (the pages work without it anyway).
+MOTCUA_MAP_TILE_URL = os.environ.get(
+    "MOTCUA_MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+)
+MOTCUA_MAP_ATTRIBUTION = os.environ.get(
+    "MOTCUA_MAP_ATTRIBUTION", "© OpenStreetMap contributors (ODbL)"
+)
+# The tiles' origin is allowed as an image source ({s}. subdomains as a wildcard).
+_TILE_ORIGIN = "://".join(urlsplit(MOTCUA_MAP_TILE_URL.replace("{s}", "*"))[:2]).rstrip(":/")
+
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
         "script-src": [SELF],
         "style-src": [SELF],
-        "img-src": [SELF, "data:"],
+        "img-src": [SELF, "data:", *([_TILE_ORIGIN] if _TILE_ORIGIN else [])],
         "font-src": [SELF],
         "connect-src": [SELF],
         "object-src": [NONE],

@@ -4,6 +4,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
+from motcua.addresses.demo import load_demo_addresses
 from motcua.agencies.demo import load_demo_agencies
 from motcua.catalog import services
 from motcua.results.demo import load_demo_result_templates
@@ -12,7 +13,10 @@ DEMO_CATALOG = Path(__file__).resolve().parents[3] / "catalog" / "demo" / "catal
 
 
 class Command(BaseCommand):
-    help = "Load Đà Nẵng's demo agencies and procedure catalogue (safe to run again)."
+    help = (
+        "Load Đà Nẵng's demo agencies, procedure catalogue and digital addresses "
+        "(safe to run again)."
+    )
 
     def handle(self, *args: Any, **options: Any) -> None:
         count = load_demo_agencies(settings.MOTCUA_PROVINCE_CODE)
@@ -23,3 +27,4 @@ class Command(BaseCommand):
             f"Procedures: {report.created} new, {report.updated} updated ({report.fields} fields)"
         )
         self.stdout.write(f"Result templates: {load_demo_result_templates()} new")
+        self.stdout.write(f"Digital addresses: {load_demo_addresses()} new places")

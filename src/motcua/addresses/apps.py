@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class AddressesConfig(AppConfig):
+    """Địa chỉ số: the digital address of every household (DOMAIN.md §10)."""
+
+    name = "motcua.addresses"
+    verbose_name = _("Digital addresses")
