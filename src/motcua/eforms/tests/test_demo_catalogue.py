@@ -9,6 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from motcua.eforms.forms import EForm, merge_documents
+from motcua.eforms.rules import with_computed
 from motcua.eforms.schema import MAX_FIELDS_PER_STEP, Kind, unsupported_problems
 from motcua.eforms.validation import validate_document
 
@@ -29,6 +30,10 @@ def test_builds_with_one_field_per_property(schema: dict[str, Any]) -> None:
     form = EForm(schema)
     assert [leaf.name for leaf in form.leaves] == list(schema["properties"])
     for leaf in form.leaves:
+        if leaf.computed:
+            # written by the server (an age, a fee): shown, never an input
+            assert leaf.name not in form.fields
+            continue
         field = form.fields[leaf.name]
         assert field.label == schema["properties"][leaf.name]["title"]
         if leaf.kind is Kind.ROWS:
@@ -39,7 +44,7 @@ def test_builds_with_one_field_per_property(schema: dict[str, Any]) -> None:
             assert field.required == (leaf.name in schema["required"])
 
 
-def test_some_demo_forms_use_groups_conditions_references_and_rules() -> None:
+def test_some_demo_forms_use_groups_conditions_references_rules_and_computed_values() -> None:
     used = {
         feature
         for _, schema in DEMO
@@ -51,10 +56,11 @@ def test_some_demo_forms_use_groups_conditions_references_and_rules() -> None:
             "conditions": "allOf" in schema or "if" in schema,
             "references": "x-reference" in str(schema),
             "rules": "x-rules" in schema,
+            "computed": "x-computed" in str(schema),
         }.items()
         if present
     }
-    assert used == {"rows", "conditions", "references", "rules"}
+    assert used == {"rows", "conditions", "references", "rules", "computed"}
 
 
 @pytest.mark.parametrize("schema", SCHEMAS, ids=IDS)
@@ -89,4 +95,5 @@ def test_round_trip_step_by_step(schema: dict[str, Any], data: st.DataObject) ->
         form = EForm(schema, data=posted, step=index)
         assert form.is_valid(), form.errors
         parts.append(form.to_json())
-    assert merge_documents(*parts) == document
+    # a computed value whose inputs sit on other steps is written when the draft is saved
+    assert with_computed(schema, merge_documents(*parts)) == document
