@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 import pytest
@@ -20,6 +21,11 @@ IDS = [case_id for case_id, _ in DEMO]
 SCHEMAS = [schema for _, schema in DEMO]
 
 
+def properties_of(names: Iterable[str]) -> list[str]:
+    """The top-level properties the fields belong to, in order (``a.b`` belongs to ``a``)."""
+    return list(dict.fromkeys(name.split(".")[0] for name in names))
+
+
 def test_the_demo_catalogue_has_eforms() -> None:
     assert len(DEMO) > 90
 
@@ -28,8 +34,12 @@ def test_the_demo_catalogue_has_eforms() -> None:
 def test_builds_with_one_field_per_property(schema: dict[str, Any]) -> None:
     assert unsupported_problems(schema) == []
     form = EForm(schema)
-    assert [leaf.name for leaf in form.leaves] == list(schema["properties"])
+    assert properties_of(leaf.name for leaf in form.leaves) == list(schema["properties"])
     for leaf in form.leaves:
+        if "." in leaf.name:
+            # a field of one of a property's alternatives (oneOf): its choice and its sections
+            assert leaf.name in form.fields
+            continue
         if leaf.computed:
             # written by the server (an age, a fee): shown, never an input
             assert leaf.name not in form.fields
@@ -57,17 +67,19 @@ def test_some_demo_forms_use_groups_conditions_references_rules_and_computed_val
             "references": "x-reference" in str(schema),
             "rules": "x-rules" in schema,
             "computed": "x-computed" in str(schema),
+            "alternatives": "oneOf" in str(schema),
         }.items()
         if present
     }
-    assert used == {"rows", "conditions", "references", "rules", "computed"}
+    assert used == {"rows", "conditions", "references", "rules", "computed", "alternatives"}
 
 
 @pytest.mark.parametrize("schema", SCHEMAS, ids=IDS)
 def test_steps_cover_every_field_once(schema: dict[str, Any]) -> None:
     steps = EForm.steps(schema)
     names = [name for step in steps for name in step.field_names]
-    assert names == list(schema["properties"])
+    assert properties_of(names) == list(schema["properties"])
+    assert len(names) == len(set(names))
     assert all(0 < len(step.field_names) <= MAX_FIELDS_PER_STEP for step in steps)
 
 
