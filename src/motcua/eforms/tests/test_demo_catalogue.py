@@ -102,7 +102,7 @@ def test_round_trip(schema: dict[str, Any], data: st.DataObject) -> None:
 def test_round_trip_step_by_step(schema: dict[str, Any], data: st.DataObject) -> None:
     document = data.draw(documents(schema))
     posted = form_data(schema, document)
-    parts = []
+    parts: list[dict[str, Any]] = []
     for index in range(len(EForm.steps(schema))):
         # as the filing wizard does: a step is judged with the draft's answers so far
         form = EForm(schema, data=posted, step=index, answers=merge_documents(*parts))
