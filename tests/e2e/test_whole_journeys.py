@@ -264,7 +264,9 @@ def test_building_permit_filed_paid_decided_downloaded_and_verified(
         **example_document(schema),
         "ho_ten_chu_dau_tu": OWNER,
         "dia_diem_xay_dung": SITE,
+        "dien_tich_lo_dat": 100,
         "dien_tich_xay_dung": 80,
+        "tong_dien_tich_san": 240,
         "so_tang": 3,
     }
     document = tmp_path / "giay-to.pdf"

@@ -126,7 +126,13 @@ def test_every_demo_eform_shows_each_answer_under_its_title() -> None:
             for name, prop in properties.items()
             if prop.get("type") == "array" and prop["items"].get("type") == "object"
         ]
-        titles = [prop["title"] for name, prop in properties.items() if name not in rows]
+        alternatives = [name for name, prop in properties.items() if "oneOf" in prop]
+        titles = [
+            prop["title"]
+            for name, prop in properties.items()
+            # a field the other answers rule out (hidden by a condition) is not shown
+            if name not in rows and name not in alternatives and name in document
+        ]
         assert [a.label for a in shown] == titles, case_id
         for answer in shown:
             prop = properties[answer.name]
@@ -137,3 +143,10 @@ def test_every_demo_eform_shows_each_answer_under_its_title() -> None:
             assert properties[name]["title"] in headings, case_id
             row_title = properties[name]["items"]["title"]
             assert f"{row_title} 1" in headings, case_id
+        for name in alternatives:  # its own section: the choice, then the chosen one's fields
+            section = next(s for s in sections if s.title == properties[name]["title"])
+            chosen = properties[name]["oneOf"][0]
+            assert section.answers[0].text == chosen["title"], case_id
+            assert [a.name for a in section.answers[1:]] == [
+                f"{name}.{key}" for key in chosen["properties"] if key != "loai"
+            ], case_id
