@@ -175,6 +175,7 @@ def test_the_lookup_page_reads_status_and_timeline_together(client: Client, worl
         )
     assert page.status_code == 200
     assert "Yêu cầu bổ sung giấy tờ" in page.text
+    assert "{#" not in page.text and "{%" not in page.text  # no template text leaks out
     # PostgreSQL answers both in one round trip; SQLite reads the timeline apart.
     assert len(queries) == (1 if connection.vendor == "postgresql" else 2)
 
