@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -11,7 +12,7 @@ from motcua.accounts.tests.factories import UserFactory, sign_in_with_second_fac
 from motcua.agencies.tests.factories import AgencyFactory
 from motcua.catalog.models import ProcedureCase, ProcedureVersion
 from motcua.catalog.tests.factories import make_procedure
-from motcua.dossiers.tests.factories import officer
+from motcua.dossiers.tests.factories import file_dossier, make_world, officer
 from motcua.formbuilder.models import FormDraft
 
 pytestmark = pytest.mark.django_db
@@ -184,3 +185,23 @@ def test_only_form_designers_of_the_procedures_agency_reach_the_builder(procedur
         assert client.get(BASE + "xem-truoc/").status_code == 404
     assert "2.000488" not in elsewhere.get("/can-bo/bieu-mau/").content.decode()
     assert not FormDraft.objects.exists()
+
+
+def test_a_dossier_keeps_the_form_it_was_filed_under_after_a_new_form_is_published() -> None:
+    world = make_world()
+    filed = file_dossier(world)
+    old_version = filed.procedure_version
+    client = Client()
+    sign_in_with_second_factor(client, officer(world.agency, "form_designer"))
+    base = f"/can-bo/bieu-mau/{world.procedure.code}/0/"
+    added = client.post(
+        base + "them-truong/", {"kind": "date", "title": "Ngày cần phiếu", "step": "0"}
+    )
+    assert added.status_code == 302
+    assert client.post(base + "xuat-ban/").status_code == 302
+    filed.refresh_from_db()
+    assert filed.procedure_version == old_version
+    assert "ngay_can_phieu" not in json.dumps(filed.procedure_version.snapshot)
+    later = file_dossier(world)
+    assert later.procedure_version.number == old_version.number + 1
+    assert "ngay_can_phieu" in later.procedure_version.snapshot["cases"][0]["eform"]["properties"]
