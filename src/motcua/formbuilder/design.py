@@ -423,6 +423,8 @@ class ConditionView:
     shown: tuple[str, ...]
     required: tuple[str, ...]
     editable: bool
+    #: The test is "the field is answered" (any value), not a value of it.
+    answered: bool = False
 
 
 def conditions(schema: dict[str, Any], group: str = "") -> list[ConditionView]:
@@ -434,9 +436,11 @@ def conditions(schema: dict[str, Any], group: str = "") -> list[ConditionView]:
     for index, entry in enumerate(entries):
         test = entry.get("if", {})
         tested = list(test.get("properties", {}).items())
-        field, value = ("", None)
+        field, value, answered = ("", None, False)
         if len(tested) == 1 and isinstance(tested[0][1], dict) and "const" in tested[0][1]:
             field, value = tested[0][0], tested[0][1]["const"]
+        elif not tested and len(test.get("required", [])) == 1:
+            field, answered = test["required"][0], True
         else_part = entry.get("else", {}) if isinstance(entry.get("else"), dict) else {}
         then_part = entry.get("then", {}) if isinstance(entry.get("then"), dict) else {}
         shown = tuple(k for k, v in else_part.get("properties", {}).items() if v is False)
@@ -448,6 +452,7 @@ def conditions(schema: dict[str, Any], group: str = "") -> list[ConditionView]:
                 shown=shown,
                 required=tuple(then_part.get("required", [])),
                 editable=entry is not node and bool(field),
+                answered=answered,
             )
         )
     return found
@@ -461,8 +466,10 @@ def add_condition(
     value: Any,
     shown: list[str],
     required: list[str],
+    answered: bool = False,
 ) -> dict[str, Any]:
-    """ "When «field» is «value», show ``shown`` (hidden otherwise) and require ``required``."""
+    """When «field» is «value» (or, with ``answered``, has any answer), show ``shown``
+    (hidden otherwise) and require ``required``."""
     result = with_steps(schema)
     node = _object_at(result, group)
     properties = node.get("properties", {})
@@ -473,8 +480,13 @@ def add_condition(
         raise DesignError(_("A condition shows and requires other fields of the same group."))
     if not shown and not required:
         raise DesignError(_("Choose the fields the condition shows or requires."))
+    if answered and properties[field].get("type") == "boolean":
+        raise DesignError(_("A yes/no field is always answered: test it for yes or no."))
+    test: dict[str, Any] = {"required": [field]}
+    if not answered:
+        test["properties"] = {field: {"const": value}}
     entry: dict[str, Any] = {
-        "if": {"properties": {field: {"const": value}}, "required": [field]},
+        "if": test,
         "then": {"required": list(required)} if required else {},
     }
     if shown:

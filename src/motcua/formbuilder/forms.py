@@ -335,11 +335,11 @@ class ConditionForm(forms.Form):
 
     def __init__(self, *args: Any, siblings: list[Node], tested: Node | None, **kwargs: Any):
         super().__init__(*args, **kwargs)
-        testable = [n for n in siblings if _testable(n.schema)]
+        testable = [n for n in siblings if _testable(n)]
         self.fields["field"] = forms.ChoiceField(
             label=_("When the answer to"),
             choices=[(n.key, n.title) for n in testable],
-            help_text=_("A yes/no or choose-one field of the same group."),
+            help_text=_("A field of the same group."),
         )
         self.tested = tested
         if tested is None:
@@ -368,18 +368,31 @@ class ConditionForm(forms.Form):
             raise forms.ValidationError(_("Choose the fields the condition shows or requires."))
         return cleaned
 
+    @property
+    def answered(self) -> bool:
+        """The condition is "the field has an answer", whatever it is."""
+        return bool(self.cleaned_data["value"] == ANSWERED)
+
     def value(self) -> Any:
         raw = self.cleaned_data["value"]
         assert self.tested is not None
+        if raw == ANSWERED:
+            return None
         if self.tested.schema.get("type") == "boolean":
             return raw == "true"
         return raw
 
 
-def _testable(schema: Mapping[str, Any]) -> bool:
-    return (schema.get("type") == "boolean" and "const" not in schema) or (
-        schema.get("type") == "string" and "enum" in schema
-    )
+#: The value of the condition form's choice "is answered (any answer)".
+ANSWERED = "$answered"
+
+
+def _testable(node: Node) -> bool:
+    """A field a condition can test: any single answer (not a group, a list or a computed)."""
+    kind = node.schema.get("type")
+    if node.is_group or kind == "array" or "x-computed" in node.schema:
+        return False
+    return not (kind == "boolean" and "const" in node.schema)
 
 
 def _values_of(schema: Mapping[str, Any]) -> list[tuple[str, str]]:
@@ -387,7 +400,8 @@ def _values_of(schema: Mapping[str, Any]) -> list[tuple[str, str]]:
         return [("true", str(_("Yes"))), ("false", str(_("No")))]
     values = list(schema.get("enum", []))
     labels = list(schema.get("x-enumNames", values))
-    return [(str(v), str(label)) for v, label in zip(values, labels, strict=False)]
+    found = [(str(v), str(label)) for v, label in zip(values, labels, strict=False)]
+    return [*found, (ANSWERED, str(_("answered (any answer)")))]
 
 
 class RuleForm(forms.Form):

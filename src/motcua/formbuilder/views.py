@@ -381,6 +381,7 @@ def add_condition(request: HttpRequest, code: str, position: int) -> HttpRespons
                 value=form.value(),
                 shown=form.cleaned_data["shown"],
                 required=form.cleaned_data["required"],
+                answered=form.answered,
             )
         except DomainError as error:
             form.add_error(None, str(error))

@@ -227,3 +227,41 @@ def test_editing_a_group_or_a_repeating_group_keeps_its_fields_and_conditions() 
     )
     assert edited["properties"]["nguoi_khai"]["required"] == ["ten"]
     assert edited["properties"]["nguoi_khai"]["title"] == "Người đi khai"
+
+
+def test_a_condition_on_a_field_being_answered_requires_and_shows_others() -> None:
+    schema = design.add_field(
+        household_form(), group="", key="dien_thoai", field=_text("Điện thoại"), required=False
+    )
+    schema = design.add_field(
+        schema, group="", key="gio_goi", field=_text("Giờ gọi được"), required=False
+    )
+    schema = design.add_condition(
+        schema,
+        group="",
+        field="dien_thoai",
+        value=None,
+        shown=["gio_goi"],
+        required=["gio_goi"],
+        answered=True,
+    )
+    published = design.publishable(schema)
+    assert fillability_problems(published) == []
+    base = example_document(published)
+    base.pop("dien_thoai", None)
+    base.pop("gio_goi", None)
+    assert validate_document(published, base) == {}
+    assert "gio_goi" in validate_document(published, {**base, "dien_thoai": "0905123456"})
+    assert validate_document(published, {**base, "gio_goi": "8 giờ"}) != {}
+    view = design.conditions(schema)[-1]
+    assert view.answered and view.field == "dien_thoai" and view.shown == ("gio_goi",)
+    with pytest.raises(design.DesignError):
+        design.add_condition(
+            schema,
+            group="",
+            field="nop_thay",
+            value=None,
+            shown=[],
+            required=["ho_ten"],
+            answered=True,
+        )
