@@ -32,6 +32,8 @@ urlpatterns = [
     path("", include("motcua.results.urls")),
     path("", include("motcua.feedback.urls")),
     path("", include("motcua.addresses.urls")),
+    path("", include("motcua.petitions.urls")),
+    path("open311/v2/", include("motcua.petitions.open311_urls")),
     path("can-bo/", include("motcua.backoffice.urls")),
     path("o/", include("motcua.accounts.oauth_urls")),
     path("sandbox/eid/", include("motcua.sandbox_eid.urls")),
