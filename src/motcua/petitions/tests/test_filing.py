@@ -14,7 +14,7 @@ from motcua.accounts.tests.factories import UserFactory
 from motcua.notifications.models import OutboxMessage
 from motcua.petitions.models import Report, ReportStatus
 
-from .factories import HANOI, HAI_CHAU, TRAN_PHU, file_report, png, topic, ward_committee
+from .factories import HAI_CHAU, HANOI, TRAN_PHU, file_report, png, topic, ward_committee
 
 pytestmark = pytest.mark.django_db
 
