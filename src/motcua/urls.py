@@ -16,6 +16,7 @@ api_v1: list[URLPattern | URLResolver] = [
     path("", include("motcua.results.api_urls")),
     path("", include("motcua.eforms.api_urls")),
     path("", include("motcua.addresses.api_urls")),
+    path("", include("motcua.petitions.api_urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     # The split view serves Swagger UI's start-up script as a file: no inline script (CSP).
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),

@@ -95,8 +95,13 @@ def test_forward_accept_answer_rate_and_reopen_once() -> None:
         services.reopen(report=report, reporter=me, reason="Lần nữa")
     kinds = list(report.events.values_list("kind", flat=True))
     assert kinds == [
-        EventKind.FILED, EventKind.FORWARDED, EventKind.ACCEPTED, EventKind.ANSWERED,
-        EventKind.REOPENED, EventKind.ANSWERED, EventKind.RATED,
+        EventKind.FILED,
+        EventKind.FORWARDED,
+        EventKind.ACCEPTED,
+        EventKind.ANSWERED,
+        EventKind.REOPENED,
+        EventKind.ANSWERED,
+        EventKind.RATED,
     ]
 
 
@@ -151,7 +156,9 @@ def test_overdue_and_due_soon_lists_and_escalation_to_the_leader_once() -> None:
     assert soon.code in soon_part and fine.code not in soon_part
     assert services.escalate_overdue() == 1
     assert services.escalate_overdue() == 0  # once per deadline
-    assert OutboxMessage.objects.filter(recipient=leader.email, body__contains=late.code).count() == 1
+    assert (
+        OutboxMessage.objects.filter(recipient=leader.email, body__contains=late.code).count() == 1
+    )
     assert late.events.filter(kind=EventKind.ESCALATED).exists()
 
 
