@@ -50,7 +50,7 @@ class CodeForm(forms.Form):
     )
 
 
-def _ward_choices() -> list[tuple[str, str]]:
+def _ward_choices() -> list[tuple[str, Any]]:
     province = int(settings.MOTCUA_PROVINCE_CODE)
     return [("", _("— decided from the point —"))] + [
         (str(w.code), w.name) for w in wards.wards_of(province)
@@ -168,7 +168,7 @@ class AnswerForm(forms.Form):
         max_length=TEXT_LIMIT,
         widget=forms.Textarea(attrs={"rows": 6}),
     )
-    files = MultipleFileField(label=_("Attached files (PDF, JPEG or PNG)"), required=False)
+    attachments = MultipleFileField(label=_("Attached files (PDF, JPEG or PNG)"), required=False)
 
 
 class RateForm(forms.Form):

@@ -418,7 +418,7 @@ def officer_answer(request: HttpRequest, code: str) -> HttpResponse:
                 report=report,
                 officer=_officer(request),
                 text=form.cleaned_data["text"],
-                files=form.cleaned_data["files"],
+                files=form.cleaned_data["attachments"],
             )
         except DomainError as exc:
             if exc.status == 404:

@@ -124,7 +124,7 @@ def test_similar_open_reports_nearby_or_on_the_same_procedure_are_suggested() ->
     client = verified_client()
     page = client.get(
         "/phan-anh/gui/",
-        {"check": "1", "latitude": "16,0678", "longitude": "108.2208", "topic": the_topic.pk},
+        {"check": "1", "latitude": "16,0678", "longitude": "108.2208", "topic": str(the_topic.pk)},
     )
     body = page.content.decode()
     assert page.status_code == 200
