@@ -7,3 +7,6 @@ class PetitionsConfig(AppConfig):
 
     name = "motcua.petitions"
     verbose_name = _("Feedback and petitions")
+
+    def ready(self) -> None:
+        from . import panels  # noqa: F401  (registers its dossier page panel)

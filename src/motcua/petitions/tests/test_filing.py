@@ -5,6 +5,7 @@ and a public tracking page that never shows a phone number."""
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -187,3 +188,44 @@ def test_the_map_data_lists_open_public_reports_in_a_box_and_refuses_a_bad_box()
     assert [r["code"] for r in data["reports"]] == [report.code]
     assert set(data["reports"][0]) == {"code", "topic", "status", "lat", "long", "filed_at"}
     assert Client().get("/phan-anh/ban-do.json", {"bbox": "a,b"}).status_code == 400
+
+
+def test_a_report_about_ones_own_dossier_goes_to_its_agency_and_anothers_is_refused() -> None:
+    from motcua.dossiers.tests.factories import file_dossier, make_world
+
+    world = make_world()
+    dossier = file_dossier(world)
+    client = Client()
+    client.force_login(world.applicant)
+    page = client.get(f"/ho-so/{dossier.code}/").content.decode()
+    assert f"/phan-anh/gui/?subject=dossier&amp;dossier_code={dossier.code}" in page
+    assert (
+        dossier.code
+        in client.get(
+            "/phan-anh/gui/", {"subject": "dossier", "dossier_code": dossier.code}
+        ).content.decode()
+    )
+    data = form(topic(), subject="dossier", dossier_code=dossier.code, latitude="", longitude="")
+    assert client.post("/phan-anh/gui/", data).status_code == 302
+    assert Report.objects.get().agency == dossier.receiving_agency
+    stranger = Client()
+    stranger.force_login(UserFactory.create())
+    refused = stranger.post("/phan-anh/gui/", data)
+    assert refused.status_code == 400 and Report.objects.count() == 1
+
+
+def test_codes_sent_to_one_phone_are_limited(settings: Any) -> None:
+    from django.core.cache import cache
+
+    client = Client()
+    for _ in range(5):
+        assert client.post("/phan-anh/xac-minh/", {"phone": PHONE, "send": "1"}).status_code == 200
+    sixth = client.post("/phan-anh/xac-minh/", {"phone": PHONE, "send": "1"})
+    assert sixth.status_code == 400  # the service's own count per phone
+    assert OutboxMessage.objects.filter(recipient=PHONE).count() == 5
+    settings.RATELIMIT_ENABLE = True  # the rate limits on the address and the phone (429)
+    cache.clear()
+    other = "0935111222"
+    codes = [client.post("/phan-anh/xac-minh/", {"phone": other, "send": "1"}) for _ in range(6)]
+    assert [c.status_code for c in codes][-1] == 429 and codes[-1]["Retry-After"]
+    cache.clear()
