@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -168,6 +168,12 @@ class Report(models.Model):
             models.Index(
                 fields=["latitude", "longitude"],
                 name="report_open_map",
+                condition=Q(is_public=True, status__in=["received", "processing"]),
+            ),
+            # The public map of a whole city: the newest open, public reports first.
+            models.Index(
+                F("filed_at").desc(),
+                name="report_open_newest",
                 condition=Q(is_public=True, status__in=["received", "processing"]),
             ),
             models.Index(fields=["agency", "due_at"], name="report_agency_due"),
