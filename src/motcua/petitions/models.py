@@ -195,6 +195,22 @@ class Report(models.Model):
         """The reporter's name where they chose to show it; otherwise nothing."""
         return self.reporter_name if self.name_public else ""
 
+    def _public(self, text: str) -> str:
+        from .redaction import redact
+
+        hidden = [self.phone] + ([] if self.name_public else [self.reporter_name])
+        return redact(text, names=hidden)
+
+    @property
+    def public_title(self) -> str:
+        """The title as the public sees it: phone numbers, e-mails, ID numbers and a hidden
+        name that the reporter typed into it are removed."""
+        return self._public(self.title)
+
+    @property
+    def public_text(self) -> str:
+        return self._public(self.text)
+
 
 class FileKind(models.TextChoices):
     PHOTO = "photo", _("Photo")

@@ -61,7 +61,12 @@ def _element(tag: str, value: Any) -> ET.Element:
         for key, item in value.items():
             node.append(_element(key, item))
     elif isinstance(value, list):
-        child_tag = {"attributes": "attribute", "values": "value"}.get(tag, "item")
+        child_tag = {
+            "attributes": "attribute",
+            "values": "value",
+            "endpoints": "endpoint",
+            "formats": "format",
+        }.get(tag, "item")
         for item in value:
             node.append(_element(child_tag, item))
     else:
@@ -74,7 +79,9 @@ def render(
 ) -> HttpResponse:
     """A list of rows as the spec's JSON array or XML ``<root><item>…</item></root>``."""
     if fmt == "json":
-        return JsonResponse(rows, safe=False, status=status)
+        return JsonResponse(
+            rows, safe=False, status=status, json_dumps_params={"ensure_ascii": False}
+        )
     top = ET.Element(root)
     for row in rows:
         top.append(_element(item, row))
@@ -84,7 +91,7 @@ def render(
 
 def _render_one(fmt: str, root: str, row: dict[str, Any]) -> HttpResponse:
     if fmt == "json":
-        return JsonResponse(row)
+        return JsonResponse(row, json_dumps_params={"ensure_ascii": False})
     body = b'<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(
         _element(root, row), encoding="utf-8"
     )
@@ -221,7 +228,7 @@ def request_row(report: Report) -> dict[str, Any]:
         "status_notes": status_notes,
         "service_name": report.topic.name,
         "service_code": report.topic.code,
-        "description": report.text,
+        "description": report.public_text,
         "agency_responsible": report.agency.name,
         "service_notice": "",
         "requested_datetime": _w3c(report.filed_at),

@@ -229,3 +229,21 @@ def test_codes_sent_to_one_phone_are_limited(settings: Any) -> None:
     codes = [client.post("/phan-anh/xac-minh/", {"phone": other, "send": "1"}) for _ in range(6)]
     assert [c.status_code for c in codes][-1] == 429 and codes[-1]["Retry-After"]
     cache.clear()
+
+
+def test_a_phone_or_hidden_name_typed_into_the_report_is_not_shown_to_the_public() -> None:
+    report = file_report(
+        text="Gọi tôi: 0905 123 456 hoặc binh@example.vn — Trần Thị Bình",
+        title="Ổ gà, gọi 0905123456",
+        name="Trần Thị Bình",
+    )
+    for body in (
+        Client().get(f"/phan-anh/{report.code}/").content.decode(),
+        Client().get("/phan-anh/").content.decode(),
+        Client().get(f"/open311/v2/requests/{report.code}.json").content.decode(),
+        Client().get(f"/open311/v2/requests/{report.code}.xml").content.decode(),
+    ):
+        assert report.code in body
+        for personal in ("0905 123 456", "0905123456", "binh@example.vn", "Trần Thị Bình"):
+            assert personal not in body
+    assert "Ổ gà" in Client().get(f"/phan-anh/{report.code}/").content.decode()
