@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.conf import settings
+from django.utils import timezone
 
 from motcua.workcalendar.calendar import WorkingCalendar, add_working_days, close_of_day
 from motcua.workcalendar.deadlines import WORKING_DAYS, due_at
@@ -39,8 +40,9 @@ def answer_due(arrived_at: dt.datetime, calendar: WorkingCalendar | None = None)
 def due_soon_until(now: dt.datetime, calendar: WorkingCalendar | None = None) -> dt.datetime:
     """Deadlines before this moment are "due soon" (``MOTCUA_PETITION_DUE_SOON_WORKING_DAYS``)."""
     calendar = calendar or load_calendar()
-    local = now.astimezone(dt.timezone(dt.timedelta(hours=7)))
     day = add_working_days(
-        calendar, local.date(), int(settings.MOTCUA_PETITION_DUE_SOON_WORKING_DAYS)
+        calendar,
+        timezone.localtime(now).date(),
+        int(settings.MOTCUA_PETITION_DUE_SOON_WORKING_DAYS),
     )
     return close_of_day(calendar, day)
