@@ -247,3 +247,17 @@ def test_a_phone_or_hidden_name_typed_into_the_report_is_not_shown_to_the_public
         for personal in ("0905 123 456", "0905123456", "binh@example.vn", "Trần Thị Bình"):
             assert personal not in body
     assert "Ổ gà" in Client().get(f"/phan-anh/{report.code}/").content.decode()
+
+
+def test_open_reports_about_the_same_procedure_are_suggested() -> None:
+    from motcua.dossiers.tests.factories import make_world
+
+    world = make_world()
+    code = world.procedure.code
+    same = file_report(point=None, subject="procedure", procedure_code=code, text="Thủ tục lâu")
+    other = file_report(point=None, subject="procedure", text="Thủ tục khác")
+    # Routed to the agency implementing the procedure, not the topic's default agency.
+    assert same.procedure == world.procedure and same.agency == world.agency
+    client = verified_client()
+    body = client.get("/phan-anh/gui/", {"check": "1", "procedure_code": code}).content.decode()
+    assert same.code in body and other.code not in body

@@ -166,3 +166,23 @@ def test_the_escalation_runs_on_the_timetable(settings: object) -> None:
     from motcua.scheduling.services import schedules
 
     assert "motcua.petitions.tasks.escalate_overdue_task" in {s.task for s in schedules()}
+
+
+def test_a_report_filed_before_tet_is_due_after_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    seed_calendar(years=[2026])
+    before_tet = dt.datetime(2026, 2, 12, 10, 0, tzinfo=VN)
+    monkeypatch.setattr(services.timezone, "now", lambda: before_tet)
+    report = file_report()
+    assert report.forward_due_at == dt.datetime(2026, 2, 26, 17, 0, tzinfo=VN)
+    assert report.answer_due_at == dt.datetime(2026, 3, 12, 17, 0, tzinfo=VN)
+    # Forwarded on Friday 24/04 16:00: the new agency's 15 days skip Monday 27/04 (Hùng Kings'
+    # day, 10/3 lunar, falls on Sunday 26/04 in 2026), 30/4 and 1/5.
+    desk_officer = officer(report.agency)
+    competent = AgencyFactory.create()
+    forwarded = dt.datetime(2026, 4, 24, 16, 0, tzinfo=VN)
+    monkeypatch.setattr(services.timezone, "now", lambda: forwarded)
+    services.forward(report=report, officer=desk_officer, to_agency=competent)
+    report.refresh_from_db()
+    assert report.forwarded_late  # 5 working days had long passed
+    # Day 1 Tue 28/04, 29, (30/4, 1/5 off), 4/5 (3) … 15/5 (12), 18, 19, day 15 Wed 20/05.
+    assert report.answer_due_at == dt.datetime(2026, 5, 20, 17, 0, tzinfo=VN)
