@@ -11,6 +11,9 @@ and times the map's data one request after another through Django's test client 
 - ``district``: about 3 km (zoom 13);
 - ``city``: the whole city (the answer is capped at 500 reports, newest first).
 
+It also files ``--filings`` reports through the page, signed in, each with a 500 KB photo
+(checked as dossier attachments are, stored in a temporary media directory).
+
 Then it serves the project with gunicorn (``--workers`` sync workers) and drives the three
 views over HTTP from ``--concurrency`` client threads, each on one kept-alive connection, for
 requests per second. It prints figures only and never fails on speed. Target: p99 < 100 ms
@@ -195,6 +198,46 @@ def measure(queries: int) -> list[dict[str, Any]]:
     return phases
 
 
+def filing(count: int) -> dict[str, Any]:
+    """Signed-in citizens file reports through the page with a 500 KB photo (in-process)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.test import Client
+
+    from motcua.accounts.models import User
+    from motcua.petitions.models import Topic
+
+    user = User.objects.create(username="bench-citizen", full_name="Nguyễn Văn Thử")
+    client = Client(HTTP_HOST="127.0.0.1")
+    client.force_login(user)
+    topic = Topic.objects.first()
+    assert topic is not None
+    rng = random.Random(20)
+    photo = b"\xff\xd8\xff\xe0" + rng.randbytes(500 * 1024) + b"\xff\xd9"
+    latencies = []
+    started = time.perf_counter()
+    for n in range(count):
+        data = {
+            "topic": str(topic.pk),
+            "subject": "place",
+            "latitude": f"{rng.gauss(CENTRE[0], 0.02):.6f}",
+            "longitude": f"{rng.gauss(CENTRE[1], 0.02):.6f}",
+            "text": f"Ổ gà số {n} giữa đường.",
+            "is_public": "on",
+            "photos": SimpleUploadedFile("anh.jpg", photo, content_type="image/jpeg"),
+        }
+        t0 = time.perf_counter()
+        response = client.post("/phan-anh/gui/", data)
+        latencies.append((time.perf_counter() - t0) * 1000)
+        assert response.status_code == 302, response.content[:500]
+    elapsed = time.perf_counter() - started
+    return {
+        "phase": "in-process file+photo",
+        "requests": count,
+        "per_s": round(count / elapsed, 1),
+        **percentiles(latencies),
+    }
+
+
 def child(args: argparse.Namespace) -> None:
     setup_django()
     from motcua.petitions.models import Report
@@ -202,6 +245,7 @@ def child(args: argparse.Namespace) -> None:
     facts = load(args.reports)
     facts["reports"] = Report.objects.count()
     facts["phases"] = measure(args.queries)
+    facts["phases"].append(filing(args.filings))
     print("RESULT " + json.dumps(facts))
 
 
@@ -259,6 +303,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--reports", type=bounded(5_000_000), default=100_000)
     parser.add_argument("--queries", type=bounded(100_000), default=1000)
+    parser.add_argument("--filings", type=bounded(10_000), default=200)
     parser.add_argument("--workers", type=bounded(32), default=3)
     parser.add_argument("--concurrency", type=bounded(64), default=4)
     parser.add_argument("--pg-url", default=os.environ.get("BENCH_POSTGRES_URL", DEFAULT_PG_URL))
@@ -277,7 +322,7 @@ def main() -> None:
             run([sys.executable, str(ROOT / "manage.py"), "migrate", "--noinput"], env)
             print(f"load {args.reports:,} reports and measure in-process …", flush=True)
             command = [sys.executable, __file__, "--child", "--reports", str(args.reports)]
-            command += ["--queries", str(args.queries)]
+            command += ["--queries", str(args.queries), "--filings", str(args.filings)]
             result = subprocess.run(command, env=env, cwd=ROOT, capture_output=True, text=True)
             if result.returncode:
                 raise RuntimeError(result.stdout[-3000:] + result.stderr[-3000:])
@@ -302,7 +347,11 @@ def main() -> None:
             + (f"  found {row['mean_found']}" if "mean_found" in row else "")
             + (f"  failures {row['failures']}" if row.get("failures") else "")
         )
-    worst = max(row["p99"] for row in facts["phases"] if row["phase"].startswith("in-process"))
+    worst = max(
+        row["p99"]
+        for row in facts["phases"]
+        if row["phase"].startswith("in-process") and "file" not in row["phase"]
+    )
     verdict = "met" if worst < TARGET_P99_MS else "NOT met"
     print(f"target p99 < {TARGET_P99_MS:.0f} ms for the map's data: {verdict} (worst {worst} ms)")
 
