@@ -33,5 +33,11 @@ class ReportAdmin(admin.ModelAdmin):
 
 @admin.register(ApiKey)
 class ApiKeyAdmin(admin.ModelAdmin):
+    """Keys are made with ``manage.py open311_key "Client name"`` (the key is shown once);
+    here they are listed and switched off."""
+
     list_display = ["name", "prefix", "active", "created_at"]
-    readonly_fields = ["prefix", "key_hash", "created_at"]
+    readonly_fields = ["name", "prefix", "key_hash", "created_at"]
+
+    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+        return False

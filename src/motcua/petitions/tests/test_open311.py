@@ -108,3 +108,22 @@ def test_anonymous_reports_never_show_a_phone_number_in_open311() -> None:
     assert report.code in body and "0935000111" not in body
     body = Client().get("/open311/v2/requests.xml").content.decode()
     assert report.code in body and "0935000111" not in body
+
+
+def test_a_key_made_by_the_command_works_once_switched_off_it_does_not() -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from motcua.petitions.models import ApiKey
+    from motcua.petitions.services import check_api_key
+
+    out = StringIO()
+    call_command("open311_key", "Ứng dụng phường", stdout=out)
+    key = out.getvalue().strip()
+    found = check_api_key(key)
+    assert found is not None and found.name == "Ứng dụng phường"
+    assert key not in str(ApiKey.objects.values_list("key_hash", flat=True)[0])
+    assert check_api_key(key[:-1] + ("x" if key[-1] != "x" else "y")) is None
+    ApiKey.objects.update(active=False)
+    assert check_api_key(key) is None
