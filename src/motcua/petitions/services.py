@@ -438,7 +438,11 @@ def answer(
     report.updated_at = now
     report.save()
     _event(report, EventKind.ANSWERED, actor=officer, from_agency=report.agency)
-    _tell_reporter(report, _("Your report %(code)s has been answered.") % {"code": report.code})
+    link = settings.MOTCUA_PUBLIC_URL.rstrip("/") + report.get_absolute_url()
+    _tell_reporter(
+        report,
+        _("Your report %(code)s has been answered: %(link)s") % {"code": report.code, "link": link},
+    )
     return report
 
 

@@ -80,7 +80,8 @@ def test_forward_accept_answer_rate_and_reopen_once() -> None:
     for personal in ("Phạm Thị Dung", "0912 345 678", "048190000123", "dung@example.vn"):
         assert personal not in report.answer
     assert "Đã sửa" in report.answer
-    assert OutboxMessage.objects.filter(recipient=citizen.email).exists()  # told of the answer
+    told = OutboxMessage.objects.get(recipient=citizen.email)  # told of the answer, with a link
+    assert f"/phan-anh/{report.code}/" in told.body
     me = Reporter(user=citizen)
     with pytest.raises(DomainError):
         services.rate(report=report, reporter=Reporter(user=UserFactory.create()), value=3)
