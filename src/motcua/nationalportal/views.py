@@ -1,0 +1,66 @@
+"""The administrator's page: the synchronisation indicator per agency, and resending."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from motcua.accounts.middleware import needs_second_factor
+
+from . import selectors, services
+from .access import check_administrator
+from .client import selected_identifier
+from .forms import PeriodForm
+from .models import SyncItem
+
+
+def administrator_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if needs_second_factor(request):
+            return redirect("accounts:second_factor")
+        check_administrator(request.user)
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+@require_GET
+@administrator_required
+def report(request: HttpRequest) -> HttpResponse:
+    form = PeriodForm(request.GET or None)
+    if request.GET and not form.is_valid():
+        return render(request, "nationalportal/report.html", {"form": form}, status=400)
+    if not request.GET:
+        form = PeriodForm({})
+        form.is_valid()
+    start, end = form.bounds()
+    context = {
+        "form": form,
+        "rows": selectors.by_agency(start, end),
+        "refused": selectors.refused()[:200],
+        "client": selected_identifier(),
+        "show": True,
+    }
+    return render(request, "nationalportal/report.html", context)
+
+
+@require_POST
+@administrator_required
+def resend(request: HttpRequest, item_id: int) -> HttpResponse:
+    item = get_object_or_404(SyncItem, pk=item_id)
+    services.resend(item=item, user=request.user)
+    messages.success(
+        request, _("The change of dossier %(code)s is sent again.") % {"code": item.dossier}
+    )
+    return redirect("nationalportal:report")
