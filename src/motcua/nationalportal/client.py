@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Mapping
-from typing import Any, ClassVar
+from typing import Any
 from urllib.parse import urljoin
 
 import requests
@@ -25,7 +25,8 @@ from motcua.plugins import Plugin, Registry
 
 SANDBOX_PATH = "/sandbox/cong-dvcqg/"
 SANDBOX_USERNAME = "motcua-sandbox"
-SANDBOX_PASSWORD = "sandbox-not-a-secret"  # the sandbox's account: not a credential of anything
+# The sandbox's own account, published in the code: not a credential of anything real.
+SANDBOX_PASSWORD = "sandbox-not-a-secret"  # noqa: S105
 
 
 class PortalUnavailable(Exception):

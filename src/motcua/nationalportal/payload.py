@@ -49,7 +49,7 @@ def build(dossier: Dossier, status: int) -> dict[str, Any]:
         "KenhThucHien": str(dossier.channel),
         "ChuHoSo": business.name if business else (applicant.full_name or applicant.username),
         "LoaiDoiTuong": BUSINESS if business else CITIZEN,
-        "SoGiayToChuHoSo": business.tax_code if business else applicant.personal_id,
+        "SoGiayToChuHoSo": (business.tax_code if business else applicant.personal_id) or "",
         "MaDoiTuong": "",
         "ThongTinKhac": "",
         "Email": applicant.email,
