@@ -225,8 +225,12 @@ class NotResendable(Conflict):
 
 @transaction.atomic
 def resend(*, item: SyncItem, user: User) -> SyncItem:
-    """Send a refused change again, its payload rebuilt from the dossier as it is now (with the
-    status of that change): the administrator has had the data corrected."""
+    """Send a refused change again once the administrator has had the data corrected.
+
+    Its payload, and those of the dossier's changes waiting behind it (built from the same
+    faulty data, never sent), are rebuilt from the dossier as it is now, each keeping the
+    status of its change; then they go in order as before.
+    """
     check_administrator(user)
     locked = SyncItem.objects.select_for_update().get(pk=item.pk)
     if locked.state != SyncState.REFUSED:
@@ -234,10 +238,16 @@ def resend(*, item: SyncItem, user: User) -> SyncItem:
     dossier = Dossier.objects.select_related(
         "procedure__field", "applicant", "on_behalf_of", "receiving_agency", "processing_unit"
     ).get(pk=locked.dossier_id)
-    rebuilt = payload.build(dossier, locked.status)
+    waiting = SyncItem.objects.select_for_update().filter(
+        dossier_id=locked.dossier_id,
+        event_id__gt=locked.event_id,
+        state__in=(SyncState.PENDING, SyncState.RETRY),
+    )
+    for later in waiting:
+        SyncItem.objects.filter(pk=later.pk).update(payload=payload.build(dossier, later.status))
     SyncItem.objects.filter(pk=locked.pk).update(
         state=SyncState.PENDING,
-        payload=rebuilt,
+        payload=payload.build(dossier, locked.status),
         next_attempt_at=None,
         claimed_at=None,
         error=_("Sent again by %(user)s after: %(error)s") % {"user": user, "error": locked.error},
