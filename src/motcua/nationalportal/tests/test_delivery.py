@@ -108,8 +108,3 @@ def test_a_later_change_waits_while_another_worker_holds_the_earlier_one(
     assert services.deliver_dossier(dossier.pk, now=after_lease).delivered == 5
     assert SandboxDossier.objects.get().statuses == [1, 2, 4, 5, 4]
 
-
-def test_the_back_off_doubles_up_to_an_hour(settings: Settings) -> None:
-    settings.MOTCUA_NATIONAL_SYNC_RETRY_SECONDS = 60
-    delays = [services.retry_delay(n).total_seconds() for n in (1, 2, 3, 7, 20)]
-    assert delays == [60, 120, 240, 3600, 3600]

@@ -1,7 +1,9 @@
 import datetime
 
 import pytest
+from pytest_django.fixtures import Settings
 
+from motcua.nationalportal import services
 from motcua.nationalportal.formats import national_time, parse_national_time
 
 UTC = datetime.UTC
@@ -23,3 +25,9 @@ def test_a_time_read_back_is_the_same_moment() -> None:
 def test_malformed_times_are_refused(text: str) -> None:
     with pytest.raises(ValueError):
         parse_national_time(text)
+
+
+def test_the_back_off_doubles_up_to_an_hour(settings: Settings) -> None:
+    settings.MOTCUA_NATIONAL_SYNC_RETRY_SECONDS = 60
+    delays = [services.retry_delay(n).total_seconds() for n in (1, 2, 3, 7, 20)]
+    assert delays == [60, 120, 240, 3600, 3600]
