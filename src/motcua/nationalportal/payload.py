@@ -115,7 +115,7 @@ def _components(dossier: Dossier) -> list[dict[str, str]]:
 
 def _supplements(events: list[DossierEvent]) -> list[dict[str, Any]]:
     """Each supplement request (form 02) and, once given, the applicant's answer."""
-    items = []
+    items: list[dict[str, Any]] = []
     for index, event in enumerate(events):
         if event.transition != Transition.REQUEST_SUPPLEMENT:
             continue
@@ -127,7 +127,11 @@ def _supplements(events: list[DossierEvent]) -> list[dict[str, Any]]:
             ),
             None,
         )
-        answered = answer is not None and answer.transition == Transition.SUPPLEMENT
+        answered_at = (
+            answer.created_at
+            if answer is not None and answer.transition == Transition.SUPPLEMENT
+            else None
+        )
         items.append(
             {
                 "HoSoBoSungId": str(event.pk),
@@ -136,8 +140,8 @@ def _supplements(events: list[DossierEvent]) -> list[dict[str, Any]]:
                 "NgayBoSung": national_time(event.created_at),
                 "NguoiTiepNhanBoSung": "",
                 "ThongTinTiepNhan": "",
-                "NgayTiepNhanBoSung": national_time(answer.created_at if answered else None),
-                "TrangThaiBoSung": "1" if answered else "0",
+                "NgayTiepNhanBoSung": national_time(answered_at),
+                "TrangThaiBoSung": "1" if answered_at else "0",
                 "DanhSachGiayToBoSung": [],
                 "DanhSachLePhiBoSung": [],
                 "NgayHenTraTruoc": "",

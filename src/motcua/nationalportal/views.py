@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from motcua.accounts.middleware import needs_second_factor
+from motcua.accounts.models import User
 
 from . import selectors, services
 from .access import check_administrator
@@ -59,6 +60,7 @@ def report(request: HttpRequest) -> HttpResponse:
 @administrator_required
 def resend(request: HttpRequest, item_id: int) -> HttpResponse:
     item = get_object_or_404(SyncItem, pk=item_id)
+    assert isinstance(request.user, User)  # administrator_required signed them in
     services.resend(item=item, user=request.user)
     messages.success(
         request, _("The change of dossier %(code)s is sent again.") % {"code": item.dossier}

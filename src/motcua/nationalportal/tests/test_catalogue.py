@@ -16,7 +16,6 @@ from motcua.catalog.models import Procedure, ProcedureVersion
 from motcua.catalog.serialization import procedure_to_dict
 from motcua.nationalportal import catalogue, sandbox, services
 
-
 DEMO = json.loads(sandbox.DEMO_CATALOGUE.read_text(encoding="utf-8"))
 # What the national format carries, compared procedure by procedure with the demo file.
 NATIONAL_KEYS = (

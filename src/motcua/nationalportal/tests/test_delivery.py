@@ -107,4 +107,3 @@ def test_a_later_change_waits_while_another_worker_holds_the_earlier_one(
     after_lease = now + services.lease() + datetime.timedelta(seconds=1)
     assert services.deliver_dossier(dossier.pk, now=after_lease).delivered == 5
     assert SandboxDossier.objects.get().statuses == [1, 2, 4, 5, 4]
-

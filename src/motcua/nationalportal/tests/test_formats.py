@@ -21,7 +21,9 @@ def test_a_time_read_back_is_the_same_moment() -> None:
     assert parse_national_time(national_time(moment)) == moment
 
 
-@pytest.mark.parametrize("text", ["2026-12-05", "2026120512000", "20261305120000", "abcdefghijklmn"])
+@pytest.mark.parametrize(
+    "text", ["2026-12-05", "2026120512000", "20261305120000", "abcdefghijklmn"]
+)
 def test_malformed_times_are_refused(text: str) -> None:
     with pytest.raises(ValueError):
         parse_national_time(text)

@@ -18,9 +18,9 @@ pytestmark = pytest.mark.django_db
 
 def statuses(dossier_id: int) -> list[int]:
     return list(
-        SyncItem.objects.filter(dossier_id=dossier_id).order_by("event_id").values_list(
-            "status", flat=True
-        )
+        SyncItem.objects.filter(dossier_id=dossier_id)
+        .order_by("event_id")
+        .values_list("status", flat=True)
     )
 
 

@@ -111,9 +111,7 @@ def test_the_sandbox_knows_every_status_change_of_the_lifecycle() -> None:
     for name, rule in lifecycle.RULES.items():
         if rule.keeps_status:
             continue
-        targets = (
-            [rule.target] if rule.target is not None else [int(s) for s in rule.sources]
-        )
+        targets = [rule.target] if rule.target is not None else [int(s) for s in rule.sources]
         for source in rule.sources:
             for target in targets:
                 before, after = lifecycle.national_code(source), lifecycle.national_code(target)
