@@ -2,8 +2,8 @@
 
 Field names follow the national portal's synchronisation service as provincial systems call
 it; docs/national-portal-sync.md gives each field's meaning, our source and where the name
-comes from. Built in the transaction of the change, from the locked dossier: the payload is
-what the dossier was at that change, and what the administrator sees is what was sent.
+comes from. Built by the worker when it sends a change, from the dossier as it is then, with
+the status of that change; kept on the outbox row, so the administrator sees what was sent.
 """
 
 from __future__ import annotations
@@ -24,7 +24,8 @@ CITIZEN, BUSINESS = "1", "2"  # LoaiDoiTuong
 
 
 def build(dossier: Dossier, status: int) -> dict[str, Any]:
-    """One element of ``data``: the dossier as it is now, with the national ``status``."""
+    """One element of ``data``: the dossier as it is now, with the national ``status``
+    (load the dossier with its procedure's field, version, applicant, business and agencies)."""
     procedure = dossier.procedure
     applicant = dossier.applicant
     business = dossier.on_behalf_of

@@ -62,13 +62,17 @@ def lease() -> datetime.timedelta:
 
 
 def queue(dossier: Dossier, event: DossierEvent, status: int, *, creation: bool) -> SyncItem:
-    """The outbox row of one change, in the caller's transaction, and its delivery task."""
+    """The outbox row of one change, in the caller's transaction, and its delivery task.
+
+    One INSERT (and the task's row): the payload is built by the worker when it sends the
+    change, from the dossier as it is then, with this change's status (``_send``), so the
+    change's own transaction stays as short as ADR 0006 asks.
+    """
     item = SyncItem.objects.create(
         dossier=dossier,
         event=event,
         status=national_code(status),
         is_creation=creation,
-        payload=payload.build(dossier, status),
         created_at=event.created_at,
     )
     from .tasks import deliver_dossier_task
@@ -150,11 +154,23 @@ def configured_client() -> NationalPortal | None:
 
 
 def _send(client: NationalPortal, item: SyncItem) -> str:
+    """Build the change's payload from the dossier as it is now (kept on the row: what was
+    sent), send it, and record the portal's answer."""
+    dossier = Dossier.objects.select_related(
+        "procedure__field",
+        "procedure_version",
+        "applicant",
+        "on_behalf_of",
+        "receiving_agency",
+        "processing_unit",
+    ).get(pk=item.dossier_id)
+    data = payload.build(dossier, item.status)
+    SyncItem.objects.filter(pk=item.pk).update(payload=data)
     envelope = {
         "service": payload.SERVICE,
-        "madonvi": item.payload.get("MaHoSo", "").split("-")[0],
+        "madonvi": dossier.receiving_agency.code,
         "isUpdating": "False" if item.is_creation else "True",
-        "data": [item.payload],
+        "data": [data],
     }
     try:
         answer = client.synchronise(envelope)
@@ -225,29 +241,14 @@ class NotResendable(Conflict):
 
 @transaction.atomic
 def resend(*, item: SyncItem, user: User) -> SyncItem:
-    """Send a refused change again once the administrator has had the data corrected.
-
-    Its payload, and those of the dossier's changes waiting behind it (built from the same
-    faulty data, never sent), are rebuilt from the dossier as it is now, each keeping the
-    status of its change; then they go in order as before.
-    """
+    """Send a refused change again once the administrator has had the data corrected: its
+    payload (like those of the changes waiting behind it) is built again when it is sent."""
     check_administrator(user)
     locked = SyncItem.objects.select_for_update().get(pk=item.pk)
     if locked.state != SyncState.REFUSED:
         raise NotResendable(_("Only a change the portal refused can be sent again."))
-    dossier = Dossier.objects.select_related(
-        "procedure__field", "applicant", "on_behalf_of", "receiving_agency", "processing_unit"
-    ).get(pk=locked.dossier_id)
-    waiting = SyncItem.objects.select_for_update().filter(
-        dossier_id=locked.dossier_id,
-        event_id__gt=locked.event_id,
-        state__in=(SyncState.PENDING, SyncState.RETRY),
-    )
-    for later in waiting:
-        SyncItem.objects.filter(pk=later.pk).update(payload=payload.build(dossier, later.status))
     SyncItem.objects.filter(pk=locked.pk).update(
         state=SyncState.PENDING,
-        payload=payload.build(dossier, locked.status),
         next_attempt_at=None,
         claimed_at=None,
         error=_("Sent again by %(user)s after: %(error)s") % {"user": user, "error": locked.error},

@@ -19,6 +19,17 @@ def _sandbox_client(settings: SettingsWrapper) -> None:
     settings.MOTCUA_NATIONAL_SYNC_RETRY_SECONDS = 60
 
 
+@pytest.fixture(autouse=True)
+def _fresh_clients() -> Iterator[None]:
+    """Each test signs in anew; no kept-alive connection outlives its live server."""
+    from motcua.nationalportal import client
+
+    yield
+    for kept in client._clients.values():
+        kept._http.close()
+    client._clients.clear()
+
+
 @pytest.fixture
 def held_tasks(settings: SettingsWrapper) -> None:
     """Tasks are kept, not run: the worker's function is called by the test."""

@@ -89,6 +89,9 @@ def test_a_refused_payload_is_kept_with_its_error_and_holds_the_later_changes(
     services.resend(item=refused, user=admin)
     assert services.deliver_due() == services.Delivery(delivered=5)
     assert SandboxDossier.objects.get().statuses == [1, 2, 4, 5, 4]
+    sent = SyncItem.objects.filter(dossier=dossier).order_by("event_id").last()
+    assert sent is not None and sent.payload["SoGiayToChuHoSo"] == "048095123456"
+    assert SandboxDossier.objects.get().payload == sent.payload  # what was sent is kept
 
 
 def test_a_later_change_waits_while_another_worker_holds_the_earlier_one(

@@ -7,7 +7,9 @@ from django.db import transaction
 
 from motcua.dossiers import services as dossier_services
 from motcua.dossiers.lifecycle import Transition
+from motcua.dossiers.models import Dossier
 from motcua.dossiers.tests.factories import make_world
+from motcua.nationalportal import payload
 from motcua.nationalportal.formats import national_time
 from motcua.nationalportal.models import SyncItem, SyncState
 
@@ -24,30 +26,39 @@ def statuses(dossier_id: int) -> list[int]:
     )
 
 
-def test_filing_and_each_status_change_are_queued_with_their_payload() -> None:
+def test_filing_and_each_status_change_are_queued() -> None:
     world = make_world()
     dossier = filed(world)
     first = SyncItem.objects.get(dossier=dossier)
     assert first.is_creation and first.status == 1 and first.state == SyncState.PENDING
-    assert first.payload["MaHoSo"] == dossier.code
-    assert first.payload["MaTTHC"] == "2.000488"
-    assert first.payload["TrangThaiHoSo"] == "1"
-    assert first.payload["SoGiayToChuHoSo"] == world.applicant.personal_id
-    assert first.payload["LoaiDoiTuong"] == "1"
-    assert first.payload["NgayTiepNhan"] == national_time(dossier.submitted_at)
-    assert first.payload["NgayHenTra"] == ""
-    assert first.payload["TaiLieuNop"][0]["TenTepDinhKem"] == "Tờ khai"
-
     dossier = accept_and_process(world, dossier)
     assert statuses(dossier.pk) == [1, 2, 4, 5, 4]
-    accepted = SyncItem.objects.get(dossier=dossier, status=2)
-    assert accepted.payload["NgayHenTra"] == national_time(dossier.due_at)
-    assert not accepted.is_creation
-    supplement = SyncItem.objects.filter(dossier=dossier, status=4).last()
-    assert supplement is not None
-    (request,) = supplement.payload["DanhSachHoSoBoSung"]
+    assert SyncItem.objects.filter(is_creation=True).count() == 1
+
+
+def test_the_payload_holds_what_the_national_portal_takes() -> None:
+    world = make_world()
+    dossier = filed(world)
+    first = payload.build(Dossier.objects.get(pk=dossier.pk), 1)
+    assert first["MaHoSo"] == dossier.code
+    assert first["MaTTHC"] == "2.000488"
+    assert first["TrangThaiHoSo"] == "1"
+    assert first["SoGiayToChuHoSo"] == world.applicant.personal_id
+    assert first["LoaiDoiTuong"] == "1"
+    assert first["ChuHoSo"] == world.applicant.full_name
+    assert first["NgayTiepNhan"] == national_time(dossier.submitted_at)
+    assert first["NgayHenTra"] == ""
+    assert first["TaiLieuNop"][0]["TenTepDinhKem"] == "Tờ khai"
+
+    dossier = accept_and_process(world, dossier)
+    later = payload.build(Dossier.objects.get(pk=dossier.pk), 4)
+    assert later["NgayTiepNhan"] == national_time(dossier.accepted_at)
+    assert later["NgayHenTra"] == national_time(dossier.due_at)
+    assert later["DonViXuLy"] == world.agency.name
+    (request,) = later["DanhSachHoSoBoSung"]
     assert request["NoiDungBoSung"] == "Thiếu bản sao giấy khai sinh"
     assert request["TrangThaiBoSung"] == "1"
+    assert request["NgayTiepNhanBoSung"] != ""
 
 
 def test_a_hand_over_keeps_the_national_status_and_is_not_sent() -> None:
@@ -75,8 +86,7 @@ def test_not_this_agencys_competence_is_sent_as_not_received() -> None:
         to_unit=world.other_agency,
     )
     assert statuses(dossier.pk) == [1, 3]
-    last = SyncItem.objects.filter(dossier=dossier).last()
-    assert last is not None and last.payload["TrangThaiHoSo"] == "3"
+    assert payload.build(Dossier.objects.get(pk=dossier.pk), 3)["TrangThaiHoSo"] == "3"
 
 
 def test_a_change_rolled_back_leaves_no_outbox_row() -> None:
