@@ -212,11 +212,13 @@ def report(figures: dict[str, Any]) -> str:
         and checked["in_order"]
         and checked["accepted_calls"] == checked["rows"]
     )
+    when = time.strftime("%Y-%m-%d %H:%M", time.gmtime())
+    start, end = figures["load"]
     return "\n".join(
         [
-            f"National portal synchronisation — {time.strftime('%Y-%m-%d %H:%M', time.gmtime())} UTC",
+            f"National portal synchronisation — {when} UTC",
             f"  machine: {figures['machine']}; load average (1 min) at start / end: "
-            f"{figures['load'][0]:.2f} / {figures['load'][1]:.2f}; database: {figures['database']}; "
+            f"{start:.2f} / {end:.2f}; database: {figures['database']}; "
             f"gunicorn {figures['server_workers']} workers; {figures['workers']} sync worker(s)",
             f"  outbox: {figures['prepared']['rows']} changes of "
             f"{figures['prepared']['rows'] // CHANGES_PER_DOSSIER} dossiers "
