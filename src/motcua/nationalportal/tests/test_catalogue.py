@@ -74,7 +74,7 @@ def test_every_demo_procedure_survives_the_national_format() -> None:
 SAMPLE = ["1.001193", "2.000488", "2.000505", "1.005095", "1.012101", "3.000101", "1.012115.H17"]
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_procedures_come_in_from_the_national_database_once(portal_url: str) -> None:
     load_demo_agencies()
     report = services.import_from_national(actor=None, codes=SAMPLE)
@@ -97,7 +97,7 @@ def test_procedures_come_in_from_the_national_database_once(portal_url: str) -> 
     assert len(services.portal().procedure_codes()) == len(DEMO["procedures"])
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_an_update_keeps_what_only_the_city_holds(
     portal_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -19,7 +19,10 @@ from motcua.nationalportal.models import SandboxCall, SandboxDossier, SyncItem, 
 
 from .helpers import accept_and_process, filed
 
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("held_tasks")]
+pytestmark = [
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.usefixtures("held_tasks"),
+]
 
 LATER = datetime.timedelta(days=2)  # past every back-off of the test
 
