@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from motcua.errors import DomainError
 
 from . import services
-from .models import SyncItem, SyncState
+from .models import CatalogueImport, SyncItem, SyncState
 
 
 @admin.register(SyncItem)
@@ -36,3 +36,12 @@ class SyncItemAdmin(admin.ModelAdmin[SyncItem]):
                 return
             sent += 1
         self.message_user(request, _("%(count)d change(s) sent again.") % {"count": sent})
+
+
+@admin.register(CatalogueImport)
+class CatalogueImportAdmin(admin.ModelAdmin[CatalogueImport]):
+    list_display = ("asked_at", "asked_by", "finished_at", "unchanged", "error")
+    readonly_fields = [f.name for f in CatalogueImport._meta.fields]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False

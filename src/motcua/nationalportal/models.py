@@ -98,3 +98,28 @@ class SandboxCall(models.Model):
 
     def __str__(self) -> str:
         return f"{self.service} {self.dossier_code}"
+
+
+class CatalogueImport(models.Model):
+    """One import of the catalogue from the national procedure database, asked for by an
+    administrator and run by the worker: what it did, or why it did nothing."""
+
+    asked_by = models.ForeignKey(
+        "accounts.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    asked_at = models.DateTimeField(_("asked at"), default=timezone.now)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    created = models.JSONField(_("new procedures"), default=list)
+    updated = models.JSONField(_("updated procedures"), default=list)
+    unchanged = models.PositiveIntegerField(_("unchanged"), default=0)
+    not_found = models.JSONField(default=list)
+    problems = models.JSONField(_("problems"), default=list)
+    error = models.TextField(_("error"), blank=True)
+
+    class Meta:
+        verbose_name = _("catalogue import from the national database")
+        verbose_name_plural = _("catalogue imports from the national database")
+        ordering = ["-asked_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.asked_at:%Y-%m-%d %H:%M}"

@@ -34,7 +34,7 @@ from motcua.accounts.models import User
 from motcua.agencies.models import Agency
 from motcua.catalog.models import Field, Procedure
 from motcua.catalog.serialization import procedure_to_dict
-from motcua.catalog.services import import_catalog
+from motcua.catalog.services import CatalogImportError, import_catalog
 from motcua.dossiers.lifecycle import national_code
 from motcua.dossiers.models import Dossier, DossierEvent
 from motcua.errors import Conflict
@@ -44,7 +44,7 @@ from motcua.plugins import UnknownPlugin
 from . import catalogue, payload
 from .access import check_administrator
 from .client import NationalPortal, PortalRefused, PortalUnavailable, portal
-from .models import WAITING, SyncItem, SyncState
+from .models import WAITING, CatalogueImport, SyncItem, SyncState
 
 logger = structlog.get_logger(__name__)
 
@@ -342,3 +342,38 @@ def import_from_national(*, actor: User | None, codes: list[str] | None = None) 
         not_found=len(not_found),
     )
     return CatalogueSync(tuple(created), tuple(updated), unchanged, tuple(not_found))
+
+
+def ask_catalogue_import(*, user: User) -> CatalogueImport:
+    """An administrator asks for the catalogue to be imported; the worker runs it
+    (``run_catalogue_import``): it reads the national database, which may be this server."""
+    check_administrator(user)
+    record = CatalogueImport.objects.create(asked_by=user)
+    from .tasks import import_catalogue_task
+
+    enqueue_with_transaction(import_catalogue_task, record.pk)
+    return record
+
+
+def run_catalogue_import(record_id: int) -> CatalogueImport | None:
+    """Run an asked-for import once, and record what it did or why it did nothing."""
+    taken = CatalogueImport.objects.filter(pk=record_id, finished_at__isnull=True).update(
+        finished_at=timezone.now()
+    )
+    if not taken:
+        return None  # already run (a task run twice)
+    record = CatalogueImport.objects.select_related("asked_by").get(pk=record_id)
+    try:
+        result = import_from_national(actor=record.asked_by)
+    except CatalogImportError as exc:
+        record.problems = [str(problem) for problem in exc.problems]
+    except (PortalRefused, PortalUnavailable) as exc:
+        record.error = str(exc)[:2000]
+    else:
+        record.created = list(result.created)
+        record.updated = list(result.updated)
+        record.unchanged = result.unchanged
+        record.not_found = list(result.not_found)
+    record.finished_at = timezone.now()
+    record.save()
+    return record

@@ -16,3 +16,8 @@ def deliver_dossier_task(dossier_id: int) -> None:
 def sweep_sync_task() -> None:
     """Periodic (``MOTCUA_PERIODIC_TASKS``): retries due, claims of workers that died."""
     services.deliver_due()
+
+
+@task()
+def import_catalogue_task(record_id: int) -> None:
+    services.run_catalogue_import(record_id)

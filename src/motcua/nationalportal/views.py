@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -20,7 +21,7 @@ from . import selectors, services
 from .access import check_administrator
 from .client import selected_identifier
 from .forms import PeriodForm
-from .models import SyncItem
+from .models import CatalogueImport, SyncItem
 
 
 def administrator_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -44,16 +45,33 @@ def report(request: HttpRequest) -> HttpResponse:
         return render(request, "nationalportal/report.html", {"form": form}, status=400)
     if not request.GET:
         form = PeriodForm({})
-        form.is_valid()
+    return render(request, "nationalportal/report.html", _report_context(form))
+
+
+def _report_context(form: PeriodForm) -> dict[str, Any]:
+    form.is_valid()
     start, end = form.bounds()
-    context = {
+    return {
         "form": form,
         "rows": selectors.by_agency(start, end),
         "refused": selectors.refused()[:200],
         "client": selected_identifier(),
         "show": True,
+        "imports": CatalogueImport.objects.select_related("asked_by")[:5],
     }
-    return render(request, "nationalportal/report.html", context)
+
+
+@require_POST
+@administrator_required
+def import_catalogue(request: HttpRequest) -> HttpResponse:
+    """Ask for the catalogue to be imported from the national database (the worker runs it)."""
+    assert isinstance(request.user, User)  # administrator_required signed them in
+    services.ask_catalogue_import(user=request.user)
+    messages.success(
+        request,
+        _("The catalogue is being updated from the national database; its result shows below."),
+    )
+    return redirect(reverse("nationalportal:report") + "#catalogue")
 
 
 @require_POST

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 import io
+from typing import Any
 
 import pytest
 from django.core.management import call_command
@@ -14,8 +15,8 @@ from pytest_django.fixtures import Settings
 
 from motcua.accounts.tests.factories import UserFactory, sign_in_with_second_factor
 from motcua.dossiers.tests.factories import make_world
-from motcua.nationalportal import selectors
-from motcua.nationalportal.models import SyncItem, SyncState
+from motcua.nationalportal import selectors, services
+from motcua.nationalportal.models import CatalogueImport, SyncItem, SyncState
 
 from .helpers import filed
 
@@ -87,3 +88,27 @@ def test_check_integrations_shows_the_sync_client(settings: Settings) -> None:
     out = io.StringIO()
     call_command("check_integrations", stdout=out)
     assert "MOTCUA_NATIONAL_SYNC_URL is empty" in out.getvalue()
+
+
+def test_an_administrator_asks_for_the_catalogue_and_sees_what_came_of_it(
+    client: Client, settings: Settings, dead_url: str, django_capture_on_commit_callbacks: Any
+) -> None:
+    settings.MOTCUA_NATIONAL_SYNC_URL = dead_url  # the national database does not answer
+    admin = UserFactory.create(is_staff=True)
+    sign_in_with_second_factor(client, admin)
+    with django_capture_on_commit_callbacks(execute=True):
+        answer = client.post(URL + "danh-muc/")
+    assert answer.status_code == 302
+    (run,) = CatalogueImport.objects.all()
+    assert run.asked_by == admin and run.finished_at is not None
+    assert "sign-in" in run.error and not run.created
+    page = client.get(URL).content.decode()
+    assert "sign-in" in page
+    assert services.run_catalogue_import(run.pk) is None  # a task run twice does nothing more
+
+
+def test_only_administrators_ask_for_the_catalogue(client: Client) -> None:
+    world = make_world()
+    sign_in_with_second_factor(client, world.receiver)
+    assert client.post(URL + "danh-muc/").status_code == 403
+    assert not CatalogueImport.objects.exists()
