@@ -127,7 +127,7 @@ def deliver_dossier(dossier_id: int, *, now: datetime.datetime | None = None) ->
         item = _first_undelivered(dossier_id)
         if item is None or not _claim(item, moment):
             return Delivery(delivered=delivered)
-        item.refresh_from_db(fields=["attempts"])
+        item.attempts += 1  # as the claim counted it
         outcome = _send(client, item)
         if outcome == "delivered":
             delivered += 1
@@ -156,16 +156,19 @@ def configured_client() -> NationalPortal | None:
 def _send(client: NationalPortal, item: SyncItem) -> str:
     """Build the change's payload from the dossier as it is now (kept on the row: what was
     sent), send it, and record the portal's answer."""
-    dossier = Dossier.objects.select_related(
-        "procedure__field",
-        "procedure_version",
-        "applicant",
-        "on_behalf_of",
-        "receiving_agency",
-        "processing_unit",
-    ).get(pk=item.dossier_id)
-    data = payload.build(dossier, item.status)
-    SyncItem.objects.filter(pk=item.pk).update(payload=data)
+    try:
+        dossier = Dossier.objects.select_related(
+            "procedure__field",
+            "procedure_version",
+            "applicant",
+            "on_behalf_of",
+            "receiving_agency",
+            "processing_unit",
+        ).get(pk=item.dossier_id)
+        data = payload.build(dossier, item.status)
+    except Exception as exc:  # a bug in the payload must not stop the worker: tried again
+        _failed(item, f"payload: {type(exc).__name__}: {exc}", item.payload)
+        return "failed"
     envelope = {
         "service": payload.SERVICE,
         "madonvi": dossier.receiving_agency.code,
@@ -177,6 +180,7 @@ def _send(client: NationalPortal, item: SyncItem) -> str:
     except PortalRefused as refusal:
         SyncItem.objects.filter(pk=item.pk).update(
             state=SyncState.REFUSED,
+            payload=data,
             error=str(refusal)[:2000],
             answer=refusal.answer,
             next_attempt_at=None,
@@ -184,14 +188,15 @@ def _send(client: NationalPortal, item: SyncItem) -> str:
         logger.warning("national_sync.refused", item=item.pk, error=str(refusal))
         return "refused"
     except PortalUnavailable as failure:
-        _failed(item, str(failure))
+        _failed(item, str(failure), data)
         return "failed"
     except Exception as exc:  # a broken client must not stop the worker; tried again later
-        _failed(item, f"{type(exc).__name__}: {exc}")
+        _failed(item, f"{type(exc).__name__}: {exc}", data)
         return "failed"
     delivered_at = timezone.now()
     SyncItem.objects.filter(pk=item.pk).update(
         state=SyncState.DELIVERED,
+        payload=data,
         delivered_at=delivered_at,
         delay_seconds=max((delivered_at - item.created_at).total_seconds(), 0.0),
         error="",
@@ -202,10 +207,10 @@ def _send(client: NationalPortal, item: SyncItem) -> str:
 
 
 @transaction.atomic
-def _failed(item: SyncItem, error: str) -> None:
+def _failed(item: SyncItem, error: str, data: dict[str, Any]) -> None:
     next_attempt = timezone.now() + retry_delay(item.attempts)
     SyncItem.objects.filter(pk=item.pk).update(
-        state=SyncState.RETRY, error=error[:2000], next_attempt_at=next_attempt
+        state=SyncState.RETRY, payload=data, error=error[:2000], next_attempt_at=next_attempt
     )
     logger.warning("national_sync.retry", item=item.pk, attempts=item.attempts, error=error)
     from .tasks import deliver_dossier_task

@@ -12,6 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_GET, require_POST
 
 from motcua.accounts.middleware import needs_second_factor
@@ -22,6 +23,9 @@ from .access import check_administrator
 from .client import selected_identifier
 from .forms import PeriodForm
 from .models import CatalogueImport, SyncItem
+
+# The site menu's link to the report (templates/includes/site_nav.html), translated here.
+MENU_LABEL = gettext_noop("National portal sync")
 
 
 def administrator_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
