@@ -196,14 +196,14 @@ def selected_identifier() -> str:
     return "sandbox" if settings.MOTCUA_SANDBOX_ENABLED else "national"
 
 
-_clients: dict[tuple[str, str], NationalPortal] = {}
+_clients: dict[tuple[str, str, str], NationalPortal] = {}
 
 
 def portal() -> NationalPortal:
     """The client the settings select, kept per process (its session is reused)."""
     identifier = selected_identifier()
     plugin = national_portals.usable(identifier)
-    key = (identifier, plugin().base_url())
+    key = (identifier, str(settings.MOTCUA_NATIONAL_SYNC_URL), str(settings.MOTCUA_PUBLIC_URL))
     client = _clients.get(key)
     if client is None:
         client = _clients[key] = plugin()
