@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand
 from motcua.addresses.demo import load_demo_addresses
 from motcua.agencies.demo import load_demo_agencies
 from motcua.catalog import services
+from motcua.petitions.demo import load_demo_topics
 from motcua.results.demo import load_demo_result_templates
 
 DEMO_CATALOG = Path(__file__).resolve().parents[3] / "catalog" / "demo" / "catalog_danang.json"
@@ -28,3 +29,4 @@ class Command(BaseCommand):
         )
         self.stdout.write(f"Result templates: {load_demo_result_templates()} new")
         self.stdout.write(f"Digital addresses: {load_demo_addresses()} new places")
+        self.stdout.write(f"Report topics: {load_demo_topics()}")
