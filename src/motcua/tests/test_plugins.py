@@ -87,6 +87,7 @@ def test_every_kind_is_registered_at_start_up() -> None:
         "upload_scanner": {"none": False},
         "eid_provider": {"national": False, "sandbox": True},
         "speech_synthesiser": {"espeak-ng": False},
+        "national_portal": {"national": False, "sandbox": True},
     }
     for kind, identifiers in expected.items():
         assert identifiers.items() <= found[kind].items(), kind
@@ -97,6 +98,7 @@ def test_every_kind_is_registered_at_start_up() -> None:
         "upload_scanner",
         "eid_provider",
         "speech_synthesiser",
+        "national_portal",
     }
 
 
