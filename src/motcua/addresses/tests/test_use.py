@@ -4,6 +4,7 @@ household's place by guessing its code."""
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -23,7 +24,7 @@ from motcua.catalog.models import Procedure
 from motcua.catalog.tests.factories import make_procedure
 from motcua.dossiers import services as dossier_services
 from motcua.dossiers.models import Dossier
-from motcua.dossiers.tests.factories import bearer, officer
+from motcua.dossiers.tests.factories import bearer
 from motcua.eforms.display import answer_sections
 from motcua.eforms.examples import example_document
 from motcua.eforms.forms import EForm
@@ -67,9 +68,7 @@ def town() -> Town:
     ward = ward_officer(HAI_CHAU, "receiver")
     agency = Agency.objects.get(ward_code=HAI_CHAU)
     home = make_place(ward)
-    other_home = make_place(
-        ward, street="Bạch Đằng", house_number="12", point=(16.0715, 108.2245)
-    )
+    other_home = make_place(ward, street="Bạch Đằng", house_number="12", point=(16.0715, 108.2245))
     office = make_place(ward, street="Lê Lợi", house_number="1", point=(16.0700, 108.2200))
     proposed = _proposed(ward)
     anh = UserFactory.create(full_name="Nguyễn Văn Anh")
@@ -151,9 +150,7 @@ def test_the_form_offers_the_household_and_takes_a_typed_code(town: Town) -> Non
     html = form.as_div() if hasattr(form, "as_div") else str(form)
     assert town.home.code in str(form["dia_chi_so"]) and "Trần Phú" in str(form["dia_chi_so"])
     assert town.other_home.code not in html
-    chosen = EForm(
-        SCHEMA, person=town.anh, data={"ho_ten": "An", "dia_chi_so_0": town.home.code}
-    )
+    chosen = EForm(SCHEMA, person=town.anh, data={"ho_ten": "An", "dia_chi_so_0": town.home.code})
     assert chosen.is_valid(), chosen.errors
     assert chosen.to_json() == {"ho_ten": "An", "dia_chi_so": town.home.code}
     # A typed code wins over the list, written any way the code is written.
@@ -386,7 +383,7 @@ def test_the_api_refuses_another_households_code_like_an_unknown_one(town: Town)
             {
                 "procedure": town.procedure.code,
                 "case_position": 0,
-                "data": '{"ho_ten": "An", "dia_chi_so": "%s"}' % code,
+                "data": json.dumps({"ho_ten": "An", "dia_chi_so": code}),
             },
             headers={"Idempotency-Key": f"key-{code}"},
             **headers,
