@@ -40,7 +40,6 @@ TYPE_MESSAGES: Final[dict[str, Promise]] = {
 ENUM: Final = _("Choose one of the listed options.")
 ENUM_ITEM: Final = _("Choose only from the listed options.")
 CHOOSE_OR_TYPE: Final = _("Choose… (or type a code below)")
-CHOOSE_YOURS: Final = _("Yours")
 CONST_TRUE: Final = REQUIRED_CHECKBOX
 CONST: Final = _("This value cannot be changed.")
 

@@ -256,7 +256,7 @@ def form_data(schema: Mapping[str, Any], document: Mapping[str, Any]) -> MultiVa
         elif isinstance(widget, CheckboxSelectMultiple):
             data.setlist(bound.html_name, [str(item) for item in value or []])
         elif isinstance(widget, MultiWidget):  # a person's list: chosen, or typed
-            for index, part in enumerate(widget.decompress(value)):
+            for index, part in enumerate(widget.decompress(value) or []):
                 data[f"{bound.html_name}_{index}"] = "" if part is None else str(part)
         else:
             shown = widget.format_value(value)
