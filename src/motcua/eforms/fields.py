@@ -226,7 +226,8 @@ NO_CHOICE: Final = ""
 
 class PersonalChoiceWidget(forms.MultiWidget):
     """A person's own values in a list box, and a box to type another value's code (a plain
-    form: nothing needs JavaScript). Posted as ``<name>_0`` (chosen) and ``<name>_1`` (typed)."""
+    form: nothing needs JavaScript). Posted as ``<name>_0`` (typed) and ``<name>_1`` (chosen):
+    the typed box is always there, so links to the field (``…_0``) always find it."""
 
     template_name = "eforms/widgets/personal_choice.html"
     use_fieldset = True
@@ -244,12 +245,12 @@ class PersonalChoiceWidget(forms.MultiWidget):
         self.code_label = code_label
         choices = [(NO_CHOICE, str(messages.CHOOSE_OR_TYPE)), *own]
         typed = {"inputmode": "numeric", "autocomplete": "off", "spellcheck": "false"}
-        super().__init__([forms.Select(choices=choices), forms.TextInput(typed)], attrs)
+        super().__init__([forms.TextInput(typed), forms.Select(choices=choices)], attrs)
 
     def decompress(self, value: Any) -> list[str]:
         if not value:
-            return [NO_CHOICE, ""]
-        return [str(value), ""] if str(value) in self.own else [NO_CHOICE, str(value)]
+            return ["", NO_CHOICE]
+        return ["", str(value)] if str(value) in self.own else [str(value), NO_CHOICE]
 
     def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
         context = super().get_context(name, value, attrs)
@@ -288,8 +289,8 @@ class PersonalChoiceField(forms.Field):
 
     def to_python(self, value: Any) -> str | None:
         if isinstance(value, list | tuple):
-            chosen = str(value[0] or "").strip() if value else ""
-            typed = str(value[1] or "").strip() if len(value) > 1 else ""
+            typed = str(value[0] or "").strip() if value else ""
+            chosen = str(value[1] or "").strip() if len(value) > 1 else ""
             value = typed or chosen  # a typed code wins: the person wanted another
         text = nfc(str(value or "")).strip()
         return text or None

@@ -150,7 +150,7 @@ def test_the_form_offers_the_household_and_takes_a_typed_code(town: Town) -> Non
     html = form.as_div() if hasattr(form, "as_div") else str(form)
     assert town.home.code in str(form["dia_chi_so"]) and "Trần Phú" in str(form["dia_chi_so"])
     assert town.other_home.code not in html
-    chosen = EForm(SCHEMA, person=town.anh, data={"ho_ten": "An", "dia_chi_so_0": town.home.code})
+    chosen = EForm(SCHEMA, person=town.anh, data={"ho_ten": "An", "dia_chi_so_1": town.home.code})
     assert chosen.is_valid(), chosen.errors
     assert chosen.to_json() == {"ho_ten": "An", "dia_chi_so": town.home.code}
     # A typed code wins over the list, written any way the code is written.
@@ -158,12 +158,12 @@ def test_the_form_offers_the_household_and_takes_a_typed_code(town: Town) -> Non
     typed = EForm(
         SCHEMA,
         person=town.anh,
-        data={"ho_ten": "An", "dia_chi_so_0": town.home.code, "dia_chi_so_1": spaced},
+        data={"ho_ten": "An", "dia_chi_so_1": town.home.code, "dia_chi_so_0": spaced},
     )
     assert typed.is_valid(), typed.errors
     assert typed.to_json()["dia_chi_so"] == town.office.code
     guessed = EForm(
-        SCHEMA, person=town.anh, data={"ho_ten": "An", "dia_chi_so_1": town.other_home.code}
+        SCHEMA, person=town.anh, data={"ho_ten": "An", "dia_chi_so_0": town.other_home.code}
     )
     assert not guessed.is_valid()
     assert guessed.errors["dia_chi_so"] == [str(uses.NOT_USABLE)]
@@ -280,21 +280,21 @@ def test_web_filing_without_javascript_choose_the_household_and_post_the_result_
     step = client.get(f"/ho-so/nhap/{draft_id}/buoc/0/")
     body = step.content.decode()
     assert f'<option value="{town.home.code}">' in body
-    assert 'name="dia_chi_so_1"' in body and town.other_home.code not in body
+    assert 'name="dia_chi_so_0"' in body and town.other_home.code not in body
     saved = client.post(
         f"/ho-so/nhap/{draft_id}/buoc/0/",
-        {"ho_ten": "Nguyễn Văn Anh", "dia_chi_so_0": town.home.code, "action": "next"},
+        {"ho_ten": "Nguyễn Văn Anh", "dia_chi_so_1": town.home.code, "action": "next"},
     )
     assert saved.status_code == 302
     review = client.get(f"/ho-so/nhap/{draft_id}/hoan-tat/").content.decode()
     assert "24 Trần Phú, Phường Hải Châu" in review  # the answer shown as its text
-    assert 'name="delivery_place_0"' in review  # the post: to a digital address
+    assert 'name="delivery_place_1"' in review  # the post: to a digital address
     filed = client.post(
         f"/ho-so/nhap/{draft_id}/hoan-tat/",
         {
             "action": "submit",
             "delivery": "post",
-            "delivery_place_0": town.home.code,
+            "delivery_place_1": town.home.code,
             "delivery_address": "",
             "declared": "on",
         },
@@ -315,7 +315,7 @@ def test_a_guessed_code_gets_the_unknown_code_message_beside_the_field(town: Tow
     for code in (town.other_home.code, "4800099995"):
         page = client.post(
             f"/ho-so/nhap/{draft_id}/buoc/0/",
-            {"ho_ten": "An", "dia_chi_so_1": code, "action": "next"},
+            {"ho_ten": "An", "dia_chi_so_0": code, "action": "next"},
         )
         body = page.content.decode()
         assert page.status_code == 400
@@ -333,14 +333,14 @@ def test_the_post_to_another_households_code_is_refused_beside_the_field(town: T
     draft_id = start(client, town)
     client.post(
         f"/ho-so/nhap/{draft_id}/buoc/0/",
-        {"ho_ten": "An", "dia_chi_so_0": town.home.code, "action": "next"},
+        {"ho_ten": "An", "dia_chi_so_1": town.home.code, "action": "next"},
     )
     page = client.post(
         f"/ho-so/nhap/{draft_id}/hoan-tat/",
         {
             "action": "submit",
             "delivery": "post",
-            "delivery_place_1": town.other_home.code,
+            "delivery_place_0": town.other_home.code,
             "declared": "on",
         },
     )
@@ -353,7 +353,7 @@ def test_the_post_to_another_households_code_is_refused_beside_the_field(town: T
         {
             "action": "submit",
             "delivery": "online",
-            "delivery_place_1": town.other_home.code,
+            "delivery_place_0": town.other_home.code,
             "declared": "on",
         },
     )
