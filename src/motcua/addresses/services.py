@@ -553,6 +553,7 @@ def keep_dossier_addresses(dossier: Any) -> list[DossierAddress]:
     answers, and the address its result is posted to when chosen as one), with the address
     text as it is now. A code the applicant may not use refuses the filing
     (``AddressNotUsable``, with the same words whether or not a place has it)."""
+    from motcua.dossiers.models import Delivery
     from motcua.eforms.references import personal_answers
 
     from . import uses
@@ -563,7 +564,11 @@ def keep_dossier_addresses(dossier: Any) -> list[DossierAddress]:
         for path, name, value in personal_answers(dossier.rules.eform, dossier.form_data)
         if name == uses.LIST_NAME
     ]
-    posted = uses.chosen_for_post(dossier.delivery_address) if dossier.delivery == "post" else None
+    posted = (
+        uses.chosen_for_post(dossier.delivery_address)
+        if dossier.delivery == Delivery.POST
+        else None
+    )
     if posted is not None:
         wanted.append((DELIVERY_FIELD, posted.code))
     for path, value in wanted:
