@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "motcua.helpdesk",
     "motcua.listen",
     "motcua.opendata",
+    "motcua.formbuilder",
     "motcua.backoffice",
     "motcua.portal",
     "motcua.sandbox_eid",

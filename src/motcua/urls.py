@@ -32,6 +32,7 @@ urlpatterns = [
     path("", include("motcua.results.urls")),
     path("", include("motcua.feedback.urls")),
     path("", include("motcua.addresses.urls")),
+    path("can-bo/bieu-mau/", include("motcua.formbuilder.urls")),
     path("can-bo/", include("motcua.backoffice.urls")),
     path("o/", include("motcua.accounts.oauth_urls")),
     path("sandbox/eid/", include("motcua.sandbox_eid.urls")),

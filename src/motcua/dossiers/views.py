@@ -214,6 +214,7 @@ def review(request: HttpRequest, draft_id: int) -> HttpResponse:
                     user=user,
                     component_position=upload_form.cleaned_data["component"],
                     upload=upload_form.cleaned_data["file"],
+                    row=upload_form.cleaned_data["row"],
                 )
             except DomainError as exc:
                 problems.append(str(exc))
@@ -246,18 +247,30 @@ def review(request: HttpRequest, draft_id: int) -> HttpResponse:
                 return redirect("dossiers:detail", code=dossier.code)
         else:
             status = 400
-    attached = {a.component_position: a for a in draft.attachments.all()}
-    components = [
-        (
-            i,
-            c,
-            attached.get(i),
-            ComponentRule(
-                name=c.name, mandatory=c.mandatory, document_type=c.document_type
-            ).proved_by_eid(user.assurance_level),
+    attached = {(a.component_position, a.row): a for a in draft.attachments.all()}
+    components = []
+    for i, c in enumerate(case.components.all()):
+        proved = ComponentRule(
+            name=c.name, mandatory=c.mandatory, document_type=c.document_type
+        ).proved_by_eid(user.assurance_level)
+        if not c.per_row_of:
+            components.append(
+                {"position": i, "component": c, "file": attached.get((i, None)), "proved": proved}
+            )
+            continue
+        rows = draft.data.get(c.per_row_of)
+        # one document for each row of the group the form asks it for
+        components.extend(
+            {
+                "position": i,
+                "component": c,
+                "row": row,
+                "row_label": services.row_label(draft.data, c.per_row_of, row),
+                "file": attached.get((i, row)),
+                "proved": proved,
+            }
+            for row in range(len(rows) if isinstance(rows, list) else 0)
         )
-        for i, c in enumerate(case.components.all())
-    ]
     return render(
         request,
         "dossiers/review.html",
