@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "motcua.results",
     "motcua.feedback",
     "motcua.addresses",
+    "motcua.personalstore",
     "motcua.scheduling",
     "motcua.notifications",
     "motcua.helpdesk",
@@ -502,6 +503,8 @@ X_FRAME_OPTIONS = "DENY"
 # inline script or style, no plug-ins, never framed. Files answer with their own sandboxing
 # policy (motcua.security.file_response). No form-action: paying and signing in leave for the
 # gateway's and the e-ID provider's own sites by a redirect after a form.
+# The personal data store (motcua.personalstore): the longest a share link may last, in hours.
+MOTCUA_STORE_SHARE_MAX_HOURS = int(os.environ.get("MOTCUA_STORE_SHARE_MAX_HOURS", "720"))
 # The officer's map (motcua.addresses): an open tile source; {s}, {z}, {x}, {y} as Leaflet
 # takes them. Empty: no map, coordinates are typed (the pages work without it anyway).
 MOTCUA_MAP_TILE_URL = os.environ.get(

@@ -16,6 +16,7 @@ api_v1: list[URLPattern | URLResolver] = [
     path("", include("motcua.results.api_urls")),
     path("", include("motcua.eforms.api_urls")),
     path("", include("motcua.addresses.api_urls")),
+    path("", include("motcua.personalstore.api_urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     # The split view serves Swagger UI's start-up script as a file: no inline script (CSP).
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
@@ -32,6 +33,7 @@ urlpatterns = [
     path("", include("motcua.results.urls")),
     path("", include("motcua.feedback.urls")),
     path("", include("motcua.addresses.urls")),
+    path("", include("motcua.personalstore.urls")),
     path("can-bo/", include("motcua.backoffice.urls")),
     path("o/", include("motcua.accounts.oauth_urls")),
     path("sandbox/eid/", include("motcua.sandbox_eid.urls")),

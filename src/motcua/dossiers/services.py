@@ -31,7 +31,7 @@ from motcua.errors import DomainError
 from motcua.workcalendar.deadlines import add_paused, due_at
 from motcua.workcalendar.selectors import load_calendar
 
-from . import hooks, lifecycle, selectors, steps
+from . import hooks, lifecycle, selectors, sources, steps
 from .access import roles_for
 from .lifecycle import Actor, Status, Transition
 from .models import Attachment, Delivery, Dossier, DossierCounter, DossierDraft, DossierEvent
@@ -269,6 +269,7 @@ def next_code(agency: Agency, day: Any) -> str:
 def missing_components(draft: DossierDraft) -> list[str]:
     case = selectors.draft_case(draft)
     attached = set(draft.attachments.order_by().values_list("component_position", flat=True))
+    attached |= sources.registry.satisfied(draft)
     return [
         component.name
         for position, component in enumerate(case.components.all())
@@ -333,8 +334,11 @@ def submit(
             no_receiver=_("Choose the agency that should receive the dossier."),
             form_data=locked.data,
             form_errors=form_errors,
-            attached=lambda _rules: set(
-                locked.attachments.order_by().values_list("component_position", flat=True)
+            # uploaded, or filled by a registered source (a document the applicant's store
+            # holds), which checks its documents again now
+            attached=lambda _rules: (
+                set(locked.attachments.order_by().values_list("component_position", flat=True))
+                | sources.registry.satisfied(locked)
             ),
             attach=lambda dossier, _rules: locked.attachments.update(dossier=dossier),
             draft=locked,

@@ -32,7 +32,17 @@ from motcua.eforms.validation import validate_document
 from motcua.errors import DomainError
 from motcua.security import file_response
 
-from . import access, checklist, coordination, documents, lifecycle, panels, selectors, services
+from . import (
+    access,
+    checklist,
+    coordination,
+    documents,
+    lifecycle,
+    panels,
+    selectors,
+    services,
+    sources,
+)
 from .deadlines import send_apology
 from .forms import (
     ActionForm,
@@ -244,16 +254,16 @@ def review(request: HttpRequest, draft_id: int) -> HttpResponse:
         else:
             status = 400
     attached = {a.component_position: a for a in draft.attachments.all()}
+    rows = list(case.components.all())
+    rules = [
+        ComponentRule(name=c.name, mandatory=c.mandatory, document_type=c.document_type)
+        for c in rows
+    ]
+    # what registered sources (the personal data store …) offer instead of an upload
+    offers = sources.registry.offers(draft, user, rules)
     components = [
-        (
-            i,
-            c,
-            attached.get(i),
-            ComponentRule(
-                name=c.name, mandatory=c.mandatory, document_type=c.document_type
-            ).proved_by_eid(user.assurance_level),
-        )
-        for i, c in enumerate(case.components.all())
+        (i, c, attached.get(i), rules[i].proved_by_eid(user.assurance_level), offers.get(i, []))
+        for i, c in enumerate(rows)
     ]
     return render(
         request,
