@@ -82,6 +82,9 @@ class ComponentRule:
     originals: int = 0
     copies: int = 0
     form_template: str = ""
+    # The agency fetches it from a national database: never asked of the applicant (last, so
+    # that positional construction keeps its meaning).
+    fetched_by_agency: bool = False
 
     def proved_by_eid(self, assurance_level: int) -> bool:
         """Whether the applicant's e-ID already proves this document (a level-2 account and
@@ -89,7 +92,11 @@ class ComponentRule:
         return self.document_type == IDENTITY_CARD and assurance_level >= 2
 
     def required_of(self, assurance_level: int) -> bool:
-        return self.mandatory and not self.proved_by_eid(assurance_level)
+        return (
+            self.mandatory
+            and not self.fetched_by_agency
+            and not self.proved_by_eid(assurance_level)
+        )
 
     @classmethod
     def from_snapshot(cls, data: Mapping[str, Any]) -> ComponentRule:
@@ -97,6 +104,7 @@ class ComponentRule:
             name=_text(data.get("name")),
             mandatory=bool(data.get("mandatory", False)),
             document_type=_text(data.get("document_type")),
+            fetched_by_agency=bool(data.get("fetched_by_agency", False)),
             originals=whole(data.get("originals"), 0),
             copies=whole(data.get("copies"), 0),
             form_template=_text(data.get("form_template")),

@@ -52,6 +52,8 @@ def procedure_to_dict(procedure: Procedure) -> dict[str, Any]:
                         "originals": c.originals,
                         "copies": c.copies,
                         "form_template": c.form_template,
+                        # only when set: snapshots and exports of other components unchanged
+                        **({"fetched_by_agency": True} if c.fetched_by_agency else {}),
                     }
                     for c in case.components.all()
                 ],

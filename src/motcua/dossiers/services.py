@@ -273,7 +273,7 @@ def missing_components(draft: DossierDraft) -> list[str]:
     return [
         component.name
         for position, component in enumerate(case.components.all())
-        if component.mandatory and position not in attached
+        if component.mandatory and not component.fetched_by_agency and position not in attached
     ]
 
 

@@ -256,7 +256,12 @@ def review(request: HttpRequest, draft_id: int) -> HttpResponse:
     attached = {a.component_position: a for a in draft.attachments.all()}
     rows = list(case.components.all())
     rules = [
-        ComponentRule(name=c.name, mandatory=c.mandatory, document_type=c.document_type)
+        ComponentRule(
+            name=c.name,
+            mandatory=c.mandatory,
+            document_type=c.document_type,
+            fetched_by_agency=c.fetched_by_agency,
+        )
         for c in rows
     ]
     # what registered sources (the personal data store …) offer instead of an upload

@@ -218,6 +218,7 @@ class Purpose(models.TextChoices):
     PREVIEW = "preview", _("Previewed before use in a dossier")
     DOSSIER = "dossier", _("Read by an officer handling the dossier")
     FILING = "filing", _("Used in a dossier")
+    FETCHED = "fetched", _("Fetched from a national database for a dossier")
     DEPOSIT = "deposit", _("Deposited")
 
 
@@ -292,3 +293,37 @@ class Reuse(models.Model):
 
     def __str__(self) -> str:
         return f"{self.document_id} → #{self.component_position}"
+
+
+class FetchOutcome(models.TextChoices):
+    FETCHED = "fetched", _("Fetched")
+    NOT_FOUND = "not_found", _("Not in the database")
+    DOWN = "down", _("Database unreachable")
+
+
+class AgencyFetch(models.Model):
+    """The receiving officer asked a national database for a component of a dossier (the
+    agency fetches what a national database knows; DOMAIN.md §8). Kept whatever the outcome:
+    a failure says why, and the applicant is asked instead."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.PROTECT, related_name="+")
+    component_position = models.PositiveSmallIntegerField()
+    connector = models.CharField(max_length=64)
+    outcome = models.CharField(max_length=16, choices=FetchOutcome.choices)
+    reason = models.CharField(max_length=500, blank=True)
+    exchange_id = models.CharField(_("X-Road-Id"), max_length=64, blank=True)
+    document = models.ForeignKey(
+        StoredDocument, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("fetch from a national database")
+        verbose_name_plural = _("fetches from national databases")
+        ordering = ["-requested_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.dossier_id} #{self.component_position} {self.outcome}"

@@ -4,11 +4,13 @@ shared, hidden, given to a dossier, and every read written to its log (DOMAIN.md
 from __future__ import annotations
 
 import datetime
+import hashlib
 import secrets
 from collections.abc import Mapping
 from typing import Any
 
 from django.conf import settings
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -25,8 +27,11 @@ from motcua.results.services import decision_values
 
 from . import access
 from .access import Owner
+from .connectors.base import ConnectorDown, NotInDatabase, Subject, for_document_type
 from .errors import LinkGone, NotAllowed, NotUsable
 from .models import (
+    AgencyFetch,
+    FetchOutcome,
     Purpose,
     Read,
     ResultType,
@@ -385,3 +390,108 @@ def officer_reads(*, officer: User, reuse: Reuse) -> StoredDocument:
         agency=dossier.processing_unit or dossier.receiving_agency,
     )
     return reuse.document
+
+
+# --- the agency fetches it --------------------------------------------------------------------
+
+
+def fetch_for_dossier(*, officer: User, dossier: Dossier, component_position: int) -> AgencyFetch:
+    """One click of the receiving officer: the component marked "fetched by the agency" is
+    asked of its national database; the record enters the applicant's store and is given to
+    the dossier with its source. A database that is down or holds nothing is recorded with
+    the reason (the officer then asks the applicant, saying why)."""
+    roles = dossier_access.roles_for(officer, dossier)
+    if not roles & VERIFYING_ROLES or not access.is_open(dossier):
+        raise NotAllowed(_("You may not do this on this dossier."))
+    components = dossier.rules.components
+    if not 0 <= component_position < len(components):
+        raise NotUsable(_("This procedure has no such document."))
+    component = components[component_position]
+    if not component.fetched_by_agency:
+        raise NotUsable(_("The catalogue does not mark this document as fetched by the agency."))
+    if Reuse.objects.filter(dossier=dossier, component_position=component_position).exists():
+        raise NotUsable(_("This document is already given to the dossier."))
+    connector = for_document_type(component.document_type)
+    fetch = AgencyFetch(
+        dossier=dossier,
+        component_position=component_position,
+        connector=connector.identifier if connector else "",
+        requested_by=officer,
+    )
+    if connector is None:
+        fetch.outcome = FetchOutcome.DOWN
+        fetch.reason = _("no national database connected to this platform holds “%(type)s”") % {
+            "type": component.document_type
+        }
+        fetch.save()
+        return fetch
+    business = dossier.on_behalf_of
+    subject = Subject(
+        personal_id=dossier.applicant.personal_id or "",
+        tax_code=business.tax_code if business is not None else "",
+        user_id=officer.personal_id or officer.username,
+        issue=dossier.code,
+    )
+    try:
+        record = connector.fetch(document_type=component.document_type, subject=subject)
+    except ConnectorDown as exc:
+        fetch.outcome = FetchOutcome.DOWN
+        fetch.reason = (_("%(database)s: %(why)s") % {"database": connector.name(), "why": exc})[
+            :500
+        ]
+        fetch.save()
+        return fetch
+    except NotInDatabase:
+        fetch.outcome = FetchOutcome.NOT_FOUND
+        fetch.reason = (
+            _("%(database)s holds no such record for the applicant")
+            % {"database": connector.name()}
+        )[:500]
+        fetch.save()
+        return fetch
+    with transaction.atomic():
+        sha256 = hashlib.sha256(record.raw).hexdigest()
+        document = StoredDocument(
+            **_owner_fields(dossier),
+            document_type=component.document_type,
+            title=record.title[:255],
+            issuer=record.issuer[:255],
+            number=record.number[:64],
+            issued_on=datetime.date.fromisoformat(record.issued_on),
+            expires_on=datetime.date.fromisoformat(record.expires_on)
+            if record.expires_on
+            else None,
+            source=Source.NATIONAL,
+            content_type="application/json",
+            size=len(record.raw),
+            sha256=sha256,
+            data={
+                **record.data,
+                "x_road_id": record.exchange_id,
+                "connector": connector.identifier,
+            },
+            origin_dossier=dossier,
+            added_by=officer,
+        )
+        document.file.save(sha256, ContentFile(record.raw), save=False)
+        document.save()
+        Reuse.objects.create(
+            document=document,
+            dossier=dossier,
+            component_position=component_position,
+            component_name=component.name[:500],
+            sha256=sha256,
+            chosen_by=officer,
+        )
+        log_read(
+            document,
+            reader=officer,
+            purpose=Purpose.FETCHED,
+            dossier=dossier,
+            agency=dossier.receiving_agency,
+        )
+        fetch.outcome = FetchOutcome.FETCHED
+        fetch.exchange_id = record.exchange_id
+        fetch.document = document
+        fetch.save()
+    return fetch

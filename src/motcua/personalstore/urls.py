@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import sandbox, views
 
 app_name = "personalstore"
 
@@ -22,4 +22,19 @@ urlpatterns = [
     path("ho-so/nhap/<int:draft_id>/kho/<int:position>/bo/", views.stop_reuse, name="stop_reuse"),
     path("can-bo/ho-so/<str:code>/kho/<int:reuse_id>/", views.officer_read, name="officer_read"),
     path("can-bo/ho-so/<str:code>/so-hoa/", views.officer_verify, name="officer_verify"),
+    path(
+        "can-bo/ho-so/<str:code>/lay-du-lieu/<int:position>/",
+        views.officer_fetch,
+        name="officer_fetch",
+    ),
+    path(
+        "sandbox/csdl-quoc-gia/<str:database>/health",
+        sandbox.health,
+        name="national_sandbox_health",
+    ),
+    path(
+        "sandbox/csdl-quoc-gia/<str:database>/<str:service>",
+        sandbox.answer,
+        name="national_sandbox",
+    ),
 ]

@@ -28,7 +28,7 @@ from . import access, selectors, services
 from .access import Owner
 from .errors import LinkGone, NotAllowed
 from .forms import ShareForm, UseForm, VerifyForm
-from .models import Purpose, Reuse, ShareLink, StoredDocument
+from .models import FetchOutcome, Purpose, Reuse, ShareLink, StoredDocument
 
 
 def _user(request: HttpRequest) -> User:
@@ -352,3 +352,32 @@ def officer_verify(request: HttpRequest, code: str) -> HttpResponse:
         {"dossier": dossier, "form": form, "problems": problems},
         status=400,
     )
+
+
+@login_required  # the service asks dossiers.access (officer roles need the second factor)
+@require_POST
+def officer_fetch(request: HttpRequest, code: str, position: int) -> HttpResponse:
+    """One click: the component the agency fetches is asked of its national database."""
+    dossier = get_object_or_404(Dossier, code=code)
+    try:
+        fetch = services.fetch_for_dossier(
+            officer=_user(request), dossier=dossier, component_position=position
+        )
+    except NotAllowed:
+        raise Http404 from None
+    except DomainError as exc:
+        messages.error(request, str(exc))
+        return redirect("dossiers:officer_dossier", code=dossier.code)
+    if fetch.outcome == FetchOutcome.FETCHED:
+        messages.success(
+            request,
+            _("Fetched from %(database)s and given to the dossier.")
+            % {"database": fetch.connector},
+        )
+    else:
+        messages.error(
+            request,
+            _("Not fetched: %(why)s. Ask the applicant for the document (below).")
+            % {"why": fetch.reason},
+        )
+    return redirect("dossiers:officer_dossier", code=dossier.code)
