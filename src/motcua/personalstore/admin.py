@@ -1,6 +1,11 @@
-from django.contrib import admin
+from typing import Any
 
-from .models import Read, ResultType, StoredDocument
+from django import forms
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from . import deposits
+from .models import IssuerClient, Read, ResultType, StoredDocument
 
 
 @admin.register(ResultType)
@@ -40,3 +45,44 @@ class ReadAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: object, obj: object = None) -> bool:
         return False
+
+
+class IssuerClientForm(forms.ModelForm):
+    secret = forms.CharField(
+        label=_("New secret"),
+        required=False,
+        min_length=24,
+        widget=forms.PasswordInput(render_value=False),
+        help_text=_("At least 24 characters; kept only as a hash. Empty: unchanged."),
+    )
+
+    class Meta:
+        model = IssuerClient
+        fields = ["name", "agency", "client_id", "document_types", "active"]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if not self.instance.pk and not cleaned.get("secret"):
+            self.add_error("secret", _("A new issuer needs a secret."))
+        types = cleaned.get("document_types")
+        if types is not None and (
+            not isinstance(types, list) or not all(isinstance(t, str) and t for t in types)
+        ):
+            self.add_error("document_types", _("A JSON list of document-type codes."))
+        return cleaned
+
+    def save(self, commit: bool = True) -> IssuerClient:
+        client: IssuerClient = super().save(commit=False)
+        if self.cleaned_data.get("secret"):
+            deposits.set_secret(client, self.cleaned_data["secret"])
+        if commit:
+            client.save()
+        return client
+
+
+@admin.register(IssuerClient)
+class IssuerClientAdmin(admin.ModelAdmin):
+    form = IssuerClientForm
+    list_display = ["name", "client_id", "agency", "active", "created_at"]
+    list_filter = ["active"]
+    search_fields = ["name", "client_id"]

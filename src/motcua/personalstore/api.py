@@ -3,26 +3,31 @@ hide). Read with the ``read`` scope, changed with ``write``, as every API view (
 
 from __future__ import annotations
 
+import base64
 from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.http import FileResponse, Http404
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers
-from rest_framework.exceptions import ValidationError
-from rest_framework.permissions import IsAuthenticated
+from rest_framework.authentication import BaseAuthentication
+from rest_framework.exceptions import AuthenticationFailed, NotAuthenticated, ValidationError
+from rest_framework.parsers import MultiPartParser
+from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from motcua.accounts.models import User
-from motcua.api import StandardPagination
+from motcua.api import StandardPagination, UploadField
 from motcua.security import file_response
 
-from . import access, selectors, services
-from .models import Purpose, StoredDocument
+from . import access, deposits, selectors, services
+from .models import IssuerClient, Purpose, StoredDocument
 
 
 class DocumentSerializer(serializers.ModelSerializer):
@@ -191,3 +196,118 @@ class MyDocumentHide(APIView):
             hidden=given.validated_data["hidden"],
         )
         return Response(DocumentSerializer(document, context={"request": request}).data)
+
+
+# --- issuers deposit --------------------------------------------------------------------------
+
+
+class IssuerClientAuthentication(BaseAuthentication):
+    """HTTP Basic with an issuer's client id and secret (registered by an administrator)."""
+
+    def authenticate(self, request: Request) -> tuple[AnonymousUser, IssuerClient] | None:
+        header = request.headers.get("Authorization", "")
+        if not header.lower().startswith("basic "):
+            return None
+        try:
+            decoded = base64.b64decode(header[6:].strip(), validate=True).decode("utf-8")
+        except (ValueError, UnicodeDecodeError):
+            raise AuthenticationFailed(_("Unreadable client credentials.")) from None
+        client_id, _sep, secret = decoded.partition(":")
+        try:
+            return AnonymousUser(), deposits.authenticate(client_id, secret)
+        except deposits.UnknownIssuer as exc:
+            raise AuthenticationFailed(str(exc)) from None
+
+    def authenticate_header(self, request: Request) -> str:
+        return 'Basic realm="issuers"'
+
+
+class IssuerScheme(OpenApiAuthenticationExtension):
+    target_class = "motcua.personalstore.api.IssuerClientAuthentication"
+    name = "issuerClient"
+
+    def get_security_definition(self, auto_schema: Any) -> dict[str, str]:
+        return {
+            "type": "http",
+            "scheme": "basic",
+            "description": "An issuer's client id and secret, registered by an administrator.",
+        }
+
+
+class DepositSerializer(serializers.Serializer):
+    personal_id = serializers.RegexField(
+        r"^\d{12}$", required=False, allow_blank=True, help_text="The citizen's 12-digit ID."
+    )
+    tax_code = serializers.RegexField(
+        r"^\d{10}(-?\d{3})?$", required=False, allow_blank=True, help_text="A business's."
+    )
+    document_type = serializers.CharField(max_length=64)
+    title = serializers.CharField(max_length=255)
+    number = serializers.CharField(max_length=64, required=False, allow_blank=True, default="")
+    issued_on = serializers.DateField()
+    expires_on = serializers.DateField(required=False, allow_null=True, default=None)
+    structured_data = serializers.JSONField(
+        required=False, default=dict, help_text="What the document says, as a JSON object."
+    )
+    file = UploadField(help_text="The signed PDF (PAdES).")
+
+    def validate_structured_data(self, value: Any) -> Any:
+        if not isinstance(value, dict):
+            raise serializers.ValidationError(_("A JSON object."))
+        return value
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if bool(attrs.get("personal_id")) == bool(attrs.get("tax_code")):
+            raise serializers.ValidationError(
+                _("Give either the citizen's personal ID or the business's tax code.")
+            )
+        return attrs
+
+
+class DepositAnswerSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    sha256 = serializers.CharField()
+
+
+class Deposits(APIView):
+    """Another agency's system deposits a signed document into a citizen's or business's store."""
+
+    authentication_classes = [IssuerClientAuthentication]
+    permission_classes = [AllowAny]
+    parser_classes = [MultiPartParser]
+    throttle_classes: list[Any] = []
+
+    @extend_schema(
+        tags=["personal data store"],
+        request={"multipart/form-data": DepositSerializer},
+        responses={
+            201: DepositAnswerSerializer,
+            400: OpenApiResponse(description="Refused, with the reason; nothing is stored."),
+            401: OpenApiResponse(description="Not a registered issuer."),
+        },
+    )
+    def post(self, request: Request) -> Response:
+        issuer = request.auth
+        if not isinstance(issuer, IssuerClient):
+            raise NotAuthenticated(_("Sign the request with the issuer's client credentials."))
+        given = DepositSerializer(data=request.data)
+        given.is_valid(raise_exception=True)
+        values = given.validated_data
+        upload = values["file"]
+        if upload.size > 20 * 1024 * 1024:
+            raise ValidationError({"file": [_("The file is larger than 20 MB.")]})
+        document = deposits.deposit(
+            issuer=issuer,
+            given=deposits.Deposit(
+                document_type=values["document_type"],
+                title=values["title"],
+                number=values["number"],
+                issued_on=values["issued_on"],
+                expires_on=values["expires_on"],
+                personal_id=values.get("personal_id", ""),
+                tax_code=values.get("tax_code", ""),
+                data=values["structured_data"],
+            ),
+            content=upload.read(),
+        )
+        return Response({"id": document.pk, "sha256": document.sha256}, status=201)

@@ -127,6 +127,9 @@ class StoredDocument(models.Model):
         related_name="+",
         verbose_name=_("added by"),
     )
+    deposited_by = models.ForeignKey(
+        "IssuerClient", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
 
     objects = StoredDocumentQuerySet.as_manager()
 
@@ -327,3 +330,30 @@ class AgencyFetch(models.Model):
 
     def __str__(self) -> str:
         return f"{self.dossier_id} #{self.component_position} {self.outcome}"
+
+
+class IssuerClient(models.Model):
+    """Another agency's system allowed to deposit signed documents into citizens' stores
+    (DigiLocker's issuers), registered by an administrator with its client credentials."""
+
+    name = models.CharField(_("name"), max_length=255)
+    agency = models.ForeignKey(
+        Agency, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    client_id = models.CharField(_("client id"), max_length=64, unique=True)
+    secret_hash = models.CharField(max_length=255)
+    document_types = models.JSONField(
+        _("document types it may deposit"),
+        default=list,
+        help_text=_('A JSON list of document-type codes, e.g. ["GIAY_KHAI_SINH"].'),
+    )
+    active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("issuer client")
+        verbose_name_plural = _("issuer clients")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.client_id})"
