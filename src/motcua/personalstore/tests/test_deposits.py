@@ -58,8 +58,8 @@ def _post(content: bytes, headers: dict[str, str], **fields: Any) -> Any:
         "file": SimpleUploadedFile("gks.pdf", content, "application/pdf"),
         **fields,
     }
-    english = Client(HTTP_ACCEPT_LANGUAGE="en")
-    return english.post(URL, data, **headers)
+    english = Client(HTTP_ACCEPT_LANGUAGE="en", **headers)
+    return english.post(URL, data)
 
 
 def test_a_registered_issuer_deposits_a_signed_document(
