@@ -42,12 +42,12 @@ def issuer(sw: StoreWorld) -> IssuerClient:
     return client
 
 
-def _headers(client_id: str = "hotich", secret: str = SECRET) -> dict[str, str]:
+def _headers(client_id: str = "hotich", secret: str = SECRET) -> dict[str, Any]:
     token = base64.b64encode(f"{client_id}:{secret}".encode()).decode()
     return {"HTTP_AUTHORIZATION": f"Basic {token}"}
 
 
-def _post(content: bytes, headers: dict[str, str], **fields: Any) -> Any:
+def _post(content: bytes, headers: dict[str, Any], **fields: Any) -> Any:
     data = {
         "personal_id": "048090005678",
         "document_type": "GKS",
@@ -89,7 +89,7 @@ def test_an_unregistered_issuer_is_refused(
     credentials: tuple[str, str] | None,
     status: int,
 ) -> None:
-    headers = _headers(*credentials) if credentials else {}
+    headers: dict[str, Any] = _headers(*credentials) if credentials else {}
     assert _post(stored.file.open("rb").read(), headers).status_code == status
     assert not StoredDocument.objects.filter(source=Source.DEPOSIT).exists()
 
