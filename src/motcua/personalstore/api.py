@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers
 from rest_framework.authentication import BaseAuthentication
 from rest_framework.exceptions import AuthenticationFailed, NotAuthenticated, ValidationError
@@ -26,7 +26,7 @@ from motcua.accounts.models import User
 from motcua.api import StandardPagination, UploadField
 from motcua.security import file_response
 
-from . import access, deposits, selectors, services
+from . import access, deposits, reduction, selectors, services
 from .models import IssuerClient, Purpose, StoredDocument
 
 
@@ -311,3 +311,53 @@ class Deposits(APIView):
             content=upload.read(),
         )
         return Response({"id": document.pk, "sha256": document.sha256}, status=201)
+
+
+# --- measured reduction -----------------------------------------------------------------------
+
+
+class ReductionRowSerializer(serializers.Serializer):
+    procedure_code = serializers.CharField()
+    procedure_name = serializers.CharField()
+    agency_code = serializers.CharField()
+    agency_name = serializers.CharField()
+    month = serializers.CharField()
+    dossiers = serializers.IntegerField()
+    reused = serializers.IntegerField(help_text="Components given from the data store.")
+    fetched = serializers.IntegerField(help_text="Components fetched by the agency.")
+    uploaded = serializers.IntegerField()
+    documents_saved = serializers.IntegerField()
+    trips_saved = serializers.IntegerField()
+    dossiers_reusing = serializers.IntegerField()
+    reuse_share = serializers.FloatField(help_text="dossiers_reusing / dossiers (indicator 4.3).")
+
+
+class ReductionSerializer(serializers.Serializer):
+    month = serializers.CharField()
+    total = ReductionRowSerializer()
+    rows = ReductionRowSerializer(many=True)
+
+
+class Reduction(APIView):
+    """Documents no longer asked of people, per procedure, agency and month (open figures)."""
+
+    permission_classes = [AllowAny]
+    authentication_classes: list[Any] = []
+
+    @extend_schema(
+        tags=["personal data store"],
+        parameters=[OpenApiParameter("month", OpenApiTypes.STR, description="YYYY-MM")],
+        responses={200: ReductionSerializer, 400: OpenApiResponse()},
+    )
+    def get(self, request: Request) -> Response:
+        month = reduction.parse_month(request.query_params.get("month"))
+        if month is None:
+            raise ValidationError({"month": [_("Write the month as YYYY-MM, e.g. 2026-12.")]})
+        rows = reduction.reduction(month)
+        return Response(
+            {
+                "month": f"{month:%Y-%m}",
+                "total": reduction.totals(rows, month).as_dict(),
+                "rows": [row.as_dict() for row in rows],
+            }
+        )

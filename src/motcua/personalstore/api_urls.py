@@ -13,4 +13,5 @@ urlpatterns = [
     path("me/documents/<int:pk>/share/", api.MyDocumentShare.as_view(), name="me-document-share"),
     path("me/documents/<int:pk>/hide/", api.MyDocumentHide.as_view(), name="me-document-hide"),
     path("store/deposits/", api.Deposits.as_view(), name="store-deposits"),
+    path("store/reduction/", api.Reduction.as_view(), name="store-reduction"),
 ]

@@ -12,4 +12,4 @@ class PersonalStoreConfig(AppConfig):
     def ready(self) -> None:
         # the store fills itself from dossiers' transitions, shows panels on their pages and
         # offers its documents to the filing form
-        from . import handlers, panels, sources  # noqa: F401
+        from . import catalog_panels, handlers, panels, sources  # noqa: F401

@@ -279,6 +279,8 @@ class Reuse(models.Model):
     component_position = models.PositiveSmallIntegerField()
     component_name = models.CharField(max_length=500)
     sha256 = models.CharField(max_length=64)  # what was given, checked again at filing
+    # Taken by the receiving officer from a national database (not given by the applicant).
+    fetched_by_agency = models.BooleanField(default=False)
     chosen_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )

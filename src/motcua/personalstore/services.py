@@ -482,6 +482,7 @@ def fetch_for_dossier(*, officer: User, dossier: Dossier, component_position: in
             component_name=component.name[:500],
             sha256=sha256,
             chosen_by=officer,
+            fetched_by_agency=True,
         )
         log_read(
             document,

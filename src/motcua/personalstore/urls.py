@@ -7,6 +7,7 @@ app_name = "personalstore"
 urlpatterns = [
     path("kho-du-lieu/", views.my_store, name="mine"),
     path("kho-du-lieu/nhat-ky/", views.usage, name="usage"),
+    path("can-bo/kho-du-lieu/giam-giay-to/", views.reduction_page, name="reduction"),
     path("kho-du-lieu/<int:pk>/", views.document_page, name="document"),
     path("kho-du-lieu/<int:pk>/tai-ve/", views.download, name="download"),
     path("kho-du-lieu/<int:pk>/chia-se/", views.share, name="share"),

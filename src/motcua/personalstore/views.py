@@ -5,6 +5,7 @@ Thin: a form, one service or selector, a template (ADR 0008)."""
 from __future__ import annotations
 
 from django.contrib import messages
+from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
@@ -24,7 +25,7 @@ from motcua.dossiers.selectors import draft_case
 from motcua.errors import DomainError
 from motcua.security import file_response
 
-from . import access, selectors, services
+from . import access, reduction, selectors, services
 from .access import Owner
 from .errors import LinkGone, NotAllowed
 from .forms import ShareForm, UseForm, VerifyForm
@@ -381,3 +382,33 @@ def officer_fetch(request: HttpRequest, code: str, position: int) -> HttpRespons
             % {"why": fetch.reason},
         )
     return redirect("dossiers:officer_dossier", code=dossier.code)
+
+
+# --- measured reduction (administrators) ----------------------------------------------------
+
+
+@staff_member_required
+@require_GET
+def reduction_page(request: HttpRequest) -> HttpResponse:
+    month = reduction.parse_month(request.GET.get("month"))
+    if month is None:
+        return render(
+            request,
+            "personalstore/reduction.html",
+            {
+                "error": _("Write the month as YYYY-MM, e.g. 2026-12."),
+                "asked": request.GET["month"],
+            },
+            status=400,
+        )
+    rows = reduction.reduction(month)
+    return render(
+        request,
+        "personalstore/reduction.html",
+        {
+            "rows": rows,
+            "total": reduction.totals(rows, month),
+            "month": f"{month:%Y-%m}",
+            "asked": f"{month:%Y-%m}",
+        },
+    )
