@@ -7,6 +7,7 @@ import base64
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
+from django.db.models import QuerySet
 from django.http import FileResponse, Http404
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -16,6 +17,7 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_sche
 from rest_framework import serializers
 from rest_framework.authentication import BaseAuthentication
 from rest_framework.exceptions import AuthenticationFailed, NotAuthenticated, ValidationError
+from rest_framework.generics import ListAPIView
 from rest_framework.parsers import MultiPartParser
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
@@ -105,19 +107,19 @@ def _document(request: Request, pk: int) -> StoredDocument:
     return document
 
 
-class MyDocuments(APIView):
-    permission_classes = [IsAuthenticated]
+class MyDocuments(ListAPIView):
+    """The signed-in citizen's documents, newest first."""
 
-    @extend_schema(tags=["personal data store"], responses={200: DocumentSerializer(many=True)})
-    def get(self, request: Request) -> Response:
-        """The signed-in citizen's documents, newest first."""
-        paginator = StandardPagination()
-        page = paginator.paginate_queryset(
-            selectors.documents(access.owner_for(_user(request))), request, view=self
-        )
-        return paginator.get_paginated_response(
-            DocumentSerializer(page, many=True, context={"request": request}).data
-        )
+    permission_classes = [IsAuthenticated]
+    serializer_class = DocumentSerializer
+    pagination_class = StandardPagination
+
+    def get_queryset(self) -> QuerySet[StoredDocument]:
+        return selectors.documents(access.owner_for(_user(self.request)))
+
+    @extend_schema(tags=["personal data store"])
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().get(request, *args, **kwargs)
 
 
 class MyDocument(APIView):

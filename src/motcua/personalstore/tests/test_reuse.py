@@ -146,3 +146,14 @@ def test_a_document_of_another_kind_or_person_cannot_be_used(
     assert not Reuse.objects.filter(draft=theirs).exists()
     # another's draft is not found at all
     assert client_for(someone).get(f"/ho-so/nhap/{other_kind.pk}/kho/0/").status_code == 404
+
+
+def test_the_demo_names_the_birth_extract_once(db: None) -> None:
+    from motcua.catalog.tests.factories import make_procedure
+    from motcua.personalstore.demo import load_demo_result_types
+    from motcua.personalstore.models import ResultType
+
+    make_procedure(code="1.001193", name="Đăng ký khai sinh")
+    assert load_demo_result_types() == 1
+    assert load_demo_result_types() == 0
+    assert ResultType.objects.get().document_type == "GIAY_KHAI_SINH"

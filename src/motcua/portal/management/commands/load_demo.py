@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand
 from motcua.addresses.demo import load_demo_addresses
 from motcua.agencies.demo import load_demo_agencies
 from motcua.catalog import services
+from motcua.personalstore.demo import load_demo_result_types
 from motcua.results.demo import load_demo_result_templates
 
 DEMO_CATALOG = Path(__file__).resolve().parents[3] / "catalog" / "demo" / "catalog_danang.json"
@@ -27,4 +28,5 @@ class Command(BaseCommand):
             f"Procedures: {report.created} new, {report.updated} updated ({report.fields} fields)"
         )
         self.stdout.write(f"Result templates: {load_demo_result_templates()} new")
+        self.stdout.write(f"Result document types: {load_demo_result_types()} new")
         self.stdout.write(f"Digital addresses: {load_demo_addresses()} new places")
