@@ -175,7 +175,8 @@ def pages(requests: int) -> list[dict[str, Any]]:
     ]
 
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n" + b"%" * 40_000
+# A 10 kB PDF (a comment line pads it), small enough for the upload quota of many filings.
+PDF = b"%PDF-1.4\n%" + b"x" * 10_000 + b"\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
 def filings(count: int) -> dict[str, Any]:
@@ -285,6 +286,7 @@ def main() -> None:
     try:
         env = django_env(args.pg_url, workdir, extra={"MOTCUA_SANDBOX_ENABLED": "0"})
         run([sys.executable, str(ROOT / "manage.py"), "migrate", "--noinput"], env)
+        run([sys.executable, str(ROOT / "manage.py"), "collectstatic", "--noinput"], env)
         command = [sys.executable, __file__, "--child", "--documents", str(args.documents)]
         command += ["--requests", str(args.requests), "--filings", str(args.filings)]
         result = subprocess.run(command, env=env, cwd=ROOT, capture_output=True, text=True)

@@ -16,7 +16,7 @@ from .models import Read, Reuse, ShareLink, StoredDocument
 
 
 def documents(owner: Owner) -> QuerySet[StoredDocument]:
-    return owner.documents().select_related("issuer_agency").order_by("-created_at", "-id")
+    return owner.documents().order_by("-created_at", "-id")
 
 
 def document(owner: Owner, pk: int) -> StoredDocument | None:

@@ -362,18 +362,23 @@ def filed(*, dossier: Dossier) -> int:
     """The draft's reuses now belong to the dossier; each is logged as a use."""
     if dossier.draft_id is None:
         return 0
-    reuses = list(Reuse.objects.filter(draft_id=dossier.draft_id, dossier__isnull=True))
-    for reuse in reuses:
-        reuse.dossier = dossier
-        reuse.save(update_fields=["dossier"])
-        log_read(
-            reuse.document,
-            reader=dossier.applicant,
-            purpose=Purpose.FILING,
+    pending = Reuse.objects.filter(draft_id=dossier.draft_id, dossier__isnull=True)
+    documents = list(pending.values_list("document_id", flat=True))
+    if not documents:
+        return 0
+    pending.update(dossier=dossier)
+    # one line of the log per document, written at once (rows are only ever inserted)
+    Read.objects.bulk_create(
+        Read(
+            document_id=document_id,
+            reader_id=dossier.applicant_id,
+            reader_agency_id=dossier.receiving_agency_id,
             dossier=dossier,
-            agency=dossier.receiving_agency,
+            purpose=Purpose.FILING,
         )
-    return len(reuses)
+        for document_id in documents
+    )
+    return len(documents)
 
 
 def officer_reads(*, officer: User, reuse: Reuse) -> StoredDocument:
