@@ -5,7 +5,7 @@ project's settings:
 
 1. loads N stored documents with ``COPY`` (default 1,000,000) spread over N / 500 citizens
    (500 documents each), then ``VACUUM ANALYZE``;
-2. times the store page ``/kho-du-lieu/`` (its first page of 50) and the API list
+2. times the store page ``/kho-du-lieu/`` (its first page of 20, and page 5) and the API list
    ``/api/v1/me/documents/`` for random citizens, one request after another after a warm-up,
    through Django's test client in-process (middleware, templates; no network, no gunicorn);
 3. measures the server CPU (``time.process_time``) of filing a dossier whose two documents

@@ -4,6 +4,7 @@ offered, previewed and used for another procedure instead of an upload (issue 14
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 import pytest
@@ -28,7 +29,12 @@ def test_a_second_dossier_reuses_the_first_ones_result(live_server: Any, page: A
     ResultType.objects.create(
         procedure=world.procedure, document_type=BIRTH_EXTRACT, title="Trích lục khai sinh"
     )
-    first = returned_dossier(world)  # its signed result is now in the citizen's store
+    # Signing runs its own event loop: outside Playwright's, in a thread of its own.
+    done: list[Dossier] = []
+    signer = threading.Thread(target=lambda: done.append(returned_dossier(world)))
+    signer.start()
+    signer.join()
+    first = done[0]  # its signed result is now in the citizen's store
     stored = StoredDocument.objects.get(origin_result__dossier=first)
     later = make_procedure(
         code="1.004859", name="Đăng ký thay đổi, cải chính hộ tịch", agencies=[world.agency]

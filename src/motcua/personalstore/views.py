@@ -69,7 +69,7 @@ def _download(document: StoredDocument) -> FileResponse:
 @require_GET
 def my_store(request: HttpRequest) -> HttpResponse:
     owner = _owner(request)
-    page = Paginator(selectors.documents(owner), 50).get_page(request.GET.get("page"))
+    page = Paginator(selectors.documents(owner), 20).get_page(request.GET.get("page"))
     return render(request, "personalstore/my_store.html", {"owner": owner, "page": page})
 
 
