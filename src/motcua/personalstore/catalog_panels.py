@@ -6,8 +6,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
 from django.http import HttpRequest
 
+from motcua.catalog.cache import bump_catalog_version, catalog_cache
 from motcua.catalog.models import Component, Procedure
 from motcua.catalog.panels import ProcedurePanel, procedure_panels
 
@@ -29,8 +32,20 @@ def no_longer_brought(procedure: Procedure) -> list[str]:
 
 
 def _context(request: HttpRequest, procedure: Procedure) -> dict[str, Any] | None:
-    names = no_longer_brought(procedure)
+    # Kept with the catalogue's cached pages: a change of the catalogue or of the results'
+    # document types (below) changes the catalogue version, so the page never shows an old count.
+    names = catalog_cache(request).remember(
+        "once-only-panel",
+        {"procedure": procedure.pk},
+        lambda: no_longer_brought(procedure),
+    )
     return {"store_names": names} if names else None
+
+
+@receiver(post_save, sender=ResultType, dispatch_uid="personalstore-result-type-saved")
+@receiver(post_delete, sender=ResultType, dispatch_uid="personalstore-result-type-deleted")
+def _result_types_changed(**kwargs: Any) -> None:
+    bump_catalog_version()
 
 
 procedure_panels.register(
