@@ -82,11 +82,13 @@ INSTALLED_APPS = [
     "motcua.feedback",
     "motcua.addresses",
     "motcua.personalstore",
+    "motcua.petitions",
     "motcua.scheduling",
     "motcua.notifications",
     "motcua.helpdesk",
     "motcua.listen",
     "motcua.opendata",
+    "motcua.formbuilder",
     "motcua.backoffice",
     "motcua.portal",
     "motcua.sandbox_eid",
@@ -264,6 +266,11 @@ MOTCUA_RATE_LIMITS = {
     "second_factor": {
         "address": os.environ.get("MOTCUA_RATE_LIMIT_OTP_ADDRESS", "30/10m"),
         "target": os.environ.get("MOTCUA_RATE_LIMIT_OTP_ACCOUNT", "10/10m"),
+    },
+    # One-time codes sent to an anonymous reporter's phone (petitions): per address, per phone.
+    "petition_code": {
+        "address": os.environ.get("MOTCUA_RATE_LIMIT_PETITION_CODE_ADDRESS", "10/h"),
+        "target": os.environ.get("MOTCUA_RATE_LIMIT_PETITION_CODE_PHONE", "5/h"),
     },
     # OAuth2 token endpoint: per address, per client id.
     "token": {
@@ -467,6 +474,10 @@ MOTCUA_PERIODIC_TASKS: dict[str, dict[str, object]] = {
         "task": "motcua.opendata.tasks.publish_platform_data_task",
         "every": int(os.environ.get("MOTCUA_OPENDATA_PUBLISH_EVERY", "86400")),
     },
+    "escalate-petitions": {
+        "task": "motcua.petitions.tasks.escalate_overdue_task",
+        "every": int(os.environ.get("MOTCUA_PETITION_ESCALATE_EVERY", "900")),
+    },
 }
 
 # Messages that fail are tried again with back-off (RETRY_SECONDS × 2^attempt) up to
@@ -552,6 +563,7 @@ CONTENT_SECURITY_POLICY = {
 # officer pages before sign-in): Cache-Control: private, no-store (motcua.security).
 MOTCUA_PRIVATE_PATH_PREFIXES = [
     "/accounts/",
+    "/phan-anh/",
     "/admin/",
     "/can-bo/",
     "/ho-so/",
@@ -641,3 +653,21 @@ MOTCUA_OPENDATA_SQL_MAX_SOURCE_ROWS = int(
     os.environ.get("MOTCUA_OPENDATA_SQL_MAX_SOURCE_ROWS", "200000")
 )
 MOTCUA_OPENDATA_DCAT_PAGE_SIZE = int(os.environ.get("MOTCUA_OPENDATA_DCAT_PAGE_SIZE", "100"))
+
+# Feedback and petitions (motcua.petitions). The legal times of Decree 20/2008/NĐ-CP on
+# receiving and handling feedback and petitions on administrative regulations, as amended by
+# Decree 92/2017/NĐ-CP (DOMAIN.md §9a; Dispatch 89/CĐ-TTg of 2025 restates them): a desk that
+# is not competent forwards a report within 5 working days; the competent agency answers
+# within 15 working days of receiving it. Counted by the working-day calendar (workcalendar).
+MOTCUA_PETITION_FORWARD_WORKING_DAYS = int(
+    os.environ.get("MOTCUA_PETITION_FORWARD_WORKING_DAYS", "5")
+)
+MOTCUA_PETITION_ANSWER_WORKING_DAYS = int(
+    os.environ.get("MOTCUA_PETITION_ANSWER_WORKING_DAYS", "15")
+)
+# "Due soon" on the officers' list: the deadline falls within this many working days.
+MOTCUA_PETITION_DUE_SOON_WORKING_DAYS = int(
+    os.environ.get("MOTCUA_PETITION_DUE_SOON_WORKING_DAYS", "2")
+)
+# Open reports this close (metres) to a new one's point are suggested before filing.
+MOTCUA_PETITION_NEARBY_METRES = int(os.environ.get("MOTCUA_PETITION_NEARBY_METRES", "50"))

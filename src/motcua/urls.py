@@ -17,6 +17,7 @@ api_v1: list[URLPattern | URLResolver] = [
     path("", include("motcua.eforms.api_urls")),
     path("", include("motcua.addresses.api_urls")),
     path("", include("motcua.personalstore.api_urls")),
+    path("", include("motcua.petitions.api_urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     # The split view serves Swagger UI's start-up script as a file: no inline script (CSP).
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
@@ -34,6 +35,9 @@ urlpatterns = [
     path("", include("motcua.feedback.urls")),
     path("", include("motcua.addresses.urls")),
     path("", include("motcua.personalstore.urls")),
+    path("can-bo/bieu-mau/", include("motcua.formbuilder.urls")),
+    path("", include("motcua.petitions.urls")),
+    path("open311/v2/", include("motcua.petitions.open311_urls")),
     path("can-bo/", include("motcua.backoffice.urls")),
     path("o/", include("motcua.accounts.oauth_urls")),
     path("sandbox/eid/", include("motcua.sandbox_eid.urls")),

@@ -73,7 +73,7 @@ def test_the_main_pages_have_no_serious_accessibility_violation(
         user=citizen, procedure=procedure, acting_for=None, initial=answers
     )
     dossier = services.submit(draft=draft, user=citizen, form_errors={})
-    desk = officer(dossier.receiving_agency, "receiver", "processor", "approver")
+    desk = officer(dossier.receiving_agency, "receiver", "processor", "approver", "form_designer")
     desk.set_password(PASSWORD)
     desk.save()
     device = TOTPDevice.objects.create(user=desk, name="phone", confirmed=True)
@@ -95,7 +95,18 @@ def test_the_main_pages_have_no_serious_accessibility_violation(
         f"/ho-so/nhap/{review_draft.pk}/buoc/0/",
         f"/ho-so/nhap/{review_draft.pk}/hoan-tat/",
     ]
-    desks = ["/can-bo/ho-so/", f"/can-bo/ho-so/{dossier.code}/"]
+    builder = "/can-bo/bieu-mau/1.001193/0/"
+    desks = [
+        "/can-bo/ho-so/",
+        f"/can-bo/ho-so/{dossier.code}/",
+        "/can-bo/bieu-mau/",
+        builder,
+        builder + "them-truong/?step=0",
+        builder + "them-truong/?step=0&kind=computed",
+        builder + "dieu-kien/them/?group=&field=gioi_tinh",
+        builder + "quy-tac/them/?group=",
+        builder + "xem-truoc/?step=0",
+    ]
     found: list[str] = []
     for width, (w, h) in WIDTHS.items():
         context = browser.new_context(viewport={"width": w, "height": h}, locale="vi-VN")

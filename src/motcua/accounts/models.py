@@ -184,6 +184,7 @@ class OfficerRole(models.TextChoices):
     DATA_STEWARD = "data_steward", _("Data steward")
     INSPECTOR = "inspector", _("Inspector")
     HEALTH_STAFF = "health_staff", _("Health staff")
+    FORM_DESIGNER = "form_designer", _("Form designer")
     ADMINISTRATOR = "administrator", _("Administrator")
 
 

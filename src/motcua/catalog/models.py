@@ -291,6 +291,15 @@ class Component(models.Model):
     originals = models.PositiveSmallIntegerField(_("originals"), default=1)
     copies = models.PositiveSmallIntegerField(_("copies"), default=0)
     form_template = models.CharField(_("form template"), max_length=255, blank=True)
+    per_row_of = models.CharField(
+        _("one for each row of"),
+        max_length=100,
+        blank=True,
+        help_text=_(
+            "For a document each row of a repeating group of the e-form needs (each co-owner's "
+            "identity card): the group's key. Empty: one document for the dossier."
+        ),
+    )
 
     class Meta:
         verbose_name = _("dossier component")
@@ -299,6 +308,23 @@ class Component(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        super().clean()
+        problem = per_row_problem(self.per_row_of, self.case.eform_schema if self.case_id else {})
+        if problem:
+            raise ValidationError({"per_row_of": problem})
+
+
+def per_row_problem(group: str, eform: Any) -> str:
+    """Why ``group`` is not a repeating group of the e-form (empty when it is, or not set)."""
+    if not group:
+        return ""
+    found = eform.get("properties", {}).get(group) if isinstance(eform, dict) else None
+    items = found.get("items") if isinstance(found, dict) else None
+    if not (isinstance(items, dict) and items.get("type") == "object"):
+        return str(_("«%(key)s» is not a repeating group of the case's e-form.") % {"key": group})
+    return ""
 
 
 class ProcessingStep(models.Model):

@@ -82,9 +82,16 @@ class ComponentRule:
     originals: int = 0
     copies: int = 0
     form_template: str = ""
+    #: The e-form's repeating group with one document of this kind per row ("" : one in all).
+    per_row_of: str = ""
     # The agency fetches it from a national database: never asked of the applicant (last, so
     # that positional construction keeps its meaning).
     fetched_by_agency: bool = False
+
+    def rows(self, form_data: Mapping[str, Any]) -> int:
+        """How many documents of this kind the answers ask for when it is one per row."""
+        found = form_data.get(self.per_row_of) if self.per_row_of else None
+        return len(found) if isinstance(found, list) else 0
 
     def proved_by_eid(self, assurance_level: int) -> bool:
         """Whether the applicant's e-ID already proves this document (a level-2 account and
@@ -108,6 +115,7 @@ class ComponentRule:
             originals=whole(data.get("originals"), 0),
             copies=whole(data.get("copies"), 0),
             form_template=_text(data.get("form_template")),
+            per_row_of=_text(data.get("per_row_of")),
         )
 
 

@@ -39,6 +39,7 @@ from .models import (
     ProcessingStep,
     PublicationStatus,
     ServiceKind,
+    per_row_problem,
 )
 from .serialization import procedure_to_dict
 from .text import fold
@@ -277,6 +278,9 @@ def _semantic_problems(
                         )
                     )
             for component_index, component in enumerate(case.get("components", [])):
+                if problem := per_row_problem(component.get("per_row_of", ""), case.get("eform")):
+                    field = _field_label(data, [*where, "components", component_index])
+                    problems.append(ImportProblem(label, field, problem))
                 if component.get("mandatory", True) and not component.get("document_type"):
                     field = _field_label(data, [*where, "components", component_index])
                     problems.append(
@@ -445,6 +449,7 @@ def _create_case(procedure: Procedure, position: int, data: dict[str, Any]) -> P
             originals=item.get("originals", 1),
             copies=item.get("copies", 0),
             form_template=item.get("form_template", ""),
+            per_row_of=item.get("per_row_of", ""),
         )
         for index, item in enumerate(data.get("components", []))
     )

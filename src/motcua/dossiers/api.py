@@ -94,6 +94,7 @@ class AttachmentSerializer(serializers.ModelSerializer):
             "id",
             "component_position",
             "component_name",
+            "row",
             "original_name",
             "content_type",
             "size",
@@ -227,6 +228,17 @@ class DraftUploadSerializer(serializers.Serializer):
     component = serializers.IntegerField(
         min_value=0, max_value=32767, help_text="The position of the case's component, from 0."
     )
+    row = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        default=None,
+        min_value=0,
+        max_value=32767,
+        help_text=(
+            "For a component asked once per row of a repeating group of the form: the row "
+            "(from 0) this file is for."
+        ),
+    )
     file = UploadField(help_text="A PDF, JPEG or PNG file.")
 
 
@@ -272,7 +284,9 @@ FilingInput = inline_serializer(
             required=False,
             help_text=(
                 "A file for the case's component 0 (PDF, JPEG or PNG). Send "
-                "component_1, component_2 … for the others; a part may repeat."
+                "component_1, component_2 … for the others; a part may repeat. A component "
+                "asked once per row of a repeating group of the form takes component_<n>_<row> "
+                "(rows from 0)."
             ),
         ),
     },
@@ -375,16 +389,22 @@ def _form_answers(raw: Any) -> dict[str, Any]:
     return values
 
 
-def _component_files(request: Request) -> list[tuple[int, UploadedFile]]:
-    """(component position, file) of every ``component_<n>`` part, in the order sent."""
-    uploads = []
+def _component_files(request: Request) -> list[tuple[services.Slot, UploadedFile]]:
+    """((component position, row), file) of every ``component_<n>`` or ``component_<n>_<row>``
+    part, in the order sent."""
+    uploads: list[tuple[services.Slot, UploadedFile]] = []
     for name in request.FILES:
-        position = name.removeprefix(COMPONENT_PART)
-        if not name.startswith(COMPONENT_PART) or not position.isdigit():
+        parts = name.removeprefix(COMPONENT_PART).split("_")
+        if (
+            not name.startswith(COMPONENT_PART)
+            or len(parts) > 2
+            or not all(part.isdigit() for part in parts)
+        ):
             raise ValidationError(
                 {name: [_("Name each file part component_0, component_1 … by its document.")]}
             )
-        uploads += [(int(position), upload) for upload in request.FILES.getlist(name)]
+        slot = (int(parts[0]), int(parts[1]) if len(parts) == 2 else None)
+        uploads += [(slot, upload) for upload in request.FILES.getlist(name)]
     return uploads
 
 
@@ -527,6 +547,7 @@ class DraftAttachment(APIView):
                 user=_user(request),
                 component_position=upload.validated_data["component"],
                 upload=upload.validated_data["file"],
+                row=upload.validated_data["row"],
             )
         except UploadRefused as exc:
             raise ValidationError({"file": [str(exc)]}) from exc

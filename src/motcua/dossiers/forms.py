@@ -96,6 +96,7 @@ class ReviewForm(forms.Form):
 
 class UploadForm(forms.Form):
     component = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    row = forms.IntegerField(widget=forms.HiddenInput, min_value=0, required=False)
     file = forms.FileField(label=_("File (PDF, JPEG or PNG)"))
 
 

@@ -213,6 +213,8 @@ class Attachment(models.Model):
         Dossier, on_delete=models.PROTECT, null=True, blank=True, related_name="attachments"
     )
     component_position = models.PositiveSmallIntegerField()
+    # For a component asked once per row of an e-form's repeating group: which row (from 0).
+    row = models.PositiveSmallIntegerField(null=True, blank=True)
     component_name = models.CharField(max_length=500)
     file = models.FileField(upload_to=attachment_path)
     original_name = models.CharField(max_length=255)

@@ -25,7 +25,7 @@ from motcua import errors
 from motcua.accounts.models import Business, User
 from motcua.agencies.models import Agency, AgencyKind
 from motcua.catalog.models import Procedure, ProcedureVersion, PublicationStatus
-from motcua.catalog.rules import CaseRules
+from motcua.catalog.rules import CaseRules, ComponentRule
 from motcua.catalog.services import eligibility_problem
 from motcua.errors import DomainError
 from motcua.workcalendar.deadlines import add_paused, due_at
@@ -132,8 +132,14 @@ def save_draft(
 
 @transaction.atomic
 def attach(
-    *, draft: DossierDraft, user: User, component_position: int, upload: UploadedFile
+    *,
+    draft: DossierDraft,
+    user: User,
+    component_position: int,
+    upload: UploadedFile,
+    row: int | None = None,
 ) -> Attachment:
+    """Attach a file to the draft's component (and ``row`` of a component asked per row)."""
     if draft.applicant_id != user.pk:
         raise NotAllowed(_("This draft does not exist."))
     if Dossier.objects.filter(draft=draft).exists():  # the file would belong to no dossier
@@ -141,6 +147,8 @@ def attach(
     components = list(selectors.draft_case(draft).components.all())
     if not 0 <= component_position < len(components):
         raise DossierError(_("This procedure has no such document."))
+    component = components[component_position]
+    name = _slot_name(component.name, component.per_row_of, row, draft.data)
     attached = draft.attachments.aggregate(total=Sum("size"))["total"] or 0
     checked = check_upload(upload, already_attached=attached, uploader=user)
     attachment = _stored(
@@ -148,8 +156,9 @@ def attach(
         checked,
         user=user,
         component_position=component_position,
-        component_name=components[component_position].name,
+        component_name=name,
         draft=draft,
+        row=row,
     )
     attachment.save()
     return attachment
@@ -266,15 +275,68 @@ def next_code(agency: Agency, day: Any) -> str:
     return f"{agency.code}-{day:%y%m%d}-{number:04d}"
 
 
+def row_label(form_data: Mapping[str, Any], group: str, row: int) -> str:
+    """How a row of a repeating group is named beside its document: ``2. Lê Thị B``."""
+    rows = form_data.get(group)
+    found = rows[row] if isinstance(rows, list) and 0 <= row < len(rows) else {}
+    first = next((v for v in found.values() if isinstance(v, str) and v), "") if found else ""
+    return f"{row + 1}. {first}".strip()
+
+
+def _slot_name(name: str, per_row_of: str, row: int | None, form_data: Mapping[str, Any]) -> str:
+    """The component's name, with the row for one asked per row; refuses a row that is not."""
+    if not per_row_of:
+        if row is not None:
+            raise DossierError(_("This document is one for the whole dossier."))
+        return name
+    rows = form_data.get(per_row_of)
+    if row is None or not isinstance(rows, list) or not 0 <= row < len(rows):
+        raise DossierError(_("Choose the row of the form this document is for."))
+    return f"{name} — {row_label(form_data, per_row_of, row)}"
+
+
+#: A place for files: (component position, row of its repeating group or None).
+Slot = tuple[int, int | None]
+
+
+def missing_slots(
+    components: Sequence[ComponentRule],
+    form_data: Mapping[str, Any],
+    filled: set[Slot],
+    assurance_level: int,
+) -> list[str]:
+    """The names of the documents still missing: a component asked per row needs a file
+    for each row of the answers."""
+    missing: list[str] = []
+    for position, component in enumerate(components):
+        if not component.required_of(assurance_level):
+            continue
+        if component.per_row_of:
+            missing.extend(
+                f"{component.name} — {row_label(form_data, component.per_row_of, row)}"
+                for row in range(component.rows(form_data))
+                if (position, row) not in filled
+            )
+        elif not any(slot[0] == position for slot in filled):
+            missing.append(component.name)
+    return missing
+
+
 def missing_components(draft: DossierDraft) -> list[str]:
-    case = selectors.draft_case(draft)
-    attached = set(draft.attachments.order_by().values_list("component_position", flat=True))
-    attached |= sources.registry.satisfied(draft)
-    return [
-        component.name
-        for position, component in enumerate(case.components.all())
-        if component.mandatory and not component.fetched_by_agency and position not in attached
+    components = [
+        ComponentRule(
+            name=c.name,
+            mandatory=c.mandatory,
+            document_type=c.document_type,
+            per_row_of=c.per_row_of,
+            fetched_by_agency=c.fetched_by_agency,
+        )
+        for c in selectors.draft_case(draft).components.all()
     ]
+    filled = set(draft.attachments.order_by().values_list("component_position", "row"))
+    # filled without an upload by a registered source (a document of the applicant's store)
+    filled |= {(position, 0) for position in sources.registry.satisfied(draft)}
+    return missing_slots(components, draft.data, filled, 0)
 
 
 def submit(
@@ -337,8 +399,8 @@ def submit(
             # uploaded, or filled by a registered source (a document the applicant's store
             # holds), which checks its documents again now
             attached=lambda _rules: (
-                set(locked.attachments.order_by().values_list("component_position", flat=True))
-                | sources.registry.satisfied(locked)
+                set(locked.attachments.order_by().values_list("component_position", "row"))
+                | {(position, 0) for position in sources.registry.satisfied(locked)}
             ),
             attach=lambda dossier, _rules: locked.attachments.update(dossier=dossier),
             draft=locked,
@@ -353,7 +415,7 @@ def file_at_once(
     case_position: int,
     acting_for: Business | None,
     values: Mapping[str, Any],
-    uploads: Sequence[tuple[int, UploadedFile]],
+    uploads: Sequence[tuple[Slot, UploadedFile]],
     idempotency_key: str,
     form_errors: Mapping[str, list[str]],
     declaration: Declaration | None = None,
@@ -361,24 +423,26 @@ def file_at_once(
     """File a whole dossier in one call (an app or another system that holds it all already).
 
     The dossier is filed under the target's version and checked against its case
-    (``_file``, as ``submit`` files a draft). ``uploads``
-    are (component position, file). Returns the dossier and whether it is new: a request
-    repeated with the same ``idempotency_key`` gets the first one back, also when both arrive
-    at once (the second waits on the unique key, then finds the first). Nothing is written
-    unless everything is accepted.
+    (``_file``, as ``submit`` files a draft). ``uploads`` are ((component position, row or
+    None), file). Returns the dossier and whether it is new: a request repeated with the
+    same ``idempotency_key`` gets the first one back, also when both arrive at once (the
+    second waits on the unique key, then finds the first). Nothing is written unless
+    everything is accepted.
     """
     version = target.version
-    checked: list[tuple[int, UploadedFile, CheckedFile]] = []
+    checked: list[tuple[Slot, UploadedFile, CheckedFile]] = []
 
-    def check_files(rules: CaseRules) -> set[int]:
+    def check_files(rules: CaseRules) -> set[Slot]:
         total = 0
-        for position, upload in uploads:
+        for (position, row), upload in uploads:
             if not 0 <= position < len(rules.components):
                 raise DossierError(_("This procedure has no such document."))
+            component = rules.components[position]
+            _slot_name(component.name, component.per_row_of, row, values)
             facts = check_upload(upload, already_attached=total, uploader=user)
             total += facts.size
-            checked.append((position, upload, facts))
-        return {position for position, _upload, _facts in checked}
+            checked.append(((position, row), upload, facts))
+        return {slot for slot, _upload, _facts in checked}
 
     def store_files(dossier: Dossier, rules: CaseRules) -> None:
         files = [
@@ -387,11 +451,17 @@ def file_at_once(
                 facts,
                 user=user,
                 component_position=position,
-                component_name=rules.components[position].name,
+                component_name=_slot_name(
+                    rules.components[position].name,
+                    rules.components[position].per_row_of,
+                    row,
+                    values,
+                ),
                 dossier=dossier,
                 uploaded_at=dossier.submitted_at,
+                row=row,
             )
-            for position, upload, facts in checked
+            for (position, row), upload, facts in checked
         ]
         Attachment.objects.bulk_create(files)
 
@@ -438,7 +508,7 @@ def _file(
     no_receiver: str,
     form_data: Mapping[str, Any],
     form_errors: Mapping[str, list[str]],
-    attached: Callable[[CaseRules], set[int]],
+    attached: Callable[[CaseRules], set[Slot]],
     attach: Callable[[Dossier, CaseRules], object],
     draft: DossierDraft | None = None,
     idempotency_key: str = "",
@@ -469,11 +539,7 @@ def _file(
     if form_errors:
         raise DossierError(_("Some answers in the form need correcting."))
     filled = attached(rules)
-    missing = [
-        component.name
-        for position, component in enumerate(rules.components)
-        if component.required_of(user.assurance_level) and position not in filled
-    ]
+    missing = missing_slots(rules.components, form_data, filled, user.assurance_level)
     if missing:
         raise DossierError(
             _("These documents are still missing: %(names)s.") % {"names": "; ".join(missing)}
@@ -521,17 +587,19 @@ def _same_filing(
     version: ProcedureVersion,
     case_position: int,
     values: Mapping[str, Any],
-    checked: Sequence[tuple[int, UploadedFile, CheckedFile]],
+    checked: Sequence[tuple[Slot, UploadedFile, CheckedFile]],
 ) -> bool:
     """Whether a repeated request asks for what ``dossier`` already is (same files by checksum)."""
     files = Counter(
-        dossier.attachments.filter(for_supplement=False).values_list("component_position", "sha256")
+        dossier.attachments.filter(for_supplement=False).values_list(
+            "component_position", "row", "sha256"
+        )
     )
     return (
         dossier.procedure_id == version.procedure_id
         and dossier.case_position == case_position
         and dossier.form_data == dict(values)
-        and files == Counter((position, facts.sha256) for position, _upload, facts in checked)
+        and files == Counter((*slot, facts.sha256) for slot, _upload, facts in checked)
     )
 
 

@@ -70,10 +70,13 @@ def storage_quota_bytes() -> int:
     return int(settings.MOTCUA_STORAGE_QUOTA_BYTES)
 
 
-def check_upload(upload: UploadedFile, *, already_attached: int = 0, uploader: User) -> CheckedFile:
+def check_upload(
+    upload: UploadedFile, *, already_attached: int = 0, uploader: User | None
+) -> CheckedFile:
     """Accept a PDF, JPEG or PNG within the size limits, or raise ``UploadRefused``.
 
-    ``uploader`` is the person whose storage quota counts.
+    ``uploader`` is the person whose storage quota counts (None: an anonymous upload, such as
+    a report filed with a verified phone number, which has no quota of its own).
     """
     size = upload.size or 0
     if size == 0:
@@ -109,9 +112,9 @@ def check_upload(upload: UploadedFile, *, already_attached: int = 0, uploader: U
 # --- the person's quota ---------------------------------------------------------------------
 
 
-def _check_quota(user: User, size: int) -> None:
+def _check_quota(user: User | None, size: int) -> None:
     quota = storage_quota_bytes()
-    if not quota:
+    if not quota or user is None:
         return
     from .models import Attachment
 

@@ -221,6 +221,7 @@ def review(request: HttpRequest, draft_id: int) -> HttpResponse:
                     user=user,
                     component_position=upload_form.cleaned_data["component"],
                     upload=upload_form.cleaned_data["file"],
+                    row=upload_form.cleaned_data["row"],
                 )
             except DomainError as exc:
                 problems.append(str(exc))
@@ -253,23 +254,47 @@ def review(request: HttpRequest, draft_id: int) -> HttpResponse:
                 return redirect("dossiers:detail", code=dossier.code)
         else:
             status = 400
-    attached = {a.component_position: a for a in draft.attachments.all()}
-    rows = list(case.components.all())
+    attached = {(a.component_position, a.row): a for a in draft.attachments.all()}
+    in_case = list(case.components.all())
     rules = [
         ComponentRule(
             name=c.name,
             mandatory=c.mandatory,
             document_type=c.document_type,
+            per_row_of=c.per_row_of,
             fetched_by_agency=c.fetched_by_agency,
         )
-        for c in rows
+        for c in in_case
     ]
     # what registered sources (the personal data store …) offer instead of an upload
     offers = sources.registry.offers(draft, user, rules)
-    components = [
-        (i, c, attached.get(i), rules[i].proved_by_eid(user.assurance_level), offers.get(i, []))
-        for i, c in enumerate(rows)
-    ]
+    components = []
+    for i, c in enumerate(in_case):
+        proved = rules[i].proved_by_eid(user.assurance_level)
+        if not c.per_row_of:
+            components.append(
+                {
+                    "position": i,
+                    "component": c,
+                    "file": attached.get((i, None)),
+                    "proved": proved,
+                    "offers": offers.get(i, []),
+                }
+            )
+            continue
+        rows = draft.data.get(c.per_row_of)
+        # one document for each row of the group the form asks it for
+        components.extend(
+            {
+                "position": i,
+                "component": c,
+                "row": row,
+                "row_label": services.row_label(draft.data, c.per_row_of, row),
+                "file": attached.get((i, row)),
+                "proved": proved,
+            }
+            for row in range(len(rows) if isinstance(rows, list) else 0)
+        )
     return render(
         request,
         "dossiers/review.html",

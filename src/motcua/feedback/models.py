@@ -20,6 +20,19 @@ class Satisfaction(models.IntegerChoices):
     DISSATISFIED = 1, _("Dissatisfied")
 
 
+class Question(models.TextChoices):
+    """The criteria of the satisfaction survey the service-quality index reads (Decision
+    766/QĐ-TTg, 2022, the "satisfaction" group; DOMAIN.md §9): reaching the service, the
+    procedure as published, the officers, the result, the time taken. Each is answered on the
+    national portal's 3-point scale (``Satisfaction``); ``Rating.value`` is the overall one."""
+
+    ACCESS = "access", _("Finding the service and filing the dossier")
+    PROCEDURE = "procedure", _("The procedure: documents and fees as published, nothing more")
+    OFFICERS = "officers", _("The officers: guidance, courtesy, no request outside the rules")
+    RESULT = "result", _("The result: correct and complete")
+    TIMELINESS = "timeliness", _("The time taken: returned by the appointment date")
+
+
 class Rating(models.Model):
     dossier = models.OneToOneField(
         Dossier, on_delete=models.PROTECT, related_name="rating", verbose_name=_("dossier")
@@ -42,3 +55,23 @@ class Rating(models.Model):
 
     def __str__(self) -> str:
         return f"{self.dossier_id}: {self.get_value_display()}"
+
+
+class RatingAnswer(models.Model):
+    """One criterion of a rating (``Question``). Ratings recorded before the criteria were
+    asked have none and keep their overall value."""
+
+    rating = models.ForeignKey(Rating, on_delete=models.PROTECT, related_name="answers")
+    question = models.CharField(_("question"), max_length=16, choices=Question.choices)
+    value = models.PositiveSmallIntegerField(_("rating"), choices=Satisfaction.choices)
+
+    class Meta:
+        verbose_name = _("rating answer")
+        verbose_name_plural = _("rating answers")
+        ordering = ["rating", "question"]
+        constraints = [
+            models.UniqueConstraint(fields=["rating", "question"], name="one_answer_per_question")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.rating_id} {self.question}: {self.value}"

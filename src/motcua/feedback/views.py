@@ -33,6 +33,7 @@ def rate(request: HttpRequest, code: str) -> HttpResponse:
                 user=user,
                 value=form.cleaned_data["value"],
                 comment=form.cleaned_data["comment"],
+                answers=form.answers(),
             )
         except DomainError as exc:
             problem = str(exc)

@@ -14,6 +14,7 @@ from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 
 from motcua.agencies.models import Agency
+from motcua.catalog.cache import enabled as catalog_cache_enabled
 from motcua.catalog.text import fold, terms
 
 from .constants import LICENCES
@@ -309,3 +310,39 @@ def folded_text(dataset: Dataset, tags: list[str]) -> str:
             [dataset.name, dataset.title, dataset.title_en, dataset.notes, dataset.notes_en, *tags]
         )
     )
+
+
+@dataclass(frozen=True)
+class PublishingShare:
+    """How many of the city's agencies publish open data (the resolution aims at all)."""
+
+    publishing: int
+    agencies: int
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.publishing / self.agencies) if self.agencies else 0
+
+
+#: The share is shown on the front page: with a shared cache, counted at most once every five
+#: minutes (a first dataset shows there within that time).
+PUBLISHING_SHARE_SECONDS = 300
+
+
+def publishing_share() -> PublishingShare:
+    """Agencies with at least one public dataset, of the agencies in service."""
+    shared = catalog_cache_enabled()
+    found = cache.get("opendata-publishing-share") if shared else None
+    if isinstance(found, tuple | list) and len(found) == 2:
+        return PublishingShare(*found)
+    share = PublishingShare(
+        publishing=Dataset.objects.public().values("agency").distinct().count(),
+        agencies=Agency.objects.current().count(),
+    )
+    if shared:
+        cache.set(
+            "opendata-publishing-share",
+            (share.publishing, share.agencies),
+            PUBLISHING_SHARE_SECONDS,
+        )
+    return share

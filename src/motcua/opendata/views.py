@@ -7,6 +7,7 @@ import uuid
 from typing import Any
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import F
@@ -21,7 +22,7 @@ from motcua.accounts.access import officer_required
 from motcua.agencies.models import Agency
 from motcua.security import file_response
 
-from . import datastore, dcat, selectors, services
+from . import datastore, dcat, previews, selectors, services
 from .access import Actor, can_read, can_write, readable, steward_agency_ids
 from .constants import MEDIA_TYPES
 from .errors import OpendataError
@@ -91,8 +92,7 @@ def search_page(request: HttpRequest) -> HttpResponse:
         facet_groups.append({"name": name, "title": FACET_TITLES[name], "entries": entries})
     pages = max(1, -(-found.count // PAGE_SIZE))
     base = [(k, v) for k in chosen for v in chosen[k]] + ([("q", q)] if q else [])
-    agencies_total = Agency.objects.current().count()
-    publishing = Dataset.objects.public().values("agency").distinct().count()
+    share = selectors.publishing_share()
     return render(
         request,
         "opendata/search.html",
@@ -109,9 +109,9 @@ def search_page(request: HttpRequest) -> HttpResponse:
             "next_href": "?" + urlencode([*base, ("page", page_number + 1)])
             if page_number < pages
             else "",
-            "publishing": publishing,
-            "agencies_total": agencies_total,
-            "publishing_share": round(100 * publishing / agencies_total) if agencies_total else 0,
+            "publishing": share.publishing,
+            "agencies_total": share.agencies,
+            "publishing_share": share.percent,
         },
     )
 
@@ -142,6 +142,8 @@ def dataset_page(request: HttpRequest, name: str) -> HttpResponse:
                 "resource": resource,
                 "url": _download_path(resource) if resource.is_upload else resource.url,
                 "preview": preview,
+                "chart": previews.bar_chart(preview),
+                "geo": previews.geojson_preview(resource),
                 "load": datastore.latest_table(resource),
             }
         )
@@ -161,6 +163,9 @@ def dataset_page(request: HttpRequest, name: str) -> HttpResponse:
             "may_edit": can_write(_actor(request), dataset),
             "tags": dataset.tags.all(),
             "themes": dataset.themes.all(),
+            "map_tiles": settings.MOTCUA_MAP_TILE_URL,
+            "has_map": bool(settings.MOTCUA_MAP_TILE_URL) and any(r["geo"] for r in resources),
+            "map_attribution": settings.MOTCUA_MAP_ATTRIBUTION,
         },
     )
 

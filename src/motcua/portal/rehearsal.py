@@ -249,9 +249,16 @@ def _file(
             raise RehearsalFailed("file", _("No answer satisfies the e-form: %s") % exc) from exc
         services.save_draft(draft=draft, user=applicant, values=answers)
         components = draft.procedure.cases.order_by("position", "id")[position].components.all()
-        for index, _component in enumerate(components):
-            upload = SimpleUploadedFile(f"giay-to-{index + 1}.pdf", SAMPLE_PDF, "application/pdf")
-            services.attach(draft=draft, user=applicant, component_position=index, upload=upload)
+        for index, component in enumerate(components):
+            # a document asked once per row of a repeating group: one for each row answered
+            rows = draft.data.get(component.per_row_of) if component.per_row_of else None
+            for row in range(len(rows)) if isinstance(rows, list) else [None]:
+                upload = SimpleUploadedFile(
+                    f"giay-to-{index + 1}.pdf", SAMPLE_PDF, "application/pdf"
+                )
+                services.attach(
+                    draft=draft, user=applicant, component_position=index, upload=upload, row=row
+                )
         errors = validate_document(schema, draft.data)
         if errors:
             raise RehearsalFailed("file", str(errors))

@@ -17,6 +17,7 @@ from django.views.i18n import set_language
 from motcua.catalog.cache import catalog_cache
 from motcua.catalog.forms import CatalogFilterForm
 from motcua.catalog.models import Field, OnlineLevel, Procedure, ServiceKind
+from motcua.opendata import selectors as opendata_selectors
 
 HOME_CONTENT = "portal/includes/home_content.html"
 
@@ -35,7 +36,9 @@ def home(request: HttpRequest) -> HttpResponse:
         {"language": get_language()},
         lambda: render_to_string(HOME_CONTENT, _home_context(), request),
     )
-    return render(request, "portal/home.html", {"content": content})
+    # counted apart from the cached content: it follows datasets, not the catalogue
+    open_data = opendata_selectors.publishing_share()
+    return render(request, "portal/home.html", {"content": content, "open_data": open_data})
 
 
 def _home_context() -> dict[str, Any]:

@@ -58,7 +58,7 @@ def by_the_api(
         case_position=0,
         acting_for=None,
         values=ANSWERS,
-        uploads=[(0, pdf())] if with_file else [],
+        uploads=[((0, None), pdf())] if with_file else [],
         idempotency_key=key,
         form_errors=form_errors or {},
     )

@@ -14,7 +14,7 @@ from motcua.dossiers.lifecycle import Status
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.tests.factories import World, file_dossier, make_world
 from motcua.feedback import services
-from motcua.feedback.models import Rating, Satisfaction
+from motcua.feedback.models import Question, Rating, Satisfaction
 from motcua.feedback.selectors import satisfaction_by_agency
 
 pytestmark = pytest.mark.django_db
@@ -77,10 +77,19 @@ def test_the_page_form_records_a_rating_and_keeps_a_bad_answer(world: World) -> 
     assert bad.status_code == 400
     assert "Thiếu lựa chọn" in bad.content.decode()
     assert not Rating.objects.exists()
-    done = client.post(url, {"value": "1", "comment": "Chậm"})
+    criteria = {f"q_{code}": "3" for code in Question.values}
+    # Every criterion of the index's survey is asked, not the overall score alone.
+    partial = client.post(url, {"value": "1", "comment": "Chậm"})
+    assert partial.status_code == 400 and "Chậm" in partial.content.decode()
+    done = client.post(url, {**criteria, "q_timeliness": "1", "value": "1", "comment": "Chậm"})
     assert done.status_code == 302
-    assert Rating.objects.get().value == Satisfaction.DISSATISFIED
-    again = client.post(url, {"value": "3"})
+    rating = Rating.objects.get()
+    assert rating.value == Satisfaction.DISSATISFIED
+    assert dict(rating.answers.values_list("question", "value")) == {
+        **dict.fromkeys(Question.values, 3),
+        "timeliness": 1,
+    }
+    again = client.post(url, {**criteria, "value": "3"})
     assert again.status_code == 400 and b"already been rated" in again.content
     page = client.get(reverse("dossiers:detail", args=[dossier.code]))
     assert b"Your rating" in page.content and b"Dissatisfied" in page.content
@@ -106,3 +115,31 @@ def test_figures_by_agency(world: World) -> None:
         1,
     )
     assert figures.satisfied_share == pytest.approx(2 / 3)
+
+
+def test_the_criteria_are_all_or_none_and_old_ratings_stay_valid(world: World) -> None:
+    from motcua.feedback.selectors import ratings_summary
+
+    old = services.rate(dossier=_returned(world), user=world.applicant, value=3)  # no criteria
+    with pytest.raises(services.RatingError, match="every question"):
+        services.rate(
+            dossier=_returned(world), user=world.applicant, value=2, answers={"access": 3}
+        )
+    services.rate(
+        dossier=_returned(world),
+        user=world.applicant,
+        value=2,
+        answers={**dict.fromkeys(Question.values, 3), "officers": 1},
+    )
+    assert not old.answers.exists()
+    import datetime
+
+    now = datetime.datetime.now(datetime.UTC)
+    summary = ratings_summary(now - datetime.timedelta(days=1), now + datetime.timedelta(days=1))
+    assert (summary["total"], summary["satisfied"], summary["normal"]) == (2, 1, 1)
+    assert summary["by_question"]["officers"] == {
+        "answers": 1,
+        "satisfied_share": 0.0,
+        "dissatisfied_share": 1.0,
+    }
+    assert summary["by_question"]["access"]["satisfied_share"] == 1.0

@@ -228,3 +228,54 @@ def test_a_steward_edits_the_data_dictionary_on_a_page(
     assert saved.status_code == 302
     shown = client.get("/du-lieu-mo/dataset/ngan-sach/").content.decode()
     assert "Số hồ sơ (hồ sơ)" in shown
+
+
+GEOJSON = (
+    '{"type": "FeatureCollection", "features": ['
+    '{"type": "Feature", "geometry": {"type": "Point", "coordinates": [108.2208, 16.0678]},'
+    ' "properties": {"ten": "Trạm sạc Hải Châu", "so_cong": 4}},'
+    '{"type": "Feature", "geometry": {"type": "Point", "coordinates": [108.19, 16.07]},'
+    ' "properties": {"ten": "Trạm sạc Thanh Khê", "so_cong": 2}}]}'
+).encode()
+
+
+def test_a_numeric_column_is_drawn_as_bars_without_javascript(
+    client: Client, portal: dict[str, Any]
+) -> None:
+    text = client.get("/du-lieu-mo/dataset/ngan-sach/").content.decode()
+    assert '<svg role="img"' in text
+    # Hải Châu 120 is the longest bar (360 wide), Thanh Khê 80 two thirds of it
+    assert 'width="360.0"' in text and 'width="240.0"' in text
+    assert ">Hải Châu</text>" in text and ">80</text>" in text
+
+
+def test_a_geojson_resource_shows_its_features_in_a_table_and_on_a_map(
+    client: Client, portal: dict[str, Any], settings: Any
+) -> None:
+    from motcua.opendata import services
+    from motcua.opendata.access import Actor
+    from motcua.opendata.models import Resource
+
+    budget = portal["budget"]
+    person = steward(portal["agency"])
+    services.add_resource(
+        actor=Actor(user=person),
+        dataset=budget,
+        values={"name": "tram-sac.geojson", "description": "", "format": "GeoJSON", "url": ""},
+        upload=SimpleUploadedFile("tram-sac.geojson", GEOJSON, content_type="application/geo+json"),
+    )
+    resource = Resource.objects.get(format="GeoJSON")
+    text = client.get("/du-lieu-mo/dataset/ngan-sach/").content.decode()
+    assert "<td>Trạm sạc Thanh Khê</td>" in text and "<td>Point</td>" in text
+    assert f'data-geojson="/du-lieu-mo/dataset/ngan-sach/resource/{resource.pk}/' in text
+    assert "opendata/map.js" in text and "leaflet/leaflet.js" in text
+    settings.MOTCUA_MAP_TILE_URL = ""
+    without_tiles = client.get("/du-lieu-mo/dataset/ngan-sach/").content.decode()
+    assert "<td>Trạm sạc Hải Châu</td>" in without_tiles and "<script" not in without_tiles
+
+
+def test_the_front_page_shows_the_share_of_agencies_publishing(
+    client: Client, portal: dict[str, Any]
+) -> None:
+    text = client.get("/").content.decode()
+    assert "2 trên 3 cơ quan của thành phố công bố dữ liệu mở (67%" in text

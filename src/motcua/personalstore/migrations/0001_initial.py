@@ -14,7 +14,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('accounts', '0004_notification_channels'),
         ('agencies', '0001_initial'),
-        ('catalog', '0006_component_fetched_by_agency'),
+        ('catalog', '0007_component_fetched_by_agency'),
         ('dossiers', '0010_result_delivery_declaration'),
         ('results', '0002_decision_fields_drafts_and_signer'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),

@@ -8,6 +8,7 @@ from motcua.addresses.demo import load_demo_addresses
 from motcua.agencies.demo import load_demo_agencies
 from motcua.catalog import services
 from motcua.personalstore.demo import load_demo_result_types
+from motcua.petitions.demo import load_demo_topics
 from motcua.results.demo import load_demo_result_templates
 
 DEMO_CATALOG = Path(__file__).resolve().parents[3] / "catalog" / "demo" / "catalog_danang.json"
@@ -30,3 +31,4 @@ class Command(BaseCommand):
         self.stdout.write(f"Result templates: {load_demo_result_templates()} new")
         self.stdout.write(f"Result document types: {load_demo_result_types()} new")
         self.stdout.write(f"Digital addresses: {load_demo_addresses()} new places")
+        self.stdout.write(f"Report topics: {load_demo_topics()}")

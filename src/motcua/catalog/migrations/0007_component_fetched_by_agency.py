@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('catalog', '0005_two_decimal_durations'),
+        ('catalog', '0006_component_per_row_of'),
     ]
 
     operations = [
