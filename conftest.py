@@ -11,6 +11,18 @@ import pytest
 
 
 @pytest.fixture(autouse=True)
+def _default_language() -> Iterator[None]:
+    # Every test starts in the site's default language (Vietnamese), whatever the test before
+    # it activated: a test's messages must not depend on the order tests run in.
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings: pytest.FixtureRequest) -> None:
     # Argon2 is deliberately slow; tests that check the production hasher set it back.
     settings.PASSWORD_HASHERS = [  # type: ignore[attr-defined]

@@ -77,6 +77,9 @@ INSTALLED_APPS = [
     "motcua.workcalendar",
     "motcua.eforms",
     "motcua.dossiers",
+    # Before payments: its handler queues a change's synchronisation before the fee asked for
+    # after it (the outbox orders by history line anyway).
+    "motcua.nationalportal",
     "motcua.payments",
     "motcua.results",
     "motcua.feedback",
@@ -474,6 +477,10 @@ MOTCUA_PERIODIC_TASKS: dict[str, dict[str, object]] = {
         "task": "motcua.opendata.tasks.publish_platform_data_task",
         "every": int(os.environ.get("MOTCUA_OPENDATA_PUBLISH_EVERY", "86400")),
     },
+    "national-sync": {
+        "task": "motcua.nationalportal.tasks.sweep_sync_task",
+        "every": int(os.environ.get("MOTCUA_NATIONAL_SYNC_EVERY", "300")),
+    },
     "escalate-petitions": {
         "task": "motcua.petitions.tasks.escalate_overdue_task",
         "every": int(os.environ.get("MOTCUA_PETITION_ESCALATE_EVERY", "900")),
@@ -497,6 +504,30 @@ MOTCUA_NOTIFICATION_BACKENDS = {
 # Sandbox stand-ins for national systems: on in development and tests, off in production
 # unless asked for (a demo deployment). They are labelled as sandboxes on every page.
 MOTCUA_SANDBOX_ENABLED = env_bool("MOTCUA_SANDBOX_ENABLED", DEBUG)
+
+# Synchronisation with the national public-service portal (DOMAIN.md §9b) and its procedure
+# database (motcua.nationalportal). The client plugin: "national" (the address and account
+# below) or "sandbox" (the stand-in at /sandbox/cong-dvcqg/, refused while the sandboxes are
+# off). Empty: the sandbox while MOTCUA_SANDBOX_ENABLED is on, else national.
+MOTCUA_NATIONAL_SYNC_CLIENT = os.environ.get("MOTCUA_NATIONAL_SYNC_CLIENT", "")
+# The integration adapter of the national portal (its base address) and this platform's
+# account there; the sandbox client uses them too when set, else this server's sandbox.
+MOTCUA_NATIONAL_SYNC_URL = os.environ.get("MOTCUA_NATIONAL_SYNC_URL", "")
+MOTCUA_NATIONAL_SYNC_USERNAME = os.environ.get("MOTCUA_NATIONAL_SYNC_USERNAME", "")
+MOTCUA_NATIONAL_SYNC_PASSWORD = os.environ.get("MOTCUA_NATIONAL_SYNC_PASSWORD", "")
+# Paths of the adapter's services under MOTCUA_NATIONAL_SYNC_URL: sign-in (a session),
+# dossier synchronisation (DongBoHoSoMC) and shared data (LayDanhSachTTHC, LayThuTuc).
+MOTCUA_NATIONAL_SYNC_ENDPOINTS: dict[str, str] = {
+    "auth": "auth",
+    "sync": "sync",
+    "share": "share",
+}
+MOTCUA_NATIONAL_SYNC_TIMEOUT = int(os.environ.get("MOTCUA_NATIONAL_SYNC_TIMEOUT", "10"))
+# A call that fails (the portal down, a timeout, a 5xx) is tried again after RETRY_SECONDS,
+# doubling up to an hour, for as long as it takes: a change is never dropped. A change claimed
+# by a worker that died is taken up again after LEASE seconds.
+MOTCUA_NATIONAL_SYNC_RETRY_SECONDS = int(os.environ.get("MOTCUA_NATIONAL_SYNC_RETRY_SECONDS", "60"))
+MOTCUA_NATIONAL_SYNC_LEASE = int(os.environ.get("MOTCUA_NATIONAL_SYNC_LEASE", "600"))
 
 # Security outside debug: secure cookies and HSTS.
 if not DEBUG:

@@ -41,6 +41,7 @@ urlpatterns = [
     path("can-bo/", include("motcua.backoffice.urls")),
     path("o/", include("motcua.accounts.oauth_urls")),
     path("sandbox/eid/", include("motcua.sandbox_eid.urls")),
+    path("", include("motcua.nationalportal.urls")),
     # CKAN's Action API where CKAN clients look for it (both of CKAN's own paths).
     path("api/3/action/", include("motcua.opendata.api_urls")),
     path(

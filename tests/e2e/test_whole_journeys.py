@@ -241,7 +241,14 @@ def test_birth_registration_filed_supplemented_decided_downloaded_and_rated(
     assert "Đã trả kết quả" in citizen.inner_text("main")
     assert CHILD.upper() in extract and "128/2026" in extract
     check_page(citizen, "citizen's page with the result", found)
-    citizen.locator("#rating-heading ~ form input[name=value]").first.check()
+    # each criterion of the service-quality index's survey, then the overall score
+    rating = citizen.locator("#rating-heading ~ form")
+    names = rating.locator("input[type=radio]").evaluate_all(
+        "inputs => [...new Set(inputs.map(i => i.name))]"
+    )
+    assert "value" in names and len(names) > 1
+    for name in names:
+        rating.locator(f"input[name={name}]").first.check()
     with wait(citizen):
         citizen.locator("#rating-heading ~ form button[type=submit]").click()
     assert citizen.locator("#rating-heading ~ form").count() == 0  # rated once, shown

@@ -7,3 +7,9 @@ class AddressesConfig(AppConfig):
 
     name = "motcua.addresses"
     verbose_name = _("Digital addresses")
+
+    def ready(self) -> None:
+        # The e-form list "digital-address", the dossier's addresses at filing, their panel.
+        from . import handlers, panels, uses  # noqa: F401
+
+        uses.register()

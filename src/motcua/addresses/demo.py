@@ -91,3 +91,33 @@ def load_demo_addresses() -> int:
         )
         created += 1
     return created
+
+
+def stand_in_household(citizen: User, ward_code: int | None = None) -> Place:
+    """A place at the ward's reference point and a household headed by ``citizen``: what a
+    rehearsal's stand-in applicant answers a digital-address question with. Run it inside a
+    transaction that is rolled back (the rehearsal's), like the stand-in itself."""
+    from django.conf import settings
+
+    from . import wards
+
+    found = wards.ward(ward_code) if ward_code is not None else None
+    if found is None or not found.has_reference_point:
+        found = next(
+            w for w in wards.wards_of(settings.MOTCUA_PROVINCE_CODE) if w.has_reference_point
+        )
+    assert found.latitude is not None and found.longitude is not None
+    place = services.create_place(
+        officer=None,
+        data=services.PlaceInput(
+            ward_code=found.code,
+            street="Đường diễn tập",
+            house_number="1",
+            latitude=found.latitude,
+            longitude=found.longitude,
+        ),
+        allow_duplicate=True,
+        reason="Diễn tập danh mục",
+    )
+    services.create_household(officer=None, place=place, head=citizen)
+    return place

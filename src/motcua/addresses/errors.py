@@ -49,3 +49,8 @@ class ImportRefused(AddressError):
     def __init__(self, message: str, problems: list[tuple[int, str, str]]) -> None:
         super().__init__(message)
         self.problems = problems
+
+
+class AddressNotUsable(AddressError):
+    """A dossier gives a digital address its applicant may not use (or none has the code):
+    the filing is refused, without saying which."""

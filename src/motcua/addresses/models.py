@@ -264,3 +264,36 @@ class CodeSequence(models.Model):
 
     def __str__(self) -> str:
         return f"{self.province_code}: {self.last}"
+
+
+#: ``DossierAddress.field`` of the address a result is posted to (the review step's choice).
+DELIVERY_FIELD = "delivery"
+
+
+class DossierAddress(models.Model):
+    """A digital address a dossier gives (an e-form answer, or where its result is posted),
+    kept with the address text as it was at filing: a later correction of the place does not
+    change what the dossier says."""
+
+    dossier = models.ForeignKey(
+        "dossiers.Dossier", on_delete=models.CASCADE, related_name="+", verbose_name=_("dossier")
+    )
+    field = models.CharField(_("field"), max_length=300)  # dotted path, or DELIVERY_FIELD
+    place = models.ForeignKey(
+        Place, on_delete=models.PROTECT, related_name="dossier_uses", verbose_name=_("place")
+    )
+    code = models.CharField(_("digital address"), max_length=10)
+    text = models.CharField(_("address at filing"), max_length=500)
+    place_version = models.PositiveIntegerField(_("version of the place"))
+    recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("address in a dossier")
+        verbose_name_plural = _("addresses in dossiers")
+        ordering = ["dossier", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["dossier", "field"], name="one_address_per_field")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.dossier_id} {self.field}: {self.code}"

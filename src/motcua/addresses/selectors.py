@@ -41,9 +41,8 @@ def places() -> QuerySet[Place]:
     return Place.objects.all()
 
 
-def by_code(text: str) -> Place:
-    """The place of a platform code, national code or Vpostcode; ``MalformedCode`` when the
-    text is none of them, ``PlaceNotFound`` when no place has it."""
+def _schemes(text: str) -> tuple[list[Scheme], str]:
+    """The schemes a code may be of and the code compacted, or ``MalformedCode``."""
     compact = re.sub(r"[\s+\-.]", "", text).upper()
     if compact.isdigit() and len(compact) == 10:
         schemes = [Scheme.PLATFORM] if codes.is_platform_code(compact) else [Scheme.NATIONAL]
@@ -57,6 +56,23 @@ def by_code(text: str) -> Place:
             )
             % {"code": text[:40]}
         )
+    return schemes, compact
+
+
+def well_formed(text: str) -> bool:
+    """Whether ``text`` has the form of an address code (platform, national or Vpostcode)."""
+    try:
+        schemes, compact = _schemes(text)
+        codes.normalise(schemes[0], compact)
+    except MalformedCode:
+        return False
+    return True
+
+
+def by_code(text: str) -> Place:
+    """The place of a platform code, national code or Vpostcode; ``MalformedCode`` when the
+    text is none of them, ``PlaceNotFound`` when no place has it."""
+    schemes, compact = _schemes(text)
     found = (
         PlaceIdentifier.objects.filter(
             scheme__in=schemes, code=codes.normalise(schemes[0], compact)

@@ -23,6 +23,7 @@ from motcua.catalog.text import fold
 from . import access, codes, plus_codes, wards
 from .errors import (
     AddressError,
+    AddressNotUsable,
     ImportRefused,
     NotYourWard,
     OutsideProvince,
@@ -30,9 +31,11 @@ from .errors import (
     UnknownWard,
 )
 from .models import (
+    DELIVERY_FIELD,
     CodeSequence,
     Correction,
     CorrectionStatus,
+    DossierAddress,
     Household,
     HouseholdMember,
     Place,
@@ -540,3 +543,46 @@ def move_ward(*, from_code: int, to_code: int, actor: User | None = None, reason
         _changed(place, PlaceAction.WARD_CHANGED, actor, why)
         moved += 1
     return moved
+
+
+# --- addresses in dossiers ------------------------------------------------------------------
+
+
+def keep_dossier_addresses(dossier: Any) -> list[DossierAddress]:
+    """At filing: keep each digital address the dossier gives (its e-form's ``digital-address``
+    answers, and the address its result is posted to when chosen as one), with the address
+    text as it is now. A code the applicant may not use refuses the filing
+    (``AddressNotUsable``, with the same words whether or not a place has it)."""
+    from motcua.dossiers.models import Delivery
+    from motcua.eforms.references import personal_answers
+
+    from . import uses
+
+    kept: list[DossierAddress] = []
+    wanted = [
+        (path, value)
+        for path, name, value in personal_answers(dossier.rules.eform, dossier.form_data)
+        if name == uses.LIST_NAME
+    ]
+    posted = (
+        uses.chosen_for_post(dossier.delivery_address)
+        if dossier.delivery == Delivery.POST
+        else None
+    )
+    if posted is not None:
+        wanted.append((DELIVERY_FIELD, posted.code))
+    for path, value in wanted:
+        place = uses.usable_place(dossier.applicant, value)
+        if place is None:
+            raise AddressNotUsable(str(uses.NOT_USABLE))
+        kept.append(
+            DossierAddress.objects.create(
+                dossier=dossier,
+                field=path,
+                place=place,
+                code=place.code,
+                text=uses.text_of(place),
+                place_version=place.version,
+            )
+        )
+    return kept

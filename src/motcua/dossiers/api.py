@@ -341,7 +341,7 @@ class DossierList(generics.ListAPIView):
         schema = rules.eform if rules is not None else None
         if schema:
             values = with_computed(schema, values)  # computed values are never the client's
-        errors = validate_document(schema, values) if schema else {}
+        errors = validate_document(schema, values, person=_user(request)) if schema else {}
         try:
             dossier, created = services.file_at_once(
                 user=_user(request),
@@ -567,7 +567,7 @@ class DraftSubmit(APIView):
     def post(self, request: Request, draft_id: int) -> Response:
         draft = own_draft(request, draft_id)
         schema = selectors.draft_case(draft).eform_schema
-        errors = validate_document(schema, draft.data) if schema else {}
+        errors = validate_document(schema, draft.data, person=_user(request)) if schema else {}
         try:
             dossier = services.submit(
                 draft=draft,

@@ -7,6 +7,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from motcua.agencies.models import Agency
+from motcua.eforms.forms import personal_field
+from motcua.eforms.references import postal_list
 
 from .models import Delivery
 from .services import NO_POSTAL_ADDRESS, NOT_DECLARED
@@ -84,12 +86,35 @@ class ReviewForm(forms.Form):
         error_messages={"required": NOT_DECLARED},
     )
 
+    def __init__(self, *args: Any, person: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.person = person
+        # For the post, a postal address the platform knows (a digital address: ``addresses``
+        # registers it into eforms), chosen instead of typed; its text is what is posted to.
+        self.postal = postal_list() if person is not None else None
+        if self.postal is not None:
+            place_field = personal_field(
+                self.postal, person, label=self.postal.postal_label, required=False
+            )
+            fields = list(self.fields.items())
+            fields.insert(1, ("delivery_place", place_field))
+            self.fields = dict(fields)  # type: ignore[assignment]
+
     def clean(self) -> dict[str, object]:
         cleaned: dict[str, object] = super().clean() or {}
         if "delivery" in cleaned and not cleaned["delivery"]:
             cleaned["delivery"] = Delivery.ONLINE.value
+        errors = self.errors  # the fields' errors, known by now
+        if cleaned.get("delivery") != Delivery.POST and "delivery_place" in errors:
+            del errors["delivery_place"]  # not posted: a code typed there does not count
+        chosen = cleaned.get("delivery_place")
+        if cleaned.get("delivery") == Delivery.POST and chosen and self.postal is not None:
+            found = self.postal.usable(self.person, str(chosen))
+            if found is not None:  # the field checked it: its text is the postal address
+                cleaned["delivery_address"] = found.label
         address = str(cleaned.get("delivery_address") or "").strip()
-        if cleaned.get("delivery") == Delivery.POST and not address:
+        posted = cleaned.get("delivery") == Delivery.POST
+        if posted and not address and "delivery_place" not in errors:
             self.add_error("delivery_address", NO_POSTAL_ADDRESS)
         return cleaned
 

@@ -577,6 +577,9 @@ def _file(
                 else {}
             ),
         )
+        # The rules it is filed under are these: the handlers of SUBMIT read them from the
+        # dossier without loading the version's snapshot again.
+        dossier.__dict__["rules"] = rules
         attach(dossier, rules)
         record(dossier, Transition.SUBMIT, None, Status.SUBMITTED, user, Actor.APPLICANT)
     return dossier

@@ -129,7 +129,9 @@ def draft_step(request: HttpRequest, draft_id: int, step: int) -> HttpResponse:
         return redirect("dossiers:review", draft_id=draft.pk)
     status = 200
     if request.method == "POST":
-        form = EForm(schema, data=request.POST, step=step, answers=draft.data)
+        form = EForm(
+            schema, data=request.POST, step=step, answers=draft.data, person=_user(request)
+        )
         if form.rows_changed:
             # a row of a repeating group was added or removed: shown again, nothing saved yet
             return render(
@@ -163,6 +165,7 @@ def draft_step(request: HttpRequest, draft_id: int, step: int) -> HttpResponse:
             initial=initial_from_document(schema, draft.data),
             step=step,
             answers=draft.data,
+            person=_user(request),
         )
     return render(
         request,
@@ -209,7 +212,7 @@ def review(request: HttpRequest, draft_id: int) -> HttpResponse:
     schema = _schema(draft)
     case = draft.procedure.cases.all()[draft.case_position]
     upload_form = UploadForm()
-    review_form = ReviewForm(initial={"delivery_address": _profile(user)["address"]})
+    review_form = ReviewForm(initial={"delivery_address": _profile(user)["address"]}, person=user)
     problems: list[str] = []
     status = 200
     if request.method == "POST" and request.POST.get("action") == "upload":
@@ -231,9 +234,9 @@ def review(request: HttpRequest, draft_id: int) -> HttpResponse:
         else:
             problems.extend(str(e) for errors in upload_form.errors.values() for e in errors)
             status = 400
-    errors = validate_document(schema, draft.data) if schema else {}
+    errors = validate_document(schema, draft.data, person=user) if schema else {}
     if request.method == "POST" and request.POST.get("action") == "submit":
-        review_form = ReviewForm(request.POST)  # kept as typed when refused
+        review_form = ReviewForm(request.POST, person=user)  # kept as typed when refused
         if review_form.is_valid():
             try:
                 dossier = services.submit(
@@ -530,7 +533,10 @@ def _officer_page(
         "dossier": dossier,
         "events": services.history(dossier),
         "attachments": dossier.attachments.all(),
-        "answers": answer_sections(dossier.rules.eform, dossier.form_data),
+        # as filed: a digital address corrected since is shown as it was then
+        "answers": answer_sections(
+            dossier.rules.eform, dossier.form_data, as_of=dossier.submitted_at
+        ),
         "applicant": dossier.applicant,
         "business": dossier.on_behalf_of,
         "checklist": rows,

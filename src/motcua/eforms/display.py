@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from .conditions import Verdict, verdict
 from .fields import show_number
 from .references import label as reference_label
+from .references import shown_as_of
 from .schema import Group, Kind, Leaf, UnsupportedSchema, parse, steps_for
 
 #: What an unanswered question shows.
@@ -212,8 +213,20 @@ def _extra(document: Mapping[str, Any], known: set[str], prefix: str = "") -> It
             yield Answer(name, _plain(value), name=name)
 
 
-def answer_sections(schema: Mapping[str, Any], document: Mapping[str, Any]) -> list[Section]:
-    """The answers of ``document`` to the e-form ``schema``, labelled, in the form's order."""
+def answer_sections(
+    schema: Mapping[str, Any],
+    document: Mapping[str, Any],
+    *,
+    as_of: datetime.datetime | None = None,
+) -> list[Section]:
+    """The answers of ``document`` to the e-form ``schema``, labelled, in the form's order;
+    with ``as_of`` (a dossier's filing), a person's list's value as it was then (the address
+    text at filing, not as corrected since)."""
+    with shown_as_of(as_of):
+        return _answer_sections(schema, document)
+
+
+def _answer_sections(schema: Mapping[str, Any], document: Mapping[str, Any]) -> list[Section]:
     document = document if isinstance(document, Mapping) else {}
     try:
         root = parse(schema) if schema else None
@@ -232,11 +245,22 @@ def answer_sections(schema: Mapping[str, Any], document: Mapping[str, Any]) -> l
     return sections
 
 
-def readable(schema: Mapping[str, Any], document: Mapping[str, Any]) -> dict[str, Any]:
+def readable(
+    schema: Mapping[str, Any],
+    document: Mapping[str, Any],
+    *,
+    as_of: datetime.datetime | None = None,
+) -> dict[str, Any]:
     """``document`` with the same shape, each answer as a person reads it: dates day first,
     choices by their label (a reference list's name, not its code). Result templates use it:
     ``{% for row in form.thanh_vien %}{{ row.ho_ten }}, {{ row.ngay_sinh }}{% endfor %}``.
-    Answers the schema does not describe are kept as they are."""
+    Answers the schema does not describe are kept as they are. ``as_of``: as in
+    :func:`answer_sections`."""
+    with shown_as_of(as_of):
+        return _readable_document(schema, document)
+
+
+def _readable_document(schema: Mapping[str, Any], document: Mapping[str, Any]) -> dict[str, Any]:
     try:
         root = parse(schema) if schema else None
     except UnsupportedSchema:

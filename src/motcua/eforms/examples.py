@@ -18,7 +18,7 @@ from typing import Any, Final
 import rstr
 
 from .conditions import prune_hidden
-from .references import options
+from .references import PERSONAL_LISTS, options
 from .rules import with_computed
 from .schema import UnsupportedSchema, parse
 from .validation import validate_document
@@ -37,8 +37,12 @@ class NoAnswer(ValueError):
         super().__init__(where)
 
 
-def example_document(schema: Mapping[str, Any], *, seed: int = 0) -> dict[str, Any]:
-    """A document that passes ``validate_document(schema, …)``, or ``NoAnswer``.
+def example_document(
+    schema: Mapping[str, Any], *, seed: int = 0, person: Any = None
+) -> dict[str, Any]:
+    """A document that passes ``validate_document(schema, …, person=person)``, or
+    ``NoAnswer``. A person's list (``digital-address``) answers with the person's own value
+    (without a person: a well-formed one).
 
     Deterministic for a given ``seed``; a few seeds are tried because a pattern's random
     string may miss a length limit that another draw meets.
@@ -48,10 +52,10 @@ def example_document(schema: Mapping[str, Any], *, seed: int = 0) -> dict[str, A
     errors: dict[str, list[str]] = {}
     for attempt in range(_TRIES):
         rng = random.Random(seed * _TRIES + attempt)
-        document = _value(schema, rng)
+        document = _value(schema, rng, person)
         if isinstance(document, dict):
             document = with_computed(schema, _within_rules(schema, document))
-        errors = validate_document(schema, document)
+        errors = validate_document(schema, document, person=person)
         if not errors:
             return document if isinstance(document, dict) else {}
     raise NoAnswer(errors)
@@ -66,21 +70,24 @@ def _within_rules(schema: Mapping[str, Any], document: dict[str, Any]) -> dict[s
     return prune_hidden(tree, document)
 
 
-def _value(schema: Mapping[str, Any], rng: random.Random) -> Any:
+def _value(schema: Mapping[str, Any], rng: random.Random, person: Any = None) -> Any:
     if "const" in schema:
         return schema["const"]
+    mine = PERSONAL_LISTS.get(str(schema.get("x-reference") or ""))
+    if mine is not None:
+        return mine.example(person)
     if schema.get("x-reference"):
         listed = options(str(schema["x-reference"]))
         return listed[0].value if listed else None
     if "oneOf" in schema:
-        return _value(schema["oneOf"][0], rng)
+        return _value(schema["oneOf"][0], rng, person)
     if "enum" in schema:
         choices = list(schema["enum"])
         return choices[0] if choices else None
     kind = schema.get("type")
     if kind == "object":
         properties = schema.get("properties", {})
-        return {name: _value(sub, rng) for name, sub in properties.items()}
+        return {name: _value(sub, rng, person) for name, sub in properties.items()}
     if kind == "string":
         return _string(schema, rng)
     if kind in ("integer", "number"):
@@ -88,7 +95,7 @@ def _value(schema: Mapping[str, Any], rng: random.Random) -> Any:
     if kind == "boolean":
         return True
     if kind == "array":
-        return _array(schema, rng)
+        return _array(schema, rng, person)
     return None
 
 
@@ -123,7 +130,7 @@ def _number(schema: Mapping[str, Any], *, integer: bool) -> int | float:
     return int(value) if integer else float(value)
 
 
-def _array(schema: Mapping[str, Any], rng: random.Random) -> list[Any]:
+def _array(schema: Mapping[str, Any], rng: random.Random, person: Any = None) -> list[Any]:
     items = schema.get("items", {})
     count = max(int(schema.get("minItems", 1)), 1)
     if "maxItems" in schema:
@@ -131,4 +138,4 @@ def _array(schema: Mapping[str, Any], rng: random.Random) -> list[Any]:
     choices = list(items.get("enum", []))
     if choices:
         return choices[:count]
-    return [_value(items, rng) for _ in range(count)]
+    return [_value(items, rng, person) for _ in range(count)]

@@ -218,3 +218,88 @@ class LinesField(forms.Field):
 
     def has_changed(self, initial: Any, data: Any) -> bool:
         return self.to_python(initial) != self.to_python(data)
+
+
+#: What the list box of a person's list offers when a code is typed instead.
+NO_CHOICE: Final = ""
+
+
+class PersonalChoiceWidget(forms.MultiWidget):
+    """A person's own values in a list box, and a box to type another value's code (a plain
+    form: nothing needs JavaScript). Posted as ``<name>_0`` (typed) and ``<name>_1`` (chosen):
+    the typed box is always there, so links to the field (``…_0``) always find it."""
+
+    template_name = "eforms/widgets/personal_choice.html"
+    use_fieldset = True
+
+    def __init__(
+        self,
+        own: Sequence[tuple[str, str]],
+        *,
+        choose_label: Any,
+        code_label: Any,
+        attrs: dict[str, Any] | None = None,
+    ) -> None:
+        self.own = [value for value, _label in own]
+        self.choose_label = choose_label
+        self.code_label = code_label
+        choices = [(NO_CHOICE, str(messages.CHOOSE_OR_TYPE)), *own]
+        typed = {"inputmode": "numeric", "autocomplete": "off", "spellcheck": "false"}
+        super().__init__([forms.TextInput(typed), forms.Select(choices=choices)], attrs)
+
+    def decompress(self, value: Any) -> list[str]:
+        if not value:
+            return ["", NO_CHOICE]
+        return ["", str(value)] if str(value) in self.own else [str(value), NO_CHOICE]
+
+    def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
+        context = super().get_context(name, value, attrs)
+        context["widget"].update(
+            has_own=bool(self.own),
+            choose_label=self.choose_label,
+            code_label=self.code_label,
+        )
+        return context
+
+
+class PersonalChoiceField(forms.Field):
+    """An answer from a person's list: one of theirs, or a value they typed, kept only when
+    ``find(person, value)`` gives it back (``refusal`` beside the field otherwise)."""
+
+    def __init__(
+        self,
+        *,
+        own: Sequence[tuple[str, str]],
+        find: Callable[[str], Any],
+        refusal: Any,
+        choose_label: Any,
+        code_label: Any,
+        attrs: dict[str, Any] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        self.find = find
+        self.refusal = refusal
+        kwargs.setdefault(
+            "widget",
+            PersonalChoiceWidget(
+                own, choose_label=choose_label, code_label=code_label, attrs=attrs
+            ),
+        )
+        super().__init__(**kwargs)
+
+    def to_python(self, value: Any) -> str | None:
+        if isinstance(value, list | tuple):
+            typed = str(value[0] or "").strip() if value else ""
+            chosen = str(value[1] or "").strip() if len(value) > 1 else ""
+            value = typed or chosen  # a typed code wins: the person wanted another
+        text = nfc(str(value or "")).strip()
+        return text or None
+
+    def clean(self, value: Any) -> Any:
+        cleaned = super().clean(value)  # "required" when nothing is chosen or typed
+        if cleaned is None:
+            return None
+        found = self.find(cleaned)
+        if found is None:  # unknown, or not this person's to choose: one message for both
+            raise ValidationError(str(self.refusal), code="not_yours")
+        return found.value

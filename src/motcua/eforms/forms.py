@@ -40,11 +40,13 @@ from .fields import (
     LinesField,
     MultiChoiceField,
     NumberField,
+    PersonalChoiceField,
     TextField,
     nfc,
     show_number,
 )
 from .prefill import autocomplete_hints
+from .references import PERSONAL_LISTS, PersonalList
 from .references import label as reference_label
 from .references import labels as reference_labels
 from .rules import rule_errors, with_computed
@@ -168,8 +170,9 @@ class _DateTimeInput(forms.DateTimeInput):
         return value
 
 
-def build_field(leaf: Leaf, *, autocomplete: str = "") -> forms.Field:
-    """The Django field for one e-form property."""
+def build_field(leaf: Leaf, *, autocomplete: str = "", person: Any = None) -> forms.Field:
+    """The Django field for one e-form property (``person``: who fills it in, for the
+    lists whose choices are theirs, ``references.PersonalList``)."""
     schema = leaf.schema
     attrs: dict[str, Any] = {"autocomplete": autocomplete} if autocomplete else {}
     common: dict[str, Any] = {
@@ -213,6 +216,9 @@ def build_field(leaf: Leaf, *, autocomplete: str = "") -> forms.Field:
         return forms.DateTimeField(
             input_formats=DATETIME_INPUT_FORMATS, widget=_DateTimeInput(attrs), **common
         )
+    mine = PERSONAL_LISTS.get(leaf.reference) if leaf.reference else None
+    if kind is Kind.CHOICE and mine is not None:
+        return personal_field(mine, person, attrs=attrs or None, **common)
     if kind is Kind.CHOICE:
         # keyed by the NFC text the field compares; coerced back to the schema's own value
         values = {nfc(str(value)): value for value in leaf.choices}
@@ -271,6 +277,20 @@ def build_field(leaf: Leaf, *, autocomplete: str = "") -> forms.Field:
         list_validators=list_validators,
         widget=forms.Textarea({"rows": 4, **attrs}),
         **common,
+    )
+
+
+def personal_field(mine: PersonalList, person: Any, **kwargs: Any) -> PersonalChoiceField:
+    """The field of a person's list: their own values to choose, a box to type another's;
+    it accepts what ``mine`` lets ``person`` use and cleans to the value (a code)."""
+    own = mine.options_for(person) if person is not None else ()
+    return PersonalChoiceField(
+        own=[(option.value, option.label) for option in own],
+        find=lambda value: mine.usable(person, value),
+        refusal=mine.refusal,
+        choose_label=mine.choose_label,
+        code_label=mine.code_label,
+        **kwargs,
     )
 
 
@@ -668,9 +688,12 @@ class EForm(forms.Form):
         initial: Mapping[str, Any] | None = None,
         step: int | None = None,
         answers: Mapping[str, Any] | None = None,
+        person: Any = None,
         **kwargs: Any,
     ) -> None:
         self.schema = schema
+        #: Who fills it in: a person's list (``digital-address``) offers and accepts theirs.
+        self.person = person
         self.tree = parse(schema)
         #: The document so far (a draft's other steps): the rules may test answers given there.
         self.answers: Mapping[str, Any] = answers or {}
@@ -725,7 +748,9 @@ class EForm(forms.Form):
                 for index in range(self.row_counts[leaf.name]):
                     self.fields.update(self._row_fields(leaf, index))
                 continue
-            self.fields[leaf.name] = build_field(leaf, autocomplete=hints.get(leaf.name, ""))
+            self.fields[leaf.name] = build_field(
+                leaf, autocomplete=hints.get(leaf.name, ""), person=self.person
+            )
         for name, form_field in self.fields.items():
             when = self._required_when(name)
             if when:
@@ -764,7 +789,7 @@ class EForm(forms.Form):
         found: dict[str, forms.Field] = {}
         number = index + 1 if isinstance(index, int) else index
         for item in leaf.item_group.leaves():
-            field = build_field(item)
+            field = build_field(item, person=self.person)
             field.summary_label = f"{leaf.row_title} {number} – {item.title}"  # type: ignore[attr-defined]
             found[row_field_name(leaf.name, index, item.name)] = field
         return found

@@ -39,6 +39,7 @@ TYPE_MESSAGES: Final[dict[str, Promise]] = {
 
 ENUM: Final = _("Choose one of the listed options.")
 ENUM_ITEM: Final = _("Choose only from the listed options.")
+CHOOSE_OR_TYPE: Final = _("Choose… (or type a code below)")
 CONST_TRUE: Final = REQUIRED_CHECKBOX
 CONST: Final = _("This value cannot be changed.")
 

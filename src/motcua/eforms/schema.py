@@ -35,7 +35,9 @@ plain JSON Schema; the full contract, with examples, is ``docs/eforms.md``):
   labels beside an ``enum``'s values;
 - ``"x-reference": "wards"`` on a text property (also ``provinces``, ``agencies``,
   ``nationalities``, ``ethnic_groups``; ``references.py``): a list box of the platform's
-  list, checked on the server; ``expand_references`` writes it out as an ``enum``;
+  list, checked on the server; ``expand_references`` writes it out as an ``enum``. A
+  person's list (``digital-address``, registered by ``addresses``) offers the person's own
+  values and a box to type another's code, checked for that person on the server;
 - ``x-rules`` on an object: cross-field comparisons (``{"left": "ngay_sinh", "op": "<=",
   "right": "ngay_khai", "message": …}``) checked on the server, the message shown beside
   the fields; ``x-computed`` on a number property (``{"age": "ngay_sinh"}``, ``{"multiply":
@@ -59,7 +61,7 @@ from typing import Any, Final
 
 from django.utils.translation import gettext as _
 
-from .references import REFERENCE_LISTS, options
+from .references import known_names, options
 from .rules import computed_problems, rule_problems
 
 #: A step shows at most this many fields when the schema has no ``x-steps``.
@@ -433,14 +435,14 @@ class _Parser:
         if "x-reference" in schema:
             reference = schema["x-reference"]
             narrowed = any(keyword in schema for keyword in ("format", "pattern"))
-            if json_type != "string" or has_choices or narrowed or reference not in REFERENCE_LISTS:
+            if json_type != "string" or has_choices or narrowed or reference not in known_names():
                 self.problem(
                     where,
                     _(
                         '"x-reference" names one of the platform\'s lists (%(names)s) on a '
                         'text property without "enum", "format" or "pattern"'
                     )
-                    % {"names": ", ".join(REFERENCE_LISTS)},
+                    % {"names": ", ".join(known_names())},
                 )
                 return None
             return Kind.CHOICE

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 import re
 from collections.abc import Iterator, Mapping
+from contextvars import ContextVar
 from decimal import Decimal, InvalidOperation, localcontext
 from typing import Any, Final
 
@@ -19,7 +20,7 @@ from jsonschema import Draft202012Validator, FormatChecker, validators
 from jsonschema.exceptions import ValidationError
 
 from . import messages
-from .references import REFERENCE_LISTS
+from .references import PERSONAL_LISTS, REFERENCE_LISTS
 from .references import label as reference_label
 from .rules import extension_errors
 from .schema import compile_pattern
@@ -76,10 +77,22 @@ def _properties(
         yield from validator.descend(instance[name], subschema, path=name, schema_path=name)
 
 
+#: Who the document being checked is for: a person's list accepts only what they may choose.
+_PERSON: ContextVar[Any] = ContextVar("eforms_validation_person", default=None)
+
+
 def _reference(
     validator: Any, name: Any, instance: Any, schema: Mapping[str, Any]
 ) -> Iterator[ValidationError]:
-    """``x-reference``: the answer is one of the platform's list (``references.py``)."""
+    """``x-reference``: the answer is one of the platform's list (``references.py``); from a
+    person's list, one that person may choose (without a person: a well-formed value)."""
+    mine = PERSONAL_LISTS.get(name) if isinstance(name, str) else None
+    if mine is not None:
+        if not validator.is_type(instance, "string"):
+            return
+        if mine.usable(_PERSON.get(), instance) is None:
+            yield ValidationError(str(mine.refusal), validator="personal")  # type: ignore[arg-type]
+        return
     if (
         validator.is_type(instance, "string")
         and name in REFERENCE_LISTS
@@ -136,6 +149,8 @@ def validator_for(schema: Mapping[str, Any]) -> Any:
 def _message(error: ValidationError) -> str:
     if error.validator == "hidden":
         return str(messages.NOT_APPLICABLE)  # ``"properties": {"x": false}``: hidden by a rule
+    if error.validator == "personal":
+        return error.message  # the person's list's own words
     keyword = str(error.validator)
     value: Any = error.validator_value
     instance: Any = error.instance
@@ -238,18 +253,26 @@ def _located_alternative(error: ValidationError, where: Any) -> Iterator[tuple[s
         yield where(), str(messages.INVALID)
 
 
-def validate_document(schema: Mapping[str, Any], document: Any) -> dict[str, list[str]]:
+def validate_document(
+    schema: Mapping[str, Any], document: Any, *, person: Any = None
+) -> dict[str, list[str]]:
     """Errors in ``document`` keyed by dotted field name (``""``: the whole document).
 
     An empty dict means the document satisfies the e-form. ``schema`` must be a valid JSON
-    Schema (the catalogue checks it when the procedure is saved).
+    Schema (the catalogue checks it when the procedure is saved). ``person``: who files it;
+    an answer from a person's list (``digital-address``) must be one they may choose. Without
+    a person only its form is checked: pass the person whenever a person files.
     """
     errors: dict[str, list[str]] = {}
-    for error in validator_for(schema).iter_errors(document):
-        for key, message in _located(error):
-            found = errors.setdefault(key, [])
-            if message not in found:
-                found.append(message)
+    token = _PERSON.set(person)
+    try:
+        for error in validator_for(schema).iter_errors(document):
+            for key, message in _located(error):
+                found = errors.setdefault(key, [])
+                if message not in found:
+                    found.append(message)
+    finally:
+        _PERSON.reset(token)
     # the declared extensions: cross-field rules and values the server computes
     for key, messages_found in extension_errors(schema, document).items():
         found = errors.setdefault(key, [])

@@ -12,7 +12,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from motcua.eforms.references import REFERENCE_LISTS
+from motcua.eforms.references import PERSONAL_LISTS, REFERENCE_LISTS
 
 from .design import Node, key_from_label
 from .kinds import FieldKind
@@ -112,7 +112,9 @@ class FieldForm(forms.Form):
         if kind is FieldKind.REFERENCE:
             self.fields["reference"] = forms.ChoiceField(
                 label=_("List"),
-                choices=[(name, ref.title) for name, ref in REFERENCE_LISTS.items()],
+                # the platform's lists, and the persons' own (a digital address, ``addresses``)
+                choices=[(name, ref.title) for name, ref in REFERENCE_LISTS.items()]
+                + [(name, mine.title) for name, mine in PERSONAL_LISTS.items()],
             )
         if kind is FieldKind.ROWS:
             self.fields["row_title"] = forms.CharField(

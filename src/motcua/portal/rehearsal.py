@@ -33,6 +33,8 @@ from motcua.accounts.models import (
     User,
 )
 from motcua.accounts.second_factor import set_verified
+from motcua.addresses.demo import stand_in_household
+from motcua.addresses.uses import LIST_NAME
 from motcua.agencies.models import Agency, AgencyKind
 from motcua.catalog.models import ApplicantType, Procedure
 from motcua.catalog.rules import CaseRules
@@ -40,6 +42,7 @@ from motcua.dossiers import coordination, services
 from motcua.dossiers.lifecycle import Status, Transition
 from motcua.dossiers.models import Dossier
 from motcua.eforms.examples import NoAnswer, example_document
+from motcua.eforms.references import personal_names
 from motcua.eforms.validation import validate_document
 from motcua.payments import sandbox
 from motcua.payments import services as payments
@@ -243,8 +246,11 @@ def _file(
             draft.procedure.versions.order_by("-number")[0].snapshot, position
         )
         schema = rules.eform if rules is not None else {}
+        if LIST_NAME in personal_names(schema):
+            # a digital address is asked: the stand-in lives somewhere, as a citizen would
+            stand_in_household(applicant, applicant.current_ward_code)
         try:
-            answers = example_document(schema)
+            answers = example_document(schema, person=applicant)
         except NoAnswer as exc:
             raise RehearsalFailed("file", _("No answer satisfies the e-form: %s") % exc) from exc
         services.save_draft(draft=draft, user=applicant, values=answers)
@@ -259,7 +265,7 @@ def _file(
                 services.attach(
                     draft=draft, user=applicant, component_position=index, upload=upload, row=row
                 )
-        errors = validate_document(schema, draft.data)
+        errors = validate_document(schema, draft.data, person=applicant)
         if errors:
             raise RehearsalFailed("file", str(errors))
         # As the review step files it: result online, the declaration ticked.

@@ -105,7 +105,9 @@ def template_context(
             "accepted_at": date_vn(dossier.accepted_at),
         },
         # the answers in the form's own shape (rows as lists), choices by their labels
-        "form": _printed(readable(_eform(dossier), dossier.form_data or {})),
+        "form": _printed(
+            readable(_eform(dossier), dossier.form_data or {}, as_of=dossier.submitted_at)
+        ),
         "applicant": name,
         "agency": {"name": agency.name, "code": agency.code, "address": agency.address},
         "decision": dict(decision or {}),

@@ -88,6 +88,7 @@ def test_every_kind_is_registered_at_start_up() -> None:
         "eid_provider": {"national": False, "sandbox": True},
         "speech_synthesiser": {"espeak-ng": False},
         "national_database": {"population": False, "population-sandbox": True},
+        "national_portal": {"national": False, "sandbox": True},
     }
     for kind, identifiers in expected.items():
         assert identifiers.items() <= found[kind].items(), kind
@@ -99,6 +100,7 @@ def test_every_kind_is_registered_at_start_up() -> None:
         "upload_scanner",
         "eid_provider",
         "speech_synthesiser",
+        "national_portal",
     }
 
 

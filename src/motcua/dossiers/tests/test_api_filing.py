@@ -240,8 +240,9 @@ def test_a_filing_stays_within_its_query_budget(client: Client, world: World) ->
     assert not [q for q in queries.captured_queries if 'FROM "accounts_user"' in q["sql"]]
     # The catalogue (procedure, version, agencies: 2 queries without the catalogue cache);
     # the day counter (3 on SQLite); dossier, attachment, history, the task that tells the
-    # applicant; the transaction's savepoint and release.
-    assert len(queries) <= 11, "\n".join(q["sql"][:120] for q in queries.captured_queries)
+    # applicant; the national portal's outbox row (issue 16: written with the change); the
+    # transaction's savepoint and release.
+    assert len(queries) <= 12, "\n".join(q["sql"][:120] for q in queries.captured_queries)
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -292,7 +293,9 @@ def test_the_request_writes_one_task_and_the_worker_tells_the_applicant(
     response = file_once(Client(), bearer(world.applicant), language="en")
 
     assert response.status_code == 201
-    assert [t.task_path.rsplit(".", 1)[1] for t in DBTaskResult.objects.all()] == ["tell_applicant"]
+    # The applicant's message, and the national portal's delivery (issue 16).
+    tasks = sorted(t.task_path.rsplit(".", 1)[1] for t in DBTaskResult.objects.all())
+    assert tasks == ["deliver_dossier_task", "tell_applicant"]
     assert not OutboxMessage.objects.exists()  # written by the worker, not the request
     call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
     told = {m.channel: m.body for m in OutboxMessage.objects.all()}

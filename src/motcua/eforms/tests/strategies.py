@@ -11,14 +11,14 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from django.forms import CheckboxInput, CheckboxSelectMultiple
+from django.forms import CheckboxInput, CheckboxSelectMultiple, MultiWidget
 from django.utils.datastructures import MultiValueDict
 from hypothesis import assume
 from hypothesis import strategies as st
 
 from motcua.eforms.conditions import drop, verdict
 from motcua.eforms.forms import EForm, initial_from_document
-from motcua.eforms.references import options
+from motcua.eforms.references import PERSONAL_LISTS, options
 from motcua.eforms.rules import rule_errors, with_computed
 from motcua.eforms.schema import Group, Kind, Leaf, compile_pattern, parse
 from motcua.eforms.validation import validator_for
@@ -135,6 +135,9 @@ def values(leaf: Leaf) -> st.SearchStrategy[Any]:
     """Valid JSON values for one field, as the form gives them back."""
     schema = leaf.schema
     kind = leaf.kind
+    if kind is Kind.CHOICE and leaf.reference in PERSONAL_LISTS:
+        # a person's list (a digital address): without a person, a well-formed value
+        return st.just(PERSONAL_LISTS[leaf.reference].example(None))
     if kind is Kind.CHOICE:
         return st.sampled_from(leaf.choices)
     if kind is Kind.BOOLEAN:
@@ -252,6 +255,9 @@ def form_data(schema: Mapping[str, Any], document: Mapping[str, Any]) -> MultiVa
                 data[bound.html_name] = "on"
         elif isinstance(widget, CheckboxSelectMultiple):
             data.setlist(bound.html_name, [str(item) for item in value or []])
+        elif isinstance(widget, MultiWidget):  # a person's list: chosen, or typed
+            for index, part in enumerate(widget.decompress(value) or []):
+                data[f"{bound.html_name}_{index}"] = "" if part is None else str(part)
         else:
             shown = widget.format_value(value)
             if isinstance(shown, list):

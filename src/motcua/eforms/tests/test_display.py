@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
+import pytest
 from django.utils import timezone, translation
 
 from motcua.eforms.display import NOT_ANSWERED, answer_sections, show_date, show_datetime
@@ -111,6 +112,7 @@ def test_dates_are_written_day_first() -> None:
         assert show_datetime("2024-01-02T08:30") == "02/01/2024 08:30"
 
 
+@pytest.mark.django_db  # a digital address is shown as its text, read from the register
 def test_every_demo_eform_shows_each_answer_under_its_title() -> None:
     from motcua.eforms.examples import example_document
 

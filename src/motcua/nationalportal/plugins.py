@@ -1,0 +1,3 @@
+"""The national portal's clients register here (``motcua.plugins.autodiscover``)."""
+
+from . import client  # noqa: F401
