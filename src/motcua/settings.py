@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "motcua.results",
     "motcua.feedback",
     "motcua.addresses",
+    "motcua.personalstore",
     "motcua.petitions",
     "motcua.scheduling",
     "motcua.notifications",
@@ -544,6 +545,27 @@ X_FRAME_OPTIONS = "DENY"
 # inline script or style, no plug-ins, never framed. Files answer with their own sandboxing
 # policy (motcua.security.file_response). No form-action: paying and signing in leave for the
 # gateway's and the e-ID provider's own sites by a redirect after a form.
+# The personal data store (motcua.personalstore): the longest a share link may last, in hours.
+MOTCUA_STORE_SHARE_MAX_HOURS = int(os.environ.get("MOTCUA_STORE_SHARE_MAX_HOURS", "720"))
+# National databases (population, business registration, social insurance) reached through
+# the data-sharing platform with X-Road-style signed requests (motcua.personalstore.connectors):
+# its address, this platform's client name (VN/GOV/<member>/<subsystem>) and the key registered
+# for it. Each database's connector: "population", "business-registry", "social-insurance" or
+# their "-sandbox" stand-ins; empty: the sandboxes while MOTCUA_SANDBOX_ENABLED, else national.
+MOTCUA_NATIONAL_DATA_URL = os.environ.get("MOTCUA_NATIONAL_DATA_URL", "")
+MOTCUA_NATIONAL_DATA_CLIENT = os.environ.get("MOTCUA_NATIONAL_DATA_CLIENT", "")
+MOTCUA_NATIONAL_DATA_KEY = os.environ.get("MOTCUA_NATIONAL_DATA_KEY", "")
+MOTCUA_NATIONAL_DATABASES: dict[str, str] = {
+    database: identifier
+    for database, identifier in (
+        ("population", os.environ.get("MOTCUA_NATIONAL_POPULATION", "")),
+        ("business-registry", os.environ.get("MOTCUA_NATIONAL_BUSINESS_REGISTRY", "")),
+        ("social-insurance", os.environ.get("MOTCUA_NATIONAL_SOCIAL_INSURANCE", "")),
+    )
+    if identifier
+}
+# Where the sandbox connectors find the stand-in; empty: MOTCUA_PUBLIC_URL/sandbox/csdl-quoc-gia.
+MOTCUA_NATIONAL_SANDBOX_URL = os.environ.get("MOTCUA_NATIONAL_SANDBOX_URL", "")
 # The officer's map (motcua.addresses): an open tile source; {s}, {z}, {x}, {y} as Leaflet
 # takes them. Empty: no map, coordinates are typed (the pages work without it anyway).
 MOTCUA_MAP_TILE_URL = os.environ.get(

@@ -16,6 +16,7 @@ api_v1: list[URLPattern | URLResolver] = [
     path("", include("motcua.results.api_urls")),
     path("", include("motcua.eforms.api_urls")),
     path("", include("motcua.addresses.api_urls")),
+    path("", include("motcua.personalstore.api_urls")),
     path("", include("motcua.petitions.api_urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     # The split view serves Swagger UI's start-up script as a file: no inline script (CSP).
@@ -33,6 +34,7 @@ urlpatterns = [
     path("", include("motcua.results.urls")),
     path("", include("motcua.feedback.urls")),
     path("", include("motcua.addresses.urls")),
+    path("", include("motcua.personalstore.urls")),
     path("can-bo/bieu-mau/", include("motcua.formbuilder.urls")),
     path("", include("motcua.petitions.urls")),
     path("open311/v2/", include("motcua.petitions.open311_urls")),

@@ -34,7 +34,15 @@ from .selectors import (
 class ComponentSerializer(serializers.ModelSerializer):
     class Meta:
         model = Component
-        fields = ["name", "document_type", "mandatory", "originals", "copies", "form_template"]
+        fields = [
+            "name",
+            "document_type",
+            "mandatory",
+            "fetched_by_agency",
+            "originals",
+            "copies",
+            "form_template",
+        ]
 
 
 # Not "StepSerializer": a dossier's steps have one, and the schema names its components after

@@ -278,6 +278,16 @@ class Component(models.Model):
         help_text=_("National document-type code; lets a document the city holds be reused."),
     )
     mandatory = models.BooleanField(_("mandatory"), default=True)
+    # Once-only (DOMAIN.md §8): the agency takes it from a national database itself; the
+    # applicant is never asked for it (the personal data store's connectors fetch it).
+    fetched_by_agency = models.BooleanField(
+        _("fetched by the agency"),
+        default=False,
+        help_text=_(
+            "The receiving agency takes this document from a national database itself; the "
+            "applicant is never asked for it."
+        ),
+    )
     originals = models.PositiveSmallIntegerField(_("originals"), default=1)
     copies = models.PositiveSmallIntegerField(_("copies"), default=0)
     form_template = models.CharField(_("form template"), max_length=255, blank=True)

@@ -84,6 +84,9 @@ class ComponentRule:
     form_template: str = ""
     #: The e-form's repeating group with one document of this kind per row ("" : one in all).
     per_row_of: str = ""
+    # The agency fetches it from a national database: never asked of the applicant (last, so
+    # that positional construction keeps its meaning).
+    fetched_by_agency: bool = False
 
     def rows(self, form_data: Mapping[str, Any]) -> int:
         """How many documents of this kind the answers ask for when it is one per row."""
@@ -96,7 +99,11 @@ class ComponentRule:
         return self.document_type == IDENTITY_CARD and assurance_level >= 2
 
     def required_of(self, assurance_level: int) -> bool:
-        return self.mandatory and not self.proved_by_eid(assurance_level)
+        return (
+            self.mandatory
+            and not self.fetched_by_agency
+            and not self.proved_by_eid(assurance_level)
+        )
 
     @classmethod
     def from_snapshot(cls, data: Mapping[str, Any]) -> ComponentRule:
@@ -104,6 +111,7 @@ class ComponentRule:
             name=_text(data.get("name")),
             mandatory=bool(data.get("mandatory", False)),
             document_type=_text(data.get("document_type")),
+            fetched_by_agency=bool(data.get("fetched_by_agency", False)),
             originals=whole(data.get("originals"), 0),
             copies=whole(data.get("copies"), 0),
             form_template=_text(data.get("form_template")),

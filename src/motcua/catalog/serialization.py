@@ -52,8 +52,9 @@ def procedure_to_dict(procedure: Procedure) -> dict[str, Any]:
                         "originals": c.originals,
                         "copies": c.copies,
                         "form_template": c.form_template,
-                        # only when set: catalogues without it read back unchanged
+                        # only when set: catalogues without them read back unchanged
                         **({"per_row_of": c.per_row_of} if c.per_row_of else {}),
+                        **({"fetched_by_agency": True} if c.fetched_by_agency else {}),
                     }
                     for c in case.components.all()
                 ],

@@ -445,6 +445,7 @@ def _create_case(procedure: Procedure, position: int, data: dict[str, Any]) -> P
             name=item["name"],
             document_type=item.get("document_type", ""),
             mandatory=item.get("mandatory", True),
+            fetched_by_agency=item.get("fetched_by_agency", False),
             originals=item.get("originals", 1),
             copies=item.get("copies", 0),
             form_template=item.get("form_template", ""),

@@ -31,7 +31,7 @@ from motcua.errors import DomainError
 from motcua.workcalendar.deadlines import add_paused, due_at
 from motcua.workcalendar.selectors import load_calendar
 
-from . import hooks, lifecycle, selectors, steps
+from . import hooks, lifecycle, selectors, sources, steps
 from .access import roles_for
 from .lifecycle import Actor, Status, Transition
 from .models import Attachment, Delivery, Dossier, DossierCounter, DossierDraft, DossierEvent
@@ -329,10 +329,13 @@ def missing_components(draft: DossierDraft) -> list[str]:
             mandatory=c.mandatory,
             document_type=c.document_type,
             per_row_of=c.per_row_of,
+            fetched_by_agency=c.fetched_by_agency,
         )
         for c in selectors.draft_case(draft).components.all()
     ]
     filled = set(draft.attachments.order_by().values_list("component_position", "row"))
+    # filled without an upload by a registered source (a document of the applicant's store)
+    filled |= {(position, 0) for position in sources.registry.satisfied(draft)}
     return missing_slots(components, draft.data, filled, 0)
 
 
@@ -393,8 +396,11 @@ def submit(
             no_receiver=_("Choose the agency that should receive the dossier."),
             form_data=locked.data,
             form_errors=form_errors,
-            attached=lambda _rules: set(
-                locked.attachments.order_by().values_list("component_position", "row")
+            # uploaded, or filled by a registered source (a document the applicant's store
+            # holds), which checks its documents again now
+            attached=lambda _rules: (
+                set(locked.attachments.order_by().values_list("component_position", "row"))
+                | {(position, 0) for position in sources.registry.satisfied(locked)}
             ),
             attach=lambda dossier, _rules: locked.attachments.update(dossier=dossier),
             draft=locked,

@@ -32,7 +32,17 @@ from motcua.eforms.validation import validate_document
 from motcua.errors import DomainError
 from motcua.security import file_response
 
-from . import access, checklist, coordination, documents, lifecycle, panels, selectors, services
+from . import (
+    access,
+    checklist,
+    coordination,
+    documents,
+    lifecycle,
+    panels,
+    selectors,
+    services,
+    sources,
+)
 from .deadlines import send_apology
 from .forms import (
     ActionForm,
@@ -248,14 +258,31 @@ def review(request: HttpRequest, draft_id: int) -> HttpResponse:
         else:
             status = 400
     attached = {(a.component_position, a.row): a for a in draft.attachments.all()}
+    in_case = list(case.components.all())
+    rules = [
+        ComponentRule(
+            name=c.name,
+            mandatory=c.mandatory,
+            document_type=c.document_type,
+            per_row_of=c.per_row_of,
+            fetched_by_agency=c.fetched_by_agency,
+        )
+        for c in in_case
+    ]
+    # what registered sources (the personal data store …) offer instead of an upload
+    offers = sources.registry.offers(draft, user, rules)
     components = []
-    for i, c in enumerate(case.components.all()):
-        proved = ComponentRule(
-            name=c.name, mandatory=c.mandatory, document_type=c.document_type
-        ).proved_by_eid(user.assurance_level)
+    for i, c in enumerate(in_case):
+        proved = rules[i].proved_by_eid(user.assurance_level)
         if not c.per_row_of:
             components.append(
-                {"position": i, "component": c, "file": attached.get((i, None)), "proved": proved}
+                {
+                    "position": i,
+                    "component": c,
+                    "file": attached.get((i, None)),
+                    "proved": proved,
+                    "offers": offers.get(i, []),
+                }
             )
             continue
         rows = draft.data.get(c.per_row_of)

@@ -87,11 +87,13 @@ def test_every_kind_is_registered_at_start_up() -> None:
         "upload_scanner": {"none": False},
         "eid_provider": {"national": False, "sandbox": True},
         "speech_synthesiser": {"espeak-ng": False},
+        "national_database": {"population": False, "population-sandbox": True},
         "national_portal": {"national": False, "sandbox": True},
     }
     for kind, identifiers in expected.items():
         assert identifiers.items() <= found[kind].items(), kind
     assert set(found) == {
+        "national_database",
         "payment_gateway",
         "signing_backend",
         "notification_channel",

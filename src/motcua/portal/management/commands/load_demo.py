@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand
 from motcua.addresses.demo import load_demo_addresses
 from motcua.agencies.demo import load_demo_agencies
 from motcua.catalog import services
+from motcua.personalstore.demo import load_demo_result_types
 from motcua.petitions.demo import load_demo_topics
 from motcua.results.demo import load_demo_result_templates
 
@@ -28,5 +29,6 @@ class Command(BaseCommand):
             f"Procedures: {report.created} new, {report.updated} updated ({report.fields} fields)"
         )
         self.stdout.write(f"Result templates: {load_demo_result_templates()} new")
+        self.stdout.write(f"Result document types: {load_demo_result_types()} new")
         self.stdout.write(f"Digital addresses: {load_demo_addresses()} new places")
         self.stdout.write(f"Report topics: {load_demo_topics()}")

@@ -1,0 +1,91 @@
+"""Sources that satisfy a dossier component without an upload (the personal data store …).
+
+A component is filled by an attachment, or by a document a source already holds for the
+applicant: the once-only principle (DOMAIN.md §8; Decree 45/2020). ``dossiers`` knows none of
+those sources: each app registers one from its own module, loaded by its ``AppConfig.ready()``,
+as panels and transition handlers are. A source says
+
+- ``satisfied(draft)``: the component positions it fills for this draft now. Asked again when
+  the draft is filed, inside the filing's transaction: a source checks its documents then
+  (still valid, not hidden, unaltered), so what it no longer vouches for is missing again;
+- ``offers(draft, user, components)``: what the review page shows under each component (an
+  offer to use a document already held, the one in use), by position, each with its template.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from motcua.accounts.models import User
+from motcua.catalog.rules import ComponentRule
+
+from .models import DossierDraft
+
+
+@dataclass(frozen=True)
+class Offer:
+    """One thing a source shows under a component on the review page."""
+
+    template: str
+    context: dict[str, Any]
+
+
+Satisfied = Callable[[DossierDraft], set[int]]
+Offers = Callable[[DossierDraft, User, Sequence[ComponentRule]], dict[int, list[Offer]]]
+
+
+def _no_offers(
+    draft: DossierDraft, user: User, components: Sequence[ComponentRule]
+) -> dict[int, list[Offer]]:
+    return {}
+
+
+@dataclass(frozen=True)
+class ComponentSource:
+    identifier: str
+    satisfied: Satisfied
+    offers: Offers = _no_offers
+    order: int = 100  # smaller first; the same order keeps the registration order
+
+
+class SourceRegistry:
+    def __init__(self) -> None:
+        self._sources: dict[str, ComponentSource] = {}
+
+    def register(self, source: ComponentSource) -> ComponentSource:
+        if source.identifier in self._sources:
+            raise ValueError(f"A component source {source.identifier!r} is already registered.")
+        self._sources[source.identifier] = source
+        return source
+
+    def unregister(self, identifier: str) -> None:
+        del self._sources[identifier]
+
+    def __iter__(self) -> Iterator[ComponentSource]:
+        return iter(sorted(self._sources.values(), key=lambda source: source.order))
+
+    def __contains__(self, identifier: object) -> bool:
+        return identifier in self._sources
+
+    def satisfied(self, draft: DossierDraft) -> set[int]:
+        """Every position some source fills for ``draft`` without an upload."""
+        filled: set[int] = set()
+        for source in self:
+            filled |= source.satisfied(draft)
+        return filled
+
+    def offers(
+        self, draft: DossierDraft, user: User, components: Sequence[ComponentRule]
+    ) -> dict[int, list[Offer]]:
+        """What every source shows under each component, by position, in the sources' order."""
+        shown: dict[int, list[Offer]] = {}
+        for source in self:
+            for position, offers in source.offers(draft, user, components).items():
+                shown.setdefault(position, []).extend(offers)
+        return shown
+
+
+registry = SourceRegistry()
+register = registry.register

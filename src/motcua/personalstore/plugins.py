@@ -1,0 +1,3 @@
+"""The personal data store's plugins: connectors to national databases."""
+
+from .connectors import national  # noqa: F401
