@@ -205,3 +205,17 @@ def test_a_dossier_keeps_the_form_it_was_filed_under_after_a_new_form_is_publish
     later = file_dossier(world)
     assert later.procedure_version.number == old_version.number + 1
     assert "ngay_can_phieu" in later.procedure_version.snapshot["cases"][0]["eform"]["properties"]
+
+
+def test_a_condition_on_an_answered_field_is_listed_with_what_it_requires(
+    designer: Client,
+) -> None:
+    _add(designer, "email", {"title": "Thư điện tử"}, step=0)
+    _add(designer, "text", {"title": "Giờ liên hệ"}, step=0)
+    made = designer.post(
+        BASE + "dieu-kien/them/",
+        {"field": "thu_dien_tu", "value": "$answered", "required": ["gio_lien_he"]},
+    )
+    assert made.status_code == 302
+    page = designer.get(BASE).content.decode()
+    assert "Khi «Thư điện tử» đã được trả lời; bắt buộc Giờ liên hệ" in page
