@@ -251,6 +251,9 @@ def build_field(leaf: Leaf, *, autocomplete: str = "", person: Any = None) -> fo
             **common,
         )
     if kind is Kind.BOOLEAN:
+        # A yes/no box always answers (unticked is "no"): only a box that must be ticked
+        # ("const": true, a declaration) can be left unanswered.
+        common["required"] = leaf.always_required and leaf.must_be_true
         common["error_messages"]["required"] = messages.REQUIRED_CHECKBOX
         return forms.BooleanField(widget=forms.CheckboxInput(attrs), **common)
     list_validators: list[Any] = [

@@ -50,6 +50,8 @@ def test_builds_with_one_field_per_property(schema: dict[str, Any]) -> None:
             # a repeating group: its row count, and the first row's fields when it is required
             assert leaf.required == (leaf.name in schema["required"])
             assert (f"{leaf.name}.0." in " ".join(form.fields)) == leaf.always_required
+        elif leaf.kind is Kind.BOOLEAN and not leaf.must_be_true:
+            assert not field.required  # a yes/no box always answers: unticked is "no"
         else:
             assert field.required == (leaf.name in schema["required"])
 

@@ -297,7 +297,7 @@ def test_required_checkbox_must_be_ticked() -> None:
     schema = {
         "type": "object",
         "required": ["cam_ket"],
-        "properties": {"cam_ket": {"type": "boolean", "title": "Tôi cam đoan"}},
+        "properties": {"cam_ket": {"type": "boolean", "const": True, "title": "Tôi cam đoan"}},
     }
     assert errors_en(schema, {}) == {"cam_ket": ["Tick this box to continue."]}
     form = EForm(schema, data={"cam_ket": "on"})
@@ -579,3 +579,19 @@ def test_parse_number(typed: str, integer: bool, separator: str, expected: Decim
 def test_parse_number_refuses(typed: str) -> None:
     with pytest.raises(ValueError):
         parse_number(typed, integer=False, decimal_separator=",")
+
+
+def test_a_required_yes_no_box_left_unticked_answers_no() -> None:
+    schema = {
+        "type": "object",
+        "required": ["ve_ho_da_co", "cam_doan"],
+        "properties": {
+            "ve_ho_da_co": {"type": "boolean", "title": "Về hộ gia đình đã có"},
+            "cam_doan": {"type": "boolean", "const": True, "title": "Tôi cam đoan"},
+        },
+    }
+    unticked = EForm(schema, data={"cam_doan": "on"})
+    assert unticked.is_valid(), unticked.errors
+    assert unticked.to_json() == {"ve_ho_da_co": False, "cam_doan": True}
+    undeclared = EForm(schema, data={"ve_ho_da_co": "on"})
+    assert not undeclared.is_valid() and "cam_doan" in undeclared.errors

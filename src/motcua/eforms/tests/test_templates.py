@@ -22,7 +22,7 @@ SCHEMA = {
         "ho_ten": {"type": "string", "title": "Họ tên", "description": "Như trên thẻ căn cước"},
         "gioi_tinh": {"type": "string", "title": "Giới tính", "enum": ["Nam", "Nữ"]},
         "ghi_chu": {"type": "string", "title": "Ghi chú <b>", "maxLength": 1000},
-        "cam_ket": {"type": "boolean", "title": "Tôi cam đoan"},
+        "cam_ket": {"type": "boolean", "const": True, "title": "Tôi cam đoan"},
         "kenh": {
             "type": "array",
             "title": "Nhận kết quả qua",
