@@ -17,7 +17,7 @@ from motcua.petitions.services import create_api_key
 
 from .factories import file_report, topic
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 @pytest.fixture
