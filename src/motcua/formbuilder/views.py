@@ -227,19 +227,19 @@ def add_field(request: HttpRequest, code: str, position: int) -> HttpResponse:
                 request, _("Field «%(title)s» added.") % {"title": form.cleaned_data["title"]}
             )
             return redirect(_builder_url(case, f"field-{group + '.' if group else ''}{key}"))
+    return _field_page(
+        request, case, form, kind, group=group, group_title=group_title, step=step, adding=True
+    )
+
+
+def _field_page(
+    request: HttpRequest, case: ProcedureCase, form: FieldForm, kind: FieldKind, **more: Any
+) -> HttpResponse:
+    """The add or edit page of a field; a refused form is answered with a 400."""
     return render(
         request,
         "formbuilder/field_form.html",
-        {
-            "case": case,
-            "form": form,
-            "kind": kind,
-            "kind_label": LABELS[kind],
-            "group": group,
-            "group_title": group_title,
-            "step": step,
-            "adding": True,
-        },
+        {"case": case, "form": form, "kind": kind, "kind_label": LABELS[kind], **more},
         status=400 if request.method == "POST" else 200,
     )
 
@@ -275,19 +275,7 @@ def edit_field(request: HttpRequest, code: str, position: int, path: str) -> Htt
                 request, _("Field «%(title)s» changed.") % {"title": form.cleaned_data["title"]}
             )
             return redirect(_builder_url(case, f"field-{path}"))
-    return render(
-        request,
-        "formbuilder/field_form.html",
-        {
-            "case": case,
-            "form": form,
-            "kind": kind,
-            "kind_label": LABELS[kind],
-            "path": path,
-            "adding": False,
-        },
-        status=400 if request.method == "POST" else 200,
-    )
+    return _field_page(request, case, form, kind, path=path, adding=False)
 
 
 def _change_or_say(
