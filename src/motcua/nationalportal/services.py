@@ -12,7 +12,7 @@
 - ``deliver_due`` (the scheduler's sweep, and what tests drive) takes up every dossier with a
   row due: waiting, due to be retried, or claimed by a worker that died.
 - ``backfill`` queues the dossiers filed before the synchronisation existed: their filing and
-  their changes of status up to the current one, batch by batch (``manage.py
+  their changes of status before those queued since, batch by batch (``manage.py
   backfill_national_sync``).
 
 A worker killed after the portal accepted a change but before its delivery was recorded
@@ -29,7 +29,7 @@ from typing import Any
 import structlog
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.db.models import Exists, F, Min, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -243,10 +243,14 @@ def deliver_due(*, now: datetime.datetime | None = None, limit: int = 1000) -> D
 # --- dossiers filed before the synchronisation existed -------------------------------------
 
 
-def never_queued() -> QuerySet[Dossier]:
-    """Dossiers with no outbox row at all: filed before this app existed (or restored from
-    elsewhere). A dossier with some rows is synchronised by its changes and is not one."""
-    return Dossier.objects.filter(~Exists(SyncItem.objects.filter(dossier=OuterRef("pk"))))
+def never_introduced() -> QuerySet[Dossier]:
+    """Dossiers the portal was never told were filed: no filing row in the outbox and nothing
+    delivered. Filed before this app existed: with no row at all, or with rows of the changes
+    made since (which the portal refuses, not knowing the dossier)."""
+    rows = SyncItem.objects.filter(dossier=OuterRef("pk"))
+    return Dossier.objects.filter(
+        ~Exists(rows.filter(is_creation=True)), ~Exists(rows.filter(state=SyncState.DELIVERED))
+    )
 
 
 @dataclass(frozen=True)
@@ -263,24 +267,26 @@ def changes_status(from_status: int | None, to_status: int) -> bool:
 
 
 def backfill(*, batch_size: int = 500, deliver: bool = True) -> Backfill:
-    """Queue, for every dossier never queued, its filing and its status changes up to its
-    current status, as the handler would have queued them had the synchronisation existed.
+    """Queue, for every dossier never introduced to the portal, its filing and its status
+    changes up to the first change already queued (or to its current status), as the handler
+    would have queued them had the synchronisation existed.
 
-    The rows are keyed to the history lines, so they go in the history's order: the filing
-    first, the current status last. Every change of the national status is replayed, not only
-    the last one: the portal (and the sandbox) refuse a status the dossier could not have moved
-    to from the one it holds (1 → 4 without 2), and the portal's figures count the steps. The
-    payload is built when each is sent, from the dossier as it is then, as for every row.
+    The rows are keyed to the history lines, so they go in the history's order, before the
+    changes queued since. Every change of the national status is replayed, not only the last
+    one: the portal (and the sandbox) refuse a status the dossier could not have moved to from
+    the one it holds (1 → 4 without 2), and its figures count the steps. The payload is built
+    when each is sent, from the dossier as it is then, as for every row. A change queued since
+    and refused (the portal did not know the dossier) is sent again after them.
 
     Batches of ``batch_size`` dossiers in order of id, each in its own transaction, so a
     database of hundreds of thousands of dossiers is never held in memory and an interrupted
-    run resumes where it stopped. Running it again queues nothing more: a queued dossier is no
-    longer "never queued", and the rows are keyed one-to-one to history lines.
+    run resumes where it stopped. Running it again queues nothing more: a dossier with its
+    filing queued is introduced, and the rows are keyed one-to-one to history lines.
 
-    Each batch's dossiers are locked (``SELECT … FOR UPDATE``) and checked again, so a change
-    made meanwhile (whose handler queues that change itself) does not get older rows queued
-    after it was sent. ``deliver=False`` only queues: the scheduler's sweep delivers them later
-    (the demo seeding calls nothing over the network).
+    Each batch's dossiers are locked (``SELECT … FOR UPDATE``, as a change locks its dossier)
+    and looked at again once locked, so a change committed meanwhile is seen. ``deliver=False``
+    only queues: the scheduler's sweep delivers later (the demo seeding calls nothing over
+    the network).
     """
     from .tasks import deliver_dossiers_task
 
@@ -289,7 +295,7 @@ def backfill(*, batch_size: int = 500, deliver: bool = True) -> Backfill:
     while True:
         with transaction.atomic():
             ids = list(
-                never_queued()
+                never_introduced()
                 .filter(pk__gt=after)
                 .order_by("pk")
                 .values_list("pk", flat=True)[:batch_size]
@@ -297,15 +303,16 @@ def backfill(*, batch_size: int = 500, deliver: bool = True) -> Backfill:
             if not ids:
                 break
             after = ids[-1]
-            # Lock them, then keep those still never queued (a change may have committed).
-            locked = set(
-                Dossier.objects.select_for_update()
-                .filter(pk__in=ids)
-                .order_by("pk")
-                .values_list("pk", flat=True)
-            )
-            locked -= set(
-                SyncItem.objects.filter(dossier_id__in=ids).values_list("dossier_id", flat=True)
+            # Lock them, then keep those still never introduced (a change may have committed).
+            list(Dossier.objects.select_for_update().filter(pk__in=ids).values_list("pk"))
+            locked = set(never_introduced().filter(pk__in=ids).values_list("pk", flat=True))
+            # The first change queued since the app exists, per dossier: replay what precedes it.
+            queued_from = dict(
+                SyncItem.objects.filter(dossier_id__in=locked)
+                .order_by()
+                .values("dossier_id")
+                .annotate(first=Min("event_id"))
+                .values_list("dossier_id", "first")
             )
             items: list[SyncItem] = []
             seen: set[int] = set()
@@ -316,6 +323,8 @@ def backfill(*, batch_size: int = 500, deliver: bool = True) -> Backfill:
             ):
                 first = event.dossier_id not in seen
                 seen.add(event.dossier_id)
+                if event.pk >= queued_from.get(event.dossier_id, event.pk + 1):
+                    continue
                 if first or changes_status(event.from_status, event.to_status):
                     items.append(
                         SyncItem(
@@ -329,6 +338,11 @@ def backfill(*, batch_size: int = 500, deliver: bool = True) -> Backfill:
             without_history += len(locked - seen)
             # A row of an event already queued (a run alongside) is skipped, not doubled.
             SyncItem.objects.bulk_create(items, ignore_conflicts=True)
+            # Refused for want of the filing: sent again behind it (refused again, it is kept
+            # with its new error).
+            SyncItem.objects.filter(dossier_id__in=seen, state=SyncState.REFUSED).update(
+                state=SyncState.PENDING, next_attempt_at=None, claimed_at=None
+            )
             queued += len(seen)
             changes += len(items)
             if deliver and seen:
@@ -343,8 +357,8 @@ def backfill(*, batch_size: int = 500, deliver: bool = True) -> Backfill:
 
 
 def ask_backfill(*, user: User) -> None:
-    """An administrator asks for the dossiers never queued to be queued; the worker does it
-    (it may be hundreds of thousands of dossiers)."""
+    """An administrator asks for the dossiers never introduced to the portal to be queued;
+    the worker does it (it may be hundreds of thousands of dossiers)."""
     check_administrator(user)
     from .tasks import backfill_task
 

@@ -62,14 +62,15 @@ def _report_context(form: PeriodForm) -> dict[str, Any]:
         "client": selected_identifier(),
         "show": True,
         "imports": CatalogueImport.objects.select_related("asked_by")[:5],
-        "never_queued": services.never_queued().count(),
+        "never_introduced": services.never_introduced().count(),
     }
 
 
 @require_POST
 @administrator_required
 def backfill(request: HttpRequest) -> HttpResponse:
-    """Queue the dossiers never queued (filed before the synchronisation); the worker does it."""
+    """Queue the dossiers never introduced to the portal (filed before the synchronisation);
+    the worker does it."""
     assert isinstance(request.user, User)  # administrator_required signed them in
     services.ask_backfill(user=request.user)
     messages.success(

@@ -10,6 +10,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import connections, transaction
 from django.db.models import Avg, Count, F, Q, QuerySet, Value
 from django.db.models.functions import Floor
 from django.utils import timezone
@@ -228,11 +229,14 @@ def _clusters_covering(view: MapView) -> list[dict[str, Any]]:
 
 
 def _clusters(view: MapView) -> list[tuple[int, int, dict[str, Any]]]:
-    """Open public reports per cell of the view's grid: one GROUP BY in the database, over
-    the point index; a cell's point is the mean of its reports (where they are, not its
-    corner)."""
+    """Open public reports per cell of the view's grid: one GROUP BY in the database; a cell's
+    point is the mean of its reports (where they are, not its corner).
+
+    ``COUNT(*)`` (not of the id) lets PostgreSQL read the point index alone. It cannot know
+    that tens of thousands of points fall into a few hundred cells and would sort them on
+    disk; with enough working memory for this one query it hashes them (half the time)."""
     cell = view.cell
-    rows = (
+    query = (
         _open_in(view)
         .annotate(
             row=Floor(F("latitude") / Value(cell)),
@@ -240,9 +244,14 @@ def _clusters(view: MapView) -> list[tuple[int, int, dict[str, Any]]]:
         )
         .order_by()
         .values("row", "column")
-        .annotate(count=Count("pk"), lat=Avg("latitude"), long=Avg("longitude"))
+        .annotate(count=Count("*"), lat=Avg("latitude"), long=Avg("longitude"))
         .values_list("row", "column", "count", "lat", "long")
     )
+    with transaction.atomic(using=query.db):
+        if connections[query.db].vendor == "postgresql":
+            with connections[query.db].cursor() as cursor:
+                cursor.execute("SET LOCAL work_mem = '32MB'")
+        rows = list(query)
     return [
         (int(row), int(column), {"lat": round(lat, 6), "long": round(lng, 6), "count": count})
         for row, column, count, lat, lng in rows

@@ -89,7 +89,32 @@ def test_twice_is_once_and_dossiers_already_queued_are_left_alone() -> None:
     call_command("backfill_national_sync", "--no-deliver", stdout=out)
     assert "queued 0 dossiers" in out.getvalue()
     assert SyncItem.objects.count() == total
-    assert services.never_queued().count() == 0
+    assert services.never_introduced().count() == 0
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.usefixtures("held_tasks")
+def test_a_dossier_filed_before_and_changed_since_gets_its_past_queued_before_the_change(
+    portal_url: str,
+) -> None:
+    world = make_world()
+    dossier = filed(world)
+    dossier = dossier_services.act(
+        dossier=dossier, user=world.receiver, transition=Transition.ACCEPT
+    )
+    forget_the_outbox()  # filed and accepted before the synchronisation existed
+    dossier = dossier_services.act(
+        dossier=dossier, user=world.receiver, transition=Transition.FORWARD
+    )
+    # The change made since goes out alone; the portal does not know the dossier.
+    assert services.deliver_due() == services.Delivery(refused=1)
+    assert services.never_introduced().count() == 1
+
+    assert services.backfill(deliver=False) == services.Backfill(dossiers=1, changes=2)
+    assert [status for status, _, _ in rows(dossier)] == [1, 2, 4]
+    assert services.deliver_due() == services.Delivery(delivered=3)
+    assert SandboxDossier.objects.get(code=dossier.code).statuses == [1, 2, 4]
+    assert services.backfill() == services.Backfill()
 
 
 def test_queued_only_sends_nothing(settings: Settings, dead_url: str) -> None:

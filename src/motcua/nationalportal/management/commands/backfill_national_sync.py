@@ -11,8 +11,9 @@ from motcua.nationalportal import services
 
 class Command(BaseCommand):
     help = (
-        "Queue the filing and the current status of every dossier that has never been queued "
-        "for the national portal (safe to run again: it queues nothing twice)."
+        "Queue for the national portal the filing and the status changes of every dossier it "
+        "was never told of, filed before the synchronisation existed (safe to run again: it "
+        "queues nothing twice)."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
