@@ -169,3 +169,19 @@ def test_the_administrator_sees_how_many_were_never_sent_and_queues_them(
         SyncState.RETRY,
     }
     assert URL + "bo-sung/" not in client.get(URL).content.decode()
+
+
+def test_the_demo_seeding_queues_old_dossiers_and_sends_nothing(
+    settings: Settings, dead_url: str
+) -> None:
+    settings.MOTCUA_NATIONAL_SYNC_URL = dead_url  # a call would fail and count as an attempt
+    world = make_world()
+    dossier = filed(world)
+    forget_the_outbox()
+    out = io.StringIO()
+    call_command("load_demo", stdout=out)
+    assert "Dossiers queued for the national portal: 1 new" in out.getvalue()
+    (item,) = SyncItem.objects.filter(dossier=dossier)
+    assert (item.state, item.attempts, item.is_creation) == (SyncState.PENDING, 0, True)
+    call_command("load_demo", stdout=io.StringIO())  # run again: nothing more
+    assert SyncItem.objects.filter(dossier=dossier).count() == 1

@@ -113,3 +113,13 @@ def test_the_list_page_has_the_map_and_works_without_it(settings: Settings) -> N
     settings.MOTCUA_MAP_TILE_URL = ""
     page = Client().get("/phan-anh/").content.decode()
     assert report.code in page and "petitions/map.js" not in page
+
+
+def test_the_map_never_shows_a_phone_or_a_hidden_name(monkeypatch: pytest.MonkeyPatch) -> None:
+    report = file_report(phone="0935000111", name_public=False, name="Lê Văn Ẩn")
+    body = Client().get(URL, {"bbox": CITY, "zoom": 12}).content.decode()
+    assert report.code in body
+    assert "0935000111" not in body and "935 000 111" not in body and "Lê Văn Ẩn" not in body
+    monkeypatch.setattr(selectors, "MAP_POINTS", 0)
+    body = Client().get(URL, {"bbox": CITY, "zoom": 13}).content.decode()
+    assert '"clustered": true' in body and "0935000111" not in body
