@@ -91,8 +91,7 @@ def similar_open(
 @dataclass(frozen=True)
 class MapView:
     """A box of the public map and the zoom it is seen at, snapped outward to the grid of
-    cells that zoom clusters on (so that two views of one place share their cells, and their
-    cached answer)."""
+    cells that zoom clusters on (so that two views of one place share their cells)."""
 
     west: float
     south: float
@@ -160,8 +159,9 @@ def map_data(view: MapView) -> dict[str, Any]:
         # A few streets: every report, newest first, however many share a door.
         rows = list(_open_in(view).order_by("-filed_at").values_list(*POINT_FIELDS)[:MAP_LIMIT])
         return {**answer, **_points(rows), "truncated": len(rows) == MAP_LIMIT}
-    # Is there a report past the MAP_POINTS-th? The index scan stops there (no order).
-    if not _open_in(view).values("pk")[MAP_POINTS : MAP_POINTS + 1].exists():
+    # Is there a report past the MAP_POINTS-th? The scan of the point index alone (no order,
+    # no other column) stops there.
+    if not _open_in(view).values("latitude")[MAP_POINTS : MAP_POINTS + 1].exists():
         rows = sorted(
             _open_in(view).values_list(*POINT_FIELDS), key=lambda row: row[5], reverse=True
         )
