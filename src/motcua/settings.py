@@ -702,3 +702,6 @@ MOTCUA_PETITION_DUE_SOON_WORKING_DAYS = int(
 )
 # Open reports this close (metres) to a new one's point are suggested before filing.
 MOTCUA_PETITION_NEARBY_METRES = int(os.environ.get("MOTCUA_PETITION_NEARBY_METRES", "50"))
+# The public map's answers are cached per version of the reports (any change of a report makes
+# a new one) for at most this many seconds.
+MOTCUA_PETITION_MAP_CACHE_SECONDS = int(os.environ.get("MOTCUA_PETITION_MAP_CACHE_SECONDS", "60"))

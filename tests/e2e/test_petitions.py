@@ -71,3 +71,39 @@ def test_a_citizen_files_a_report_with_a_photo_and_reads_the_published_answer(
     assert "Đã vá ổ gà." in body
     assert PHONE not in body
     assert violations(page) == []
+
+
+def test_the_public_map_draws_reports_and_clusters_over_the_list(
+    live_server: Any, page: Any, settings: Any, monkeypatch: Any
+) -> None:
+    from django.core.cache import cache
+
+    from motcua.petitions import selectors
+    from motcua.petitions.tests.factories import TRAN_PHU, file_report
+
+    cache.clear()
+    # Tiles from this server (absent: the map's data is what is tested, not the pictures).
+    settings.MOTCUA_MAP_TILE_URL = live_server.url + "/static/khong-co/{z}/{x}/{y}.png"
+    the_topic = topic("ha-tang-do-thi", agency=AgencyFactory.create())
+    first = file_report(the_topic=the_topic)
+    page.goto(live_server.url + "/phan-anh/")
+    assert first.code in page.locator(".report-list").inner_text()  # the list, as without JS
+    point = page.locator(".petitions-map .petitions-point")
+    point.first.wait_for()
+    assert point.count() == 1
+    point.first.click()
+    link = page.locator(".leaflet-popup-content a")
+    assert link.inner_text() == first.code
+    assert link.get_attribute("href") == f"/phan-anh/{first.code}/"
+
+    # Many reports in view: clusters with their counts, which zoom in when chosen.
+    monkeypatch.setattr(selectors, "MAP_POINTS", 2)
+    for _ in range(3):
+        file_report(the_topic=the_topic, point=(TRAN_PHU[0] + 0.0001, TRAN_PHU[1]))
+    page.reload()
+    cluster = page.locator(".petitions-map .petitions-cluster")
+    cluster.first.wait_for()
+    assert cluster.first.inner_text() == "4"
+    assert "4" in (cluster.first.get_attribute("title") or "")
+    assert page.locator(".petitions-map .petitions-point").count() == 0
+    assert violations(page) == []

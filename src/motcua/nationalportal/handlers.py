@@ -6,7 +6,6 @@ Registered from ``NationalPortalConfig.ready``; the dossier app does not know th
 from __future__ import annotations
 
 from motcua.dossiers.hooks import Change, Phase, on_transition
-from motcua.dossiers.lifecycle import national_code
 
 from . import services
 
@@ -19,7 +18,7 @@ def queue_for_the_national_portal(change: Change) -> None:
     a moved appointment) are not status changes for the portal and are not sent."""
     if change.event is None:
         return
-    creation = change.from_status is None
-    if not creation and national_code(change.from_status or 0) == national_code(change.to_status):
+    if not services.changes_status(change.from_status, change.to_status):
         return
+    creation = change.from_status is None
     services.queue(change.dossier, change.event, change.to_status, creation=creation)

@@ -11,6 +11,9 @@
   the dossier's later changes until an administrator resends it (``resend``).
 - ``deliver_due`` (the scheduler's sweep, and what tests drive) takes up every dossier with a
   row due: waiting, due to be retried, or claimed by a worker that died.
+- ``backfill`` queues the dossiers filed before the synchronisation existed: their filing and
+  their changes of status before those queued since, batch by batch (``manage.py
+  backfill_national_sync``).
 
 A worker killed after the portal accepted a change but before its delivery was recorded
 sends that change again once its lease has passed: the national portal's synchronisation
@@ -26,7 +29,7 @@ from typing import Any
 import structlog
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import Exists, F, Min, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -235,6 +238,132 @@ def deliver_due(*, now: datetime.datetime | None = None, limit: int = 1000) -> D
         refused += result.refused
         failed += result.failed
     return Delivery(delivered, refused, failed)
+
+
+# --- dossiers filed before the synchronisation existed -------------------------------------
+
+
+def never_introduced() -> QuerySet[Dossier]:
+    """Dossiers the portal was never told were filed: no filing row in the outbox and nothing
+    delivered. Filed before this app existed: with no row at all, or with rows of the changes
+    made since (which the portal refuses, not knowing the dossier)."""
+    rows = SyncItem.objects.filter(dossier=OuterRef("pk"))
+    return Dossier.objects.filter(
+        ~Exists(rows.filter(is_creation=True)), ~Exists(rows.filter(state=SyncState.DELIVERED))
+    )
+
+
+@dataclass(frozen=True)
+class Backfill:
+    dossiers: int = 0  # dossiers queued
+    changes: int = 0  # outbox rows written (the filing and each change of status)
+    without_history: int = 0  # dossiers with no history line to key a row to: left out
+
+
+def changes_status(from_status: int | None, to_status: int) -> bool:
+    """Whether a change is one the portal is told of: the filing, or a change of the national
+    status (a hand-over or a consultation keeps it; our local 11 is the portal's 3)."""
+    return from_status is None or national_code(from_status) != national_code(to_status)
+
+
+def backfill(*, batch_size: int = 500, deliver: bool = True) -> Backfill:
+    """Queue, for every dossier never introduced to the portal, its filing and its status
+    changes up to the first change already queued (or to its current status), as the handler
+    would have queued them had the synchronisation existed.
+
+    The rows are keyed to the history lines, so they go in the history's order, before the
+    changes queued since. Every change of the national status is replayed, not only the last
+    one: the portal (and the sandbox) refuse a status the dossier could not have moved to from
+    the one it holds (1 → 4 without 2), and its figures count the steps. The payload is built
+    when each is sent, from the dossier as it is then, as for every row. A change queued since
+    and refused (the portal did not know the dossier) is sent again after them.
+
+    Batches of ``batch_size`` dossiers in order of id, each in its own transaction, so a
+    database of hundreds of thousands of dossiers is never held in memory and an interrupted
+    run resumes where it stopped. Running it again queues nothing more: a dossier with its
+    filing queued is introduced, and the rows are keyed one-to-one to history lines.
+
+    Each batch's dossiers are locked (``SELECT … FOR UPDATE``, as a change locks its dossier)
+    and looked at again once locked, so a change committed meanwhile is seen. ``deliver=False``
+    only queues: the scheduler's sweep delivers later (the demo seeding calls nothing over
+    the network).
+    """
+    from .tasks import deliver_dossiers_task
+
+    after = 0
+    queued = changes = without_history = 0
+    while True:
+        with transaction.atomic():
+            ids = list(
+                never_introduced()
+                .filter(pk__gt=after)
+                .order_by("pk")
+                .values_list("pk", flat=True)[:batch_size]
+            )
+            if not ids:
+                break
+            after = ids[-1]
+            # Lock them, then keep those still never introduced (a change may have committed).
+            list(Dossier.objects.select_for_update().filter(pk__in=ids).values_list("pk"))
+            locked = set(never_introduced().filter(pk__in=ids).values_list("pk", flat=True))
+            # The first change queued since the app exists, per dossier: replay what precedes it.
+            queued_from = dict(
+                SyncItem.objects.filter(dossier_id__in=locked)
+                .order_by()
+                .values("dossier_id")
+                .annotate(first=Min("event_id"))
+                .values_list("dossier_id", "first")
+            )
+            items: list[SyncItem] = []
+            seen: set[int] = set()
+            for event in (
+                DossierEvent.objects.filter(dossier_id__in=locked)
+                .order_by("dossier_id", "pk")
+                .only("pk", "dossier_id", "from_status", "to_status", "created_at")
+            ):
+                first = event.dossier_id not in seen
+                seen.add(event.dossier_id)
+                if event.pk >= queued_from.get(event.dossier_id, event.pk + 1):
+                    continue
+                if first or changes_status(event.from_status, event.to_status):
+                    items.append(
+                        SyncItem(
+                            dossier_id=event.dossier_id,
+                            event=event,
+                            status=national_code(event.to_status),
+                            is_creation=first,
+                            created_at=event.created_at,
+                        )
+                    )
+            without_history += len(locked - seen)
+            # A row of an event already queued (a run alongside) is skipped, not doubled.
+            SyncItem.objects.bulk_create(items, ignore_conflicts=True)
+            # Refused for want of the filing: sent again behind it (refused again, it is kept
+            # with its new error).
+            SyncItem.objects.filter(dossier_id__in=seen, state=SyncState.REFUSED).update(
+                state=SyncState.PENDING, next_attempt_at=None, claimed_at=None
+            )
+            queued += len(seen)
+            changes += len(items)
+            if deliver and seen:
+                enqueue_with_transaction(deliver_dossiers_task, sorted(seen))
+    logger.info(
+        "national_sync.backfill",
+        dossiers=queued,
+        changes=changes,
+        without_history=without_history,
+    )
+    return Backfill(queued, changes, without_history)
+
+
+def ask_backfill(*, user: User) -> None:
+    """An administrator asks for the dossiers never introduced to the portal to be queued;
+    the worker does it (it may be hundreds of thousands of dossiers)."""
+    check_administrator(user)
+    from .tasks import backfill_task
+
+    enqueue_with_transaction(backfill_task)
+    logger.info("national_sync.backfill_asked", user=user.pk)
 
 
 # --- the administrator's resend -------------------------------------------------------------

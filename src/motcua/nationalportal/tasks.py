@@ -13,6 +13,18 @@ def deliver_dossier_task(dossier_id: int) -> None:
 
 
 @task()
+def deliver_dossiers_task(dossier_ids: list[int]) -> None:
+    """A batch queued by ``services.backfill``: one task per batch, not per dossier."""
+    for dossier_id in dossier_ids:
+        services.deliver_dossier(dossier_id)
+
+
+@task()
+def backfill_task() -> None:
+    services.backfill()
+
+
+@task()
 def sweep_sync_task() -> None:
     """Periodic (``MOTCUA_PERIODIC_TASKS``): retries due, claims of workers that died."""
     services.deliver_due()

@@ -7,6 +7,7 @@ app_name = "nationalportal"
 urlpatterns: list[URLPattern] = [
     path("can-bo/dong-bo-quoc-gia/", views.report, name="report"),
     path("can-bo/dong-bo-quoc-gia/<int:item_id>/gui-lai/", views.resend, name="resend"),
+    path("can-bo/dong-bo-quoc-gia/bo-sung/", views.backfill, name="backfill"),
     path("can-bo/dong-bo-quoc-gia/danh-muc/", views.import_catalogue, name="import_catalogue"),
     # SANDBOX: the stand-in national portal.
     path("sandbox/cong-dvcqg/", sandbox_views.home, name="sandbox_home"),

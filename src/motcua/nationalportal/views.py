@@ -62,7 +62,22 @@ def _report_context(form: PeriodForm) -> dict[str, Any]:
         "client": selected_identifier(),
         "show": True,
         "imports": CatalogueImport.objects.select_related("asked_by")[:5],
+        "never_introduced": services.never_introduced().count(),
     }
+
+
+@require_POST
+@administrator_required
+def backfill(request: HttpRequest) -> HttpResponse:
+    """Queue the dossiers never introduced to the portal (filed before the synchronisation);
+    the worker does it."""
+    assert isinstance(request.user, User)  # administrator_required signed them in
+    services.ask_backfill(user=request.user)
+    messages.success(
+        request,
+        _("The dossiers filed before the synchronisation are being queued by the worker."),
+    )
+    return redirect(reverse("nationalportal:report") + "#backfill")
 
 
 @require_POST

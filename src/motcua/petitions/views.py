@@ -5,6 +5,7 @@ the officers' lists and actions. Thin: a form, one service or selector, a templa
 from __future__ import annotations
 
 import datetime as dt
+import math
 from typing import Any
 
 from django.conf import settings
@@ -59,22 +60,42 @@ def report_list(request: HttpRequest) -> HttpResponse:
     elif status == "answered":
         reports = reports.filter(status__in=[ReportStatus.ANSWERED, ReportStatus.CLOSED])
     page = Paginator(reports, 20).get_page(request.GET.get("page"))
-    return render(request, "petitions/list.html", {"page": page, "status": status})
+    return render(
+        request, "petitions/list.html", {"page": page, "status": status, **_map_context()}
+    )
 
 
 @require_GET
 def map_data(request: HttpRequest) -> JsonResponse:
-    """Open public reports in a box: ``?bbox=west,south,east,north`` (at most 500)."""
+    """Open public reports in a box at a zoom: ``?bbox=west,south,east,north&zoom=0…19``
+    (zoom optional: the box's own). The reports themselves when there are few, else clusters
+    per cell of the zoom's grid (``selectors.map_data``)."""
     try:
         west, south, east, north = (float(x) for x in request.GET.get("bbox", "").split(","))
     except ValueError:
         return JsonResponse(
             {"detail": _("Give bbox=west,south,east,north in decimal degrees.")}, status=400
         )
-    if not (-90 <= south <= north <= 90 and -180 <= west <= east <= 180):
+    if not all(math.isfinite(x) for x in (west, south, east, north)) or not (
+        -90 <= south < north <= 90 and -180 <= west < east <= 180
+    ):
         return JsonResponse({"detail": _("The box is not valid.")}, status=400)
-    points = selectors.map_points(south=south, west=west, north=north, east=east)
-    return JsonResponse({"reports": points, "count": len(points)})
+    zoom = None
+    if request.GET.get("zoom", "") != "":
+        try:
+            zoom = int(request.GET["zoom"])
+        except ValueError:
+            zoom = -1
+        if not 0 <= zoom <= selectors.MAP_MAX_ZOOM:
+            return JsonResponse(
+                {
+                    "detail": _("Give zoom as a whole number from 0 to %(max)d.")
+                    % {"max": selectors.MAP_MAX_ZOOM}
+                },
+                status=400,
+            )
+    view = selectors.map_view(west=west, south=south, east=east, north=north, zoom=zoom)
+    return JsonResponse(selectors.map_data(view))
 
 
 @require_http_methods(["GET", "POST"])

@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand
 from motcua.addresses.demo import load_demo_addresses
 from motcua.agencies.demo import load_demo_agencies
 from motcua.catalog import services
+from motcua.nationalportal.services import backfill
 from motcua.personalstore.demo import load_demo_result_types
 from motcua.petitions.demo import load_demo_topics
 from motcua.results.demo import load_demo_result_templates
@@ -32,3 +33,7 @@ class Command(BaseCommand):
         self.stdout.write(f"Result document types: {load_demo_result_types()} new")
         self.stdout.write(f"Digital addresses: {load_demo_addresses()} new places")
         self.stdout.write(f"Report topics: {load_demo_topics()}")
+        # Dossiers of a demo database older than the national synchronisation join its outbox;
+        # queued only: the scheduler's sweep delivers them to the sandbox portal later.
+        queued = backfill(deliver=False)
+        self.stdout.write(f"Dossiers queued for the national portal: {queued.dossiers} new")
