@@ -128,6 +128,12 @@ class Node:
     def is_rows(self) -> bool:
         return self.schema.get("type") == "array" and self.is_group
 
+    @property
+    def prefill(self) -> str:
+        """Where the field's first value comes from (``x-prefill``, written by hand, kept)."""
+        value = self.schema.get("x-prefill")
+        return value if isinstance(value, str) else ""
+
 
 def children(schema: dict[str, Any], group: str = "", depth: int = 0) -> Iterator[Node]:
     """The fields of ``group`` in order, each followed by its own fields when it is a group."""
