@@ -140,3 +140,27 @@ def test_a_nested_applicant_object_is_kept_as_a_nested_answer(client: Client) ->
     page = client.get(step)
     assert 'value="Nguyễn Thị Lan"' in page.text
     assert "Filled in from your e-ID (VNeID)" in page.text
+
+
+def test_a_field_hidden_when_the_form_opens_is_not_filled(client: Client) -> None:
+    world = make_world()
+    _verified(world.applicant)
+    with_form(
+        world,
+        {
+            "type": "object",
+            "properties": {
+                "nguoi_khai": {"type": "string", "x-prefill": "eid.full_name"},
+                "nop_thay": {"type": "boolean", "title": "Tôi nộp thay"},
+                "nguoi_uy_quyen": {"type": "string", "x-prefill": "eid.full_name"},
+            },
+            "if": {"properties": {"nop_thay": {"const": True}}, "required": ["nop_thay"]},
+            "then": {"required": ["nguoi_uy_quyen"]},
+            "else": {"properties": {"nguoi_uy_quyen": False}},
+        },
+    )
+    step = _start(client, world)
+    # an answer there would be refused when the step is sent: it is never given
+    assert DossierDraft.objects.get().data == {"nguoi_khai": "Nguyễn Thị Lan"}
+    sent = client.post(step, {"nguoi_khai": "Nguyễn Thị Lan", "action": "save"})
+    assert sent.status_code == 302
