@@ -9,4 +9,5 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self) -> None:
-        from . import api_auth, signals  # noqa: F401  (api_auth: token-cache invalidation)
+        # api_auth: token-cache invalidation; prefill: the "eid" source of e-form values
+        from . import api_auth, prefill, signals  # noqa: F401

@@ -3,7 +3,9 @@
 The one-stop officer checks each document the case asks for (``dossier.rules.components``)
 before accepting the dossier or asking for a supplement (Decree 61/2018, art. 19: the
 receiving officer checks that the dossier is complete and valid). Whether a file was received
-is known from the attachments; valid and digitised are the officer's ticks, kept per
+is known from the attachments and from the component sources (``sources.py``: a document
+reused from the applicant's data store, or fetched by the agency from a national database,
+is received without an upload); valid and digitised are the officer's ticks, kept per
 component (``ComponentCheck``).
 
 The check is not written to the dossier's history: it is the officer's working note on the
@@ -25,7 +27,7 @@ from django.utils.translation import gettext as _
 from motcua.accounts.models import User
 from motcua.catalog.rules import ComponentRule
 
-from . import lifecycle
+from . import lifecycle, sources
 from .access import roles_for
 from .lifecycle import Transition
 from .models import Attachment, ComponentCheck, Dossier
@@ -53,10 +55,12 @@ class Row:
     check: ComponentCheck | None
     # The identity card a level-2 e-ID proves: not asked for, so neither missing nor unchecked.
     proved_by_eid: bool = False
+    # Given without an upload by a component source: how ("From the applicant's data store…").
+    provided_by: str = ""
 
     @property
     def received(self) -> bool:
-        return bool(self.files)
+        return bool(self.files) or bool(self.provided_by)
 
     @property
     def valid(self) -> bool:
@@ -85,6 +89,7 @@ def rows(dossier: Dossier) -> list[Row]:
     checks = {
         c.component_position: c for c in dossier.component_checks.select_related("checked_by")
     }
+    provided = sources.registry.provided(dossier)
     level = dossier.applicant.assurance_level
     return [
         Row(
@@ -92,7 +97,12 @@ def rows(dossier: Dossier) -> list[Row]:
             component,
             tuple(files.get(position, ())),
             checks.get(position),
-            proved_by_eid=component.proved_by_eid(level) and position not in files,
+            proved_by_eid=(
+                component.proved_by_eid(level)
+                and position not in files
+                and position not in provided
+            ),
+            provided_by=provided.get(position, ""),
         )
         for position, component in enumerate(dossier.rules.components)
     ]

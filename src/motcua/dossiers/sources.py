@@ -9,7 +9,9 @@ as panels and transition handlers are. A source says
   the draft is filed, inside the filing's transaction: a source checks its documents then
   (still valid, not hidden, unaltered), so what it no longer vouches for is missing again;
 - ``offers(draft, user, components)``: what the review page shows under each component (an
-  offer to use a document already held, the one in use), by position, each with its template.
+  offer to use a document already held, the one in use), by position, each with its template;
+- ``provided(dossier)``: for a filed dossier, the positions it gave (or the agency fetched)
+  with a line saying how, so the officer's checklist counts them as received.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from typing import Any
 from motcua.accounts.models import User
 from motcua.catalog.rules import ComponentRule
 
-from .models import DossierDraft
+from .models import Dossier, DossierDraft
 
 
 @dataclass(frozen=True)
@@ -34,6 +36,7 @@ class Offer:
 
 Satisfied = Callable[[DossierDraft], set[int]]
 Offers = Callable[[DossierDraft, User, Sequence[ComponentRule]], dict[int, list[Offer]]]
+Provided = Callable[[Dossier], dict[int, str]]
 
 
 def _no_offers(
@@ -42,11 +45,16 @@ def _no_offers(
     return {}
 
 
+def _nothing_provided(dossier: Dossier) -> dict[int, str]:
+    return {}
+
+
 @dataclass(frozen=True)
 class ComponentSource:
     identifier: str
     satisfied: Satisfied
     offers: Offers = _no_offers
+    provided: Provided = _nothing_provided
     order: int = 100  # smaller first; the same order keeps the registration order
 
 
@@ -85,6 +93,14 @@ class SourceRegistry:
             for position, offers in source.offers(draft, user, components).items():
                 shown.setdefault(position, []).extend(offers)
         return shown
+
+    def provided(self, dossier: Dossier) -> dict[int, str]:
+        """Position → how a source gave it to the filed dossier (the first source's line)."""
+        given: dict[int, str] = {}
+        for source in self:
+            for position, how in source.provided(dossier).items():
+                given.setdefault(position, how)
+        return given
 
 
 registry = SourceRegistry()

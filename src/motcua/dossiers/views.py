@@ -19,14 +19,14 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from motcua.accounts import access as accounts_access
 from motcua.accounts.access import officer_required
 from motcua.accounts.acting import acting_business
-from motcua.accounts.models import User
+from motcua.accounts.models import AssuranceLevel, Business, User
 from motcua.agencies.models import Agency
 from motcua.catalog.models import FeeBasis, PaymentTiming
 from motcua.catalog.rules import CaseRules, ComponentRule
 from motcua.catalog.selectors import published_procedures
 from motcua.eforms.display import answer_sections
 from motcua.eforms.forms import EForm, finish_document, initial_from_document, merge_documents
-from motcua.eforms.prefill import prefill
+from motcua.eforms.prefill import Applicant, Prefilled, as_document, prefill_values, still_prefilled
 from motcua.eforms.summary import summary
 from motcua.eforms.validation import validate_document
 from motcua.errors import DomainError
@@ -82,6 +82,29 @@ def _profile(user: User) -> dict[str, object]:
     }
 
 
+_FROM_EID = ("full_name", "date_of_birth", "personal_id", "address", "sex")
+
+
+def _prefilled(
+    schema: dict[str, Any], user: User, business: Business | None
+) -> dict[str, Prefilled]:
+    """The e-form's first values for this applicant, with where each came from: the account
+    (its identity from the e-ID when the e-ID vouched for it) and every ``x-prefill`` source."""
+    if not schema:
+        return {}
+    eid = user.assurance_level > AssuranceLevel.UNVERIFIED
+    origins = {
+        key: str(_("your e-ID (VNeID)") if eid and key in _FROM_EID else _("your account"))
+        for key in (*_FROM_EID, "phone", "email")
+    }
+    return prefill_values(
+        schema,
+        applicant=Applicant(user, business),
+        profile=_profile(user),
+        profile_origins=origins,
+    )
+
+
 # --- filing ---------------------------------------------------------------------------------
 
 
@@ -99,13 +122,22 @@ def start(request: HttpRequest, code: str) -> HttpResponse:
         messages.error(request, _("This procedure has no such case."))
         return redirect("catalog:apply", code=code)
     schema = cases[case_position].eform_schema
+    acting_for = acting_business(request)
     try:
+        # a new draft only: pre-filled values are first answers, never over the citizen's own
+        prefilled = _prefilled(schema, user, acting_for)
         draft = services.start_draft(
             user=user,
             procedure=procedure,
-            acting_for=acting_business(request),
+            acting_for=acting_for,
             case_position=case_position,
-            initial=prefill(schema, _profile(user)) if schema else {},
+            initial=(
+                finish_document(
+                    schema, as_document({name: p.value for name, p in prefilled.items()})
+                )
+                if prefilled
+                else {}
+            ),
         )
     except DomainError as exc:
         messages.error(request, str(exc))
@@ -160,12 +192,16 @@ def draft_step(request: HttpRequest, draft_id: int, step: int) -> HttpResponse:
             return redirect("dossiers:draft", draft_id=draft.pk, step=step + 1)
         status = 400
     else:
+        initial = initial_from_document(schema, draft.data)
         form = EForm(
             schema,
-            initial=initial_from_document(schema, draft.data),
+            initial=initial,
             step=step,
             answers=draft.data,
             person=_user(request),
+            prefilled=still_prefilled(
+                _prefilled(schema, _user(request), draft.on_behalf_of), initial
+            ),
         )
     return render(
         request,

@@ -2,7 +2,7 @@
 
 ::
 
-    form = EForm(case.eform_schema, data=request.POST, initial=prefill(schema, profile))
+    form = EForm(case.eform_schema, data=request.POST, initial=initial_from_document(...))
     if form.is_valid():
         document = form.to_json()
         errors = validate_document(case.eform_schema, document)   # the final check
@@ -692,6 +692,7 @@ class EForm(forms.Form):
         step: int | None = None,
         answers: Mapping[str, Any] | None = None,
         person: Any = None,
+        prefilled: Mapping[str, str] | None = None,
         **kwargs: Any,
     ) -> None:
         self.schema = schema
@@ -758,6 +759,14 @@ class EForm(forms.Form):
             when = self._required_when(name)
             if when:
                 form_field.help_text = f"{form_field.help_text} {when}".strip()
+        #: Field name → where its pre-filled answer came from (``prefill.still_prefilled``):
+        #: said in the field's hint, which the input names with aria-describedby.
+        self.prefilled: dict[str, str] = {
+            name: origin for name, origin in (prefilled or {}).items() if name in self.fields
+        }
+        for name, origin in self.prefilled.items():
+            note = messages.PREFILLED_FROM % {"origin": origin}
+            self.fields[name].help_text = f"{self.fields[name].help_text} {note}".strip()
 
     def _tested_here(self, leaf: Leaf, wanted: set[str]) -> bool:
         group, key = self.parents.get(leaf.name, (self.tree, leaf.key))

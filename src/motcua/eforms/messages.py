@@ -26,6 +26,7 @@ SHOWN_WHEN: Final = _("Answer only when %(condition)s.")
 CLAUSE_IS: Final = _("«%(field)s» is %(values)s")
 CLAUSE_ANSWERED: Final = _("«%(field)s» is filled in")
 CLAUSE_NOT: Final = _("it is not the case that %(condition)s")
+PREFILLED_FROM: Final = _("Filled in from %(origin)s; change it if it is not right.")
 
 TYPE_MESSAGES: Final[dict[str, Promise]] = {
     "string": _("Enter text."),

@@ -11,16 +11,26 @@ address…) are filled only in an object that also asks for the applicant's own 
 applicant's. Role names (``ho_ten_me``, ``ho_ten_chu_ho``, ``ho_ten_benh_nhan``…) are left
 alone: the person filing is often not that person. Every value is checked against the
 property's schema first, and the citizen can change anything pre-filled.
+
+A schema may also say where a property's value comes from: ``"x-prefill": "eid.full_name"``
+or ``"x-prefill": "store.GIAY_KHAI_SINH.ngay_sinh"``. The part before the first dot names a
+*prefill source* an app registers at start-up (:data:`sources`): the ``accounts`` app answers
+``eid.*`` from the identity the national e-ID gave, the personal data store ``store.*`` from
+the applicant's valid documents. eforms knows none of them (docs/architecture.md). Each value
+comes with where it came from, shown beside the field as long as the answer is unchanged.
 """
 
 from __future__ import annotations
 
 import datetime
 import enum
-from collections.abc import Iterator, Mapping
+import re
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any, Final
+
+from django.utils.translation import gettext_lazy as _
 
 from .fields import nfc
 from .schema import Group, Kind, Leaf, parse
@@ -177,8 +187,13 @@ def prefill(schema: Mapping[str, Any], profile: Mapping[str, object]) -> dict[st
 
     Only properties the schema has are filled, and only with values valid for them.
     """
-    tree = parse(schema)
-    initial: dict[str, Any] = {}
+    return {name: found.value for name, found in _from_profile(parse(schema), profile, {}).items()}
+
+
+def _from_profile(
+    tree: Group, profile: Mapping[str, object], origins: Mapping[str, str]
+) -> dict[str, Prefilled]:
+    initial: dict[str, Prefilled] = {}
     for leaf, source in applicant_fields(tree):
         for key in source.profile_keys:
             value = _as_json(leaf, source, profile.get(key))
@@ -187,5 +202,155 @@ def prefill(schema: Mapping[str, Any], profile: Mapping[str, object]) -> dict[st
         else:
             continue
         if validator_for(leaf.schema).is_valid(value):
-            initial[leaf.name] = value
+            initial[leaf.name] = Prefilled(value, str(origins.get(key, "")))
     return initial
+
+
+# --- declared sources: "x-prefill" ------------------------------------------------------------
+
+#: ``<source>.<what>``: a registered source's name, then what to take from it.
+DECLARATION: Final = re.compile(r"^([a-z][a-z0-9_-]*)\.([^\s.][^\s]*)$")
+
+
+@dataclass(frozen=True)
+class Prefilled:
+    """A value for a field and where it came from (``origin``: shown to the citizen, e.g.
+    "your e-ID (VNeID)"; empty: nothing is shown)."""
+
+    value: Any
+    origin: str = ""
+
+
+@dataclass(frozen=True)
+class Applicant:
+    """Who the form is filled in by (a person) and for (a business they act for, or None)."""
+
+    person: Any
+    business: Any = None
+
+
+#: A source answers, for an applicant, the paths it is asked (``full_name``,
+#: ``GIAY_KHAI_SINH.ngay_sinh``), leaving out what it does not know.
+Resolver = Callable[[Applicant, Sequence[str]], Mapping[str, Prefilled]]
+
+
+class PrefillSources:
+    """The registry of ``x-prefill`` sources (ADR 0005's shape: a duplicate is refused)."""
+
+    def __init__(self) -> None:
+        self._resolvers: dict[str, Resolver] = {}
+
+    def register(self, name: str, resolver: Resolver) -> Resolver:
+        if not re.fullmatch(r"[a-z][a-z0-9_-]*", name):
+            raise ValueError(f"A prefill source name must be lower-case letters: {name!r}.")
+        if name in self._resolvers:
+            raise ValueError(f"A prefill source {name!r} is already registered.")
+        self._resolvers[name] = resolver
+        return resolver
+
+    def unregister(self, name: str) -> None:
+        del self._resolvers[name]
+
+    def names(self) -> list[str]:
+        return sorted(self._resolvers)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._resolvers
+
+    def resolve(self, applicant: Applicant, declarations: Sequence[str]) -> dict[str, Prefilled]:
+        """Each declaration a source knows, by declaration; one call per source."""
+        wanted: dict[str, list[str]] = {}
+        for declaration in declarations:
+            match = DECLARATION.match(declaration)
+            if match and match[1] in self._resolvers:
+                wanted.setdefault(match[1], []).append(match[2])
+        found: dict[str, Prefilled] = {}
+        for name, paths in wanted.items():
+            answered = self._resolvers[name](applicant, paths)
+            for path in paths:
+                if path in answered:
+                    found[f"{name}.{path}"] = answered[path]
+        return found
+
+
+sources = PrefillSources()
+register_source = sources.register
+
+
+def declaration_problem(value: object) -> str:
+    """Why an ``x-prefill`` value cannot be used (``""``: it can)."""
+    match = DECLARATION.match(value) if isinstance(value, str) else None
+    if match is None:
+        return str(_('"x-prefill" is a source and what to take from it, e.g. "eid.full_name"'))
+    if sources.names() and match[1] not in sources:
+        return str(
+            _('"x-prefill" names a source the platform has (%(names)s)')
+            % {"names": ", ".join(sources.names())}
+        )
+    return ""
+
+
+def declared_fields(tree: Group) -> list[tuple[Leaf, str]]:
+    """The fields (not in a repeating group's rows) that say where their value comes from."""
+    return [
+        (leaf, str(leaf.schema["x-prefill"]))
+        for leaf in tree.leaves()
+        if isinstance(leaf.schema.get("x-prefill"), str) and not leaf.computed
+    ]
+
+
+def _declared_json(leaf: Leaf, value: Any) -> Any:
+    if leaf.kind is Kind.CHOICE and isinstance(value, str):
+        mapped = SEX_VALUES.get(nfc(value.strip()).lower())
+        if mapped is not None and mapped in leaf.choices:
+            return mapped
+    return _as_json(leaf, ProfileField((), Scope.CONTACT), value)
+
+
+def prefill_values(
+    schema: Mapping[str, Any],
+    *,
+    applicant: Applicant | None = None,
+    profile: Mapping[str, object] | None = None,
+    profile_origins: Mapping[str, str] | None = None,
+) -> dict[str, Prefilled]:
+    """Initial values with their origin, keyed by dotted field name: the applicant's own
+    fields from ``profile`` (as :func:`prefill`), then every ``x-prefill`` a registered source
+    answers for ``applicant`` (a declaration wins). A value that is not valid for its field is
+    left out, so a pre-filled value never stands in the citizen's way."""
+    tree = parse(schema)
+    found = _from_profile(tree, profile or {}, profile_origins or {})
+    declared = declared_fields(tree)
+    if applicant is None or not declared:
+        return found
+    answered = sources.resolve(applicant, [declaration for _leaf, declaration in declared])
+    for leaf, declaration in declared:
+        if declaration not in answered:
+            continue
+        value = _declared_json(leaf, answered[declaration].value)
+        if value is not None and validator_for(leaf.schema).is_valid(value):
+            found[leaf.name] = Prefilled(value, answered[declaration].origin)
+    return found
+
+
+def as_document(values: Mapping[str, Any]) -> dict[str, Any]:
+    """Dotted-name values (``nguoi_khai.ho_ten``) as a nested (partial) document."""
+    document: dict[str, Any] = {}
+    for name, value in values.items():
+        *parents, key = name.split(".")
+        node = document
+        for parent in parents:
+            node = node.setdefault(parent, {})
+        node[key] = value
+    return document
+
+
+def still_prefilled(
+    prefilled: Mapping[str, Prefilled], initial: Mapping[str, Any]
+) -> dict[str, str]:
+    """Field name → origin, for the pre-filled fields whose answer is still the value given."""
+    return {
+        name: found.origin
+        for name, found in prefilled.items()
+        if found.origin and initial.get(name) == found.value
+    }

@@ -40,7 +40,8 @@ plain JSON Schema; the full contract, with examples, is ``docs/eforms.md``):
   values and a box to type another's code, checked for that person on the server;
 - ``x-rules`` on an object: cross-field comparisons (``{"left": "ngay_sinh", "op": "<=",
   "right": "ngay_khai", "message": …}``) checked on the server, the message shown beside
-  the fields; ``x-computed`` on a number property (``{"age": "ngay_sinh"}``, ``{"multiply":
+  the fields; ``x-prefill`` on a property: where its first value comes from (``prefill.py``);
+  ``x-computed`` on a number property (``{"age": "ngay_sinh"}``, ``{"multiply":
   ["so_ban_sao", 8000]}``, ``{"sum": [...]}``): computed by the server, never an input
   (``rules.py``).
 
@@ -414,6 +415,18 @@ class _Parser:
         if json_type == "boolean" and values != [True]:
             self.problem(where, _("a yes/no property may only be restricted to true"))
 
+    def check_prefill(self, schema: Mapping[str, Any], json_type: str, where: str) -> None:
+        """``x-prefill``: on a field the citizen answers, outside a repeating group's rows."""
+        from .prefill import declaration_problem  # prefill reads parsed schemas
+
+        reason = declaration_problem(schema["x-prefill"])
+        if not reason and (json_type in {"object", "array"} or "x-computed" in schema):
+            reason = _('"x-prefill" is given only on a field the applicant answers')
+        if not reason and self.in_rows:
+            reason = _('"x-prefill" is not supported in the rows of a repeating group')
+        if reason:
+            self.problem(where, reason)
+
     def check_pattern(self, schema: Mapping[str, Any], where: str) -> None:
         pattern = schema.get("pattern")
         if pattern is None:
@@ -554,6 +567,8 @@ class _Parser:
             json_type = self.type_of(prop, child_where)
             if json_type is None:
                 continue
+            if "x-prefill" in prop:
+                self.check_prefill(prop, json_type, child_where)
             if json_type == "object":
                 children.append(
                     self.group(

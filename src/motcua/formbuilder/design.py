@@ -128,6 +128,12 @@ class Node:
     def is_rows(self) -> bool:
         return self.schema.get("type") == "array" and self.is_group
 
+    @property
+    def prefill(self) -> str:
+        """Where the field's first value comes from (``x-prefill``, written by hand, kept)."""
+        value = self.schema.get("x-prefill")
+        return value if isinstance(value, str) else ""
+
 
 def children(schema: dict[str, Any], group: str = "", depth: int = 0) -> Iterator[Node]:
     """The fields of ``group`` in order, each followed by its own fields when it is a group."""
@@ -293,9 +299,27 @@ def update_field(
         # the group's own fields, conditions and rules stay; its title and help change
         kept = ("properties", "required", "allOf", "x-rules", "dependentRequired")
         merged = {**old, **{k: v for k, v in merged.items() if k not in kept}}
+    merged = {**_hand_written(old, merged), **merged}
     node["properties"][key] = merged
     _set_required(node, key, required)
     return result
+
+
+#: The ``x-`` keywords the builder's field forms write (and so may take away).
+BUILDER_KEYWORDS = frozenset({"x-widget", "x-reference", "x-computed", "x-enumNames"})
+
+
+def _hand_written(old: Mapping[str, Any], new: Mapping[str, Any]) -> dict[str, Any]:
+    """The ``x-`` keywords of ``old`` the builder does not edit (``x-prefill`` …): they stay.
+    ``x-prefill`` goes when the field becomes one nobody answers (a group, rows, computed)."""
+    kept = {
+        key: value
+        for key, value in old.items()
+        if str(key).startswith("x-") and key not in BUILDER_KEYWORDS
+    }
+    if new.get("type") in {"object", "array"} or "x-computed" in new:
+        kept.pop("x-prefill", None)
+    return kept
 
 
 def _set_required(node: dict[str, Any], key: str, required: bool) -> None:

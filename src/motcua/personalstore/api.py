@@ -1,10 +1,16 @@
 """``/api/v1/me/documents/``: the signed-in citizen's data store (list, show, download, share,
-hide). Read with the ``read`` scope, changed with ``write``, as every API view (accounts)."""
+hide). Read with the ``read`` scope, changed with ``write``, as every API view (accounts).
+
+``?owner=business:<id>`` on each of them reaches, instead, the store of a business the person
+acts for by an active role, as the pages' "acting for" does (``access.owner_for``): every
+member reads it, only the legal representative shares or hides; to anyone else the business's
+store does not exist (404)."""
 
 from __future__ import annotations
 
 import base64
-from typing import Any
+import re
+from typing import Any, Final
 
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import QuerySet
@@ -24,12 +30,34 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from motcua.accounts.models import User
+from motcua.accounts.models import Business, User
 from motcua.api import StandardPagination, UploadField
 from motcua.security import file_response
 
 from . import access, deposits, reduction, selectors, services
+from .errors import NotAllowed
 from .models import IssuerClient, Purpose, StoredDocument
+
+#: ``?owner=``: the person's own store (``me``, the default) or a business's.
+BUSINESS_OWNER: Final = re.compile(r"business:(\d{1,18})", re.ASCII)
+OWNER_PARAMETER: Final = OpenApiParameter(
+    "owner",
+    OpenApiTypes.STR,
+    OpenApiParameter.QUERY,
+    required=False,
+    description=(
+        "Whose store: `me` (the default, the person's own) or `business:<id>`, a business the "
+        "person acts for by an active role. Every member reads its documents; only its legal "
+        "representative shares or hides them. Anyone else gets 404."
+    ),
+)
+
+
+def owner_value(document: StoredDocument) -> str:
+    """The ``owner`` that reaches ``document``'s store."""
+    if document.owner_business_id is not None:
+        return f"business:{document.owner_business_id}"
+    return "me"
 
 
 class DocumentSerializer(serializers.ModelSerializer):
@@ -41,6 +69,9 @@ class DocumentSerializer(serializers.ModelSerializer):
         help_text="The file no longer matched its checksum."
     )
     download = serializers.SerializerMethodField()
+    owner = serializers.SerializerMethodField(
+        help_text="Whose store holds it: `me` or `business:<id>` (the `owner` to ask with)."
+    )
 
     class Meta:
         model = StoredDocument
@@ -61,6 +92,7 @@ class DocumentSerializer(serializers.ModelSerializer):
             "hidden",
             "flagged",
             "created_at",
+            "owner",
             "download",
         ]
 
@@ -73,11 +105,15 @@ class DocumentSerializer(serializers.ModelSerializer):
     def get_flagged(self, document: StoredDocument) -> bool:
         return document.is_flagged
 
+    def get_owner(self, document: StoredDocument) -> str:
+        return owner_value(document)
+
     def get_download(self, document: StoredDocument) -> str:
         request = self.context["request"]
-        return str(
-            request.build_absolute_uri(reverse("api:me-document-download", args=[document.pk]))
-        )
+        url = reverse("api:me-document-download", args=[document.pk])
+        if document.owner_business_id is not None:
+            url += f"?owner={owner_value(document)}"
+        return str(request.build_absolute_uri(url))
 
 
 class ShareRequestSerializer(serializers.Serializer):
@@ -100,24 +136,52 @@ def _user(request: Request) -> User:
     return request.user
 
 
-def _document(request: Request, pk: int) -> StoredDocument:
-    document = selectors.document(access.owner_for(_user(request)), pk)
+def _owner(request: Request) -> access.Owner:
+    """The store ``?owner=`` names, re-checked now: the person's own, or a business's they
+    act for; a business they do not (or no such business) is not found."""
+    user = _user(request)
+    value = str(request.query_params.get("owner", "me") or "me").strip()
+    if value == "me":
+        return access.owner_for(user)
+    match = BUSINESS_OWNER.fullmatch(value)
+    if match is None:
+        raise ValidationError({"owner": [_('Give "me" or "business:" followed by its number.')]})
+    business = Business.objects.filter(pk=int(match[1])).first()
+    if business is None:
+        raise Http404
+    try:
+        return access.owner_for(user, business)
+    except NotAllowed:
+        raise Http404 from None
+
+
+def _document(request: Request, pk: int) -> tuple[access.Owner, StoredDocument]:
+    owner = _owner(request)
+    document = selectors.document(owner, pk)
     if document is None:
         raise Http404
-    return document
+    return owner, document
 
 
 class MyDocuments(ListAPIView):
-    """The signed-in citizen's documents, newest first."""
+    """The signed-in citizen's documents, newest first (a business's with ``?owner=``)."""
 
     permission_classes = [IsAuthenticated]
     serializer_class = DocumentSerializer
     pagination_class = StandardPagination
 
     def get_queryset(self) -> QuerySet[StoredDocument]:
-        return selectors.documents(access.owner_for(_user(self.request)))
+        return selectors.documents(_owner(self.request))
 
-    @extend_schema(tags=["personal data store"])
+    @extend_schema(
+        tags=["personal data store"],
+        parameters=[OWNER_PARAMETER],
+        responses={
+            200: DocumentSerializer(many=True),
+            400: OpenApiResponse(description="`owner` is neither `me` nor `business:<id>`."),
+            404: OpenApiResponse(description="Not a business the person acts for."),
+        },
+    )
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return super().get(request, *args, **kwargs)
 
@@ -127,10 +191,15 @@ class MyDocument(APIView):
 
     @extend_schema(
         tags=["personal data store"],
-        responses={200: DocumentSerializer, 404: OpenApiResponse(description="Not yours.")},
+        parameters=[OWNER_PARAMETER],
+        responses={
+            200: DocumentSerializer,
+            400: OpenApiResponse(description="`owner` is neither `me` nor `business:<id>`."),
+            404: OpenApiResponse(description="Not yours."),
+        },
     )
     def get(self, request: Request, pk: int) -> Response:
-        document = _document(request, pk)
+        document = _document(request, pk)[1]
         services.log_read(document, reader=_user(request), purpose=Purpose.OWNER, channel="api")
         return Response(DocumentSerializer(document, context={"request": request}).data)
 
@@ -140,10 +209,15 @@ class MyDocumentDownload(APIView):
 
     @extend_schema(
         tags=["personal data store"],
-        responses={(200, "application/pdf"): OpenApiTypes.BINARY, 404: OpenApiResponse()},
+        parameters=[OWNER_PARAMETER],
+        responses={
+            (200, "application/pdf"): OpenApiTypes.BINARY,
+            400: OpenApiResponse(),
+            404: OpenApiResponse(),
+        },
     )
     def get(self, request: Request, pk: int) -> FileResponse:
-        document = _document(request, pk)
+        document = _document(request, pk)[1]
         services.log_read(document, reader=_user(request), purpose=Purpose.OWNER, channel="api")
         return file_response(
             document.file.open("rb"),
@@ -157,16 +231,17 @@ class MyDocumentShare(APIView):
 
     @extend_schema(
         tags=["personal data store"],
+        parameters=[OWNER_PARAMETER],
         request=ShareRequestSerializer,
         responses={201: ShareSerializer, 400: OpenApiResponse(), 404: OpenApiResponse()},
     )
     def post(self, request: Request, pk: int) -> Response:
         """A time-limited link to the document (withdrawn on the web page)."""
-        document = _document(request, pk)
+        owner, document = _document(request, pk)
         given = ShareRequestSerializer(data=request.data)
         given.is_valid(raise_exception=True)
         link = services.share(
-            owner=access.owner_for(_user(request)),
+            owner=owner,
             document=document,
             hours=given.validated_data["hours"],
             note=given.validated_data["note"],
@@ -184,16 +259,17 @@ class MyDocumentHide(APIView):
 
     @extend_schema(
         tags=["personal data store"],
+        parameters=[OWNER_PARAMETER],
         request=HideSerializer,
         responses={200: DocumentSerializer, 400: OpenApiResponse(), 404: OpenApiResponse()},
     )
     def post(self, request: Request, pk: int) -> Response:
-        document = _document(request, pk)
+        owner, document = _document(request, pk)
         given = HideSerializer(data=request.data)
         if not given.is_valid():
             raise ValidationError({"hidden": [_("Say true or false.")]})
         services.hide(
-            owner=access.owner_for(_user(request)),
+            owner=owner,
             document=document,
             hidden=given.validated_data["hidden"],
         )

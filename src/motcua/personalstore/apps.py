@@ -11,5 +11,5 @@ class PersonalStoreConfig(AppConfig):
 
     def ready(self) -> None:
         # the store fills itself from dossiers' transitions, shows panels on their pages and
-        # offers its documents to the filing form
-        from . import catalog_panels, handlers, panels, sources  # noqa: F401
+        # offers its documents to the filing form and their data to the e-form ("store.*")
+        from . import catalog_panels, handlers, panels, prefill, sources  # noqa: F401

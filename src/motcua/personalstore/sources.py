@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from motcua.accounts.models import User
 from motcua.catalog.rules import ComponentRule
-from motcua.dossiers.models import DossierDraft
+from motcua.dossiers.models import Dossier, DossierDraft
 from motcua.dossiers.sources import ComponentSource, Offer, register
 
 from . import selectors, services
@@ -43,4 +43,23 @@ def _offers(
     return shown
 
 
-register(ComponentSource("personal-store", services.satisfied, _offers, order=10))
+def _provided(dossier: Dossier) -> dict[int, str]:
+    """What the filed dossier was given from the store, or the agency fetched, by position:
+    received without an upload (the officer's checklist)."""
+    given: dict[int, str] = {}
+    for reuse in selectors.reuses_of(dossier):
+        document = reuse.document
+        values = {"title": document.title, "number": document.number, "issuer": document.issuer}
+        if reuse.fetched_by_agency:
+            how = _("Fetched by the agency: %(title)s, from %(issuer)s") % values
+        elif document.number:
+            how = _("From the applicant's data store: %(title)s no. %(number)s") % values
+        else:
+            how = _("From the applicant's data store: %(title)s") % values
+        given.setdefault(reuse.component_position, how)
+    return given
+
+
+register(
+    ComponentSource("personal-store", services.satisfied, _offers, provided=_provided, order=10)
+)

@@ -12,8 +12,8 @@ from django.test import Client
 
 from motcua.accounts.models import User
 from motcua.catalog.rules import ComponentRule
-from motcua.dossiers import services, sources
-from motcua.dossiers.models import DossierDraft
+from motcua.dossiers import checklist, services, sources
+from motcua.dossiers.models import Dossier, DossierDraft
 from motcua.dossiers.tests.factories import World, make_world
 from motcua.errors import DomainError
 
@@ -73,3 +73,35 @@ def test_a_duplicate_source_is_refused(source: sources.ComponentSource) -> None:
     with pytest.raises(ValueError):
         sources.register(sources.ComponentSource("test-source", _first))
     assert "test-source" in sources.registry
+
+
+def test_what_a_source_provided_counts_as_received_in_the_checklist() -> None:
+    def given(dossier: Dossier) -> dict[int, str]:
+        return {0: "from the test source", 5: "no such component"}
+
+    def later(dossier: Dossier) -> dict[int, str]:
+        return {0: "said second", 1: "from the later source"}
+
+    sources.register(sources.ComponentSource("given", _first, provided=given, order=1))
+    sources.register(sources.ComponentSource("later", _first, provided=later, order=2))
+    try:
+        world = make_world()
+        who = world.applicant
+        draft = services.start_draft(user=who, procedure=world.procedure, acting_for=None)
+        services.save_draft(draft=draft, user=who, values={"from_source": True})
+        dossier = services.submit(draft=draft, user=who, form_errors={})
+        assert sources.registry.provided(dossier) == {
+            0: "from the test source",  # the first source's line
+            1: "from the later source",
+            5: "no such component",
+        }
+        rows = checklist.rows(dossier)
+        assert [row.received for row in rows] == [True, True]
+        assert [row.provided_by for row in rows] == [
+            "from the test source",
+            "from the later source",
+        ]
+        assert checklist.supplement_reason(rows) == ""
+    finally:
+        sources.registry.unregister("given")
+        sources.registry.unregister("later")

@@ -265,3 +265,37 @@ def test_a_condition_on_a_field_being_answered_requires_and_shows_others() -> No
             required=["ho_ten"],
             answered=True,
         )
+
+
+def test_editing_a_field_keeps_the_keywords_written_by_hand_it_does_not_edit() -> None:
+    schema = design.add_field(
+        design.empty_form("Tờ khai"),
+        group="",
+        key="nguoi_dai_dien",
+        field=_text("Người đại diện"),
+        required=True,
+    )
+    schema["properties"]["nguoi_dai_dien"]["x-prefill"] = "eid.full_name"
+    schema["properties"]["nguoi_dai_dien"]["x-note"] = "kept too"
+    edited = design.update_field(
+        schema, "nguoi_dai_dien", _text("Họ tên người đại diện"), required=True
+    )
+    field = edited["properties"]["nguoi_dai_dien"]
+    assert field["title"] == "Họ tên người đại diện"
+    assert field["x-prefill"] == "eid.full_name" and field["x-note"] == "kept too"
+    assert fillability_problems(design.publishable(edited)) == []
+    # a keyword the builder writes is the builder's: an edit without it takes it away
+    listed = design.update_field(
+        schema, "nguoi_dai_dien", {**_text("Đại diện"), "x-widget": "textarea"}, required=True
+    )
+    assert design.update_field(listed, "nguoi_dai_dien", _text("Đại diện"), required=True)[
+        "properties"
+    ]["nguoi_dai_dien"].keys() == {"type", "title", "minLength", "x-prefill", "x-note"}
+    # a field nobody answers cannot be pre-filled: x-prefill goes with the change of kind
+    grouped = design.update_field(
+        schema,
+        "nguoi_dai_dien",
+        {"type": "object", "title": "Đại diện", "properties": {}, "required": []},
+        required=True,
+    )
+    assert "x-prefill" not in grouped["properties"]["nguoi_dai_dien"]

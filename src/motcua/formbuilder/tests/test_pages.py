@@ -219,3 +219,32 @@ def test_a_condition_on_an_answered_field_is_listed_with_what_it_requires(
     assert made.status_code == 302
     page = designer.get(BASE).content.decode()
     assert "Khi «Thư điện tử» đã được trả lời; bắt buộc Giờ liên hệ" in page
+
+
+def test_a_field_edited_through_the_page_keeps_its_hand_written_x_prefill(
+    designer: Client, procedure: Any
+) -> None:
+    ProcedureCase.objects.filter(procedure=procedure).update(
+        eform_schema={
+            "type": "object",
+            "required": ["nguoi_dai_dien"],
+            "properties": {
+                "nguoi_dai_dien": {
+                    "type": "string",
+                    "title": "Người đại diện",
+                    "x-prefill": "eid.full_name",
+                }
+            },
+        }
+    )
+    edited = designer.post(
+        BASE + "truong/nguoi_dai_dien/", {"title": "Họ tên người đại diện", "required": "on"}
+    )
+    assert edited.status_code == 302, edited.content.decode()[:2000]
+    assert "<code>eid.full_name</code>" in designer.get(BASE).content.decode()  # listed
+    assert designer.post(BASE + "xuat-ban/").status_code == 302
+    field = ProcedureCase.objects.get(procedure=procedure).eform_schema["properties"][
+        "nguoi_dai_dien"
+    ]
+    assert field["title"] == "Họ tên người đại diện"
+    assert field["x-prefill"] == "eid.full_name"

@@ -19,6 +19,7 @@ from django.core.handlers.wsgi import WSGIHandler
 from motcua.accounts.models import User
 from motcua.catalog import services as catalog_services
 from motcua.catalog.models import Component
+from motcua.dossiers import checklist
 from motcua.dossiers import services as dossier_services
 from motcua.dossiers.lifecycle import Status
 from motcua.dossiers.models import Dossier
@@ -195,6 +196,7 @@ def test_the_agency_fetches_with_one_click_what_the_citizen_is_never_asked(
     receiver = client_for(sw.world.receiver, officer=True)
     officer_page = receiver.get(f"/can-bo/ho-so/{dossier.code}/").content.decode()
     assert "Fetch it now" in officer_page
+    assert not checklist.rows(dossier)[2].received  # not fetched yet
     assert (
         client_for(sw.world.outsider_officer, officer=True)
         .post(f"/can-bo/ho-so/{dossier.code}/lay-du-lieu/2/")
@@ -216,6 +218,10 @@ def test_the_agency_fetches_with_one_click_what_the_citizen_is_never_asked(
     # attached to the dossier with its source: the officer opens it there
     shown = receiver.get(f"/can-bo/ho-so/{dossier.code}/").content.decode()
     assert "National database" in shown and f"/kho/{reuse.pk}/" in shown
+    # the checklist counts it received, saying it was fetched by the agency
+    row = checklist.rows(dossier)[2]
+    assert row.received and not row.files and "Fetched by the agency" in row.provided_by
+    assert "Fetched by the agency" in shown
     assert receiver.post(f"/can-bo/ho-so/{dossier.code}/lay-du-lieu/2/").status_code == 302
     assert AgencyFetch.objects.filter(dossier=dossier).count() == 1  # not twice
 

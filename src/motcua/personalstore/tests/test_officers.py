@@ -3,6 +3,7 @@ logged for the owner; an officer verifies an attachment against the original int
 
 from __future__ import annotations
 
+from motcua.dossiers import checklist
 from motcua.dossiers import services as dossier_services
 from motcua.dossiers.lifecycle import Transition
 from motcua.dossiers.models import Dossier
@@ -96,3 +97,20 @@ def test_an_officer_verifies_an_attachment_into_the_store(sw: StoreWorld) -> Non
     again = receiver.post(url, {"attachment": attachment.pk, "document_type": "TO_KHAI"})
     assert again.status_code == 400
     assert StoredDocument.objects.count() == 1
+
+
+def test_the_officers_checklist_counts_a_reused_document_as_received(
+    sw: StoreWorld, stored: StoredDocument
+) -> None:
+    dossier = _reused_dossier(sw, stored)
+    rows = checklist.rows(dossier)
+    assert rows[0].received and not rows[0].files  # given from the store, nothing uploaded
+    assert stored.title in rows[0].provided_by and stored.number in rows[0].provided_by
+    assert not rows[1].received  # the optional form was not sent
+    page = client_for(sw.world.receiver, officer=True).get(f"/can-bo/ho-so/{dossier.code}/")
+    table = page.content.decode().split('id="checklist"')[1].split("</table>")[0]
+    first, second = table.split("<tbody>")[1].split("</tr>")[:2]
+    assert "From the applicant&#x27;s data store" in first and "<strong>No</strong>" not in first
+    assert "<strong>No</strong>" in second
+    # a supplement request asks only for what is really missing
+    assert "Giấy khai sinh" not in checklist.supplement_reason(rows)

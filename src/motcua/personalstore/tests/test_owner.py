@@ -195,3 +195,104 @@ def test_a_business_store_by_role(sw: StoreWorld) -> None:
     membership.revoked_at = timezone.now()
     membership.save()
     assert staff_client.get(f"/kho-du-lieu/{document.pk}/").status_code == 404
+
+
+def test_the_api_reaches_the_store_of_a_business_the_person_acts_for(
+    sw: StoreWorld, stored: StoredDocument
+) -> None:
+    business = Business.objects.create(
+        tax_code="0401234568", name="Công ty Hàn Giang", representative_name="Lê Văn C"
+    )
+    other_business = Business.objects.create(
+        tax_code="0401234569", name="Công ty khác", representative_name="Phạm D"
+    )
+    representative, staff = UserFactory.create(), UserFactory.create()
+    BusinessMembership.objects.create(
+        business=business, user=representative, role=BusinessRole.LEGAL_REPRESENTATIVE
+    )
+    membership = BusinessMembership.objects.create(
+        business=business, user=staff, role=BusinessRole.AUTHORISED_STAFF
+    )
+    document = StoredDocument.objects.create(
+        owner_user=representative,
+        owner_business=business,
+        document_type="GCN_DKDN",
+        title="Giấy chứng nhận đăng ký doanh nghiệp",
+        issuer="Sở Tài chính",
+        issued_on=datetime.date(2024, 1, 2),
+        source="national",
+        content_type="application/pdf",
+        size=stored.size,
+        sha256=stored.sha256,
+    )
+    document.file.name = stored.file.name
+    document.save()
+    owner = f"business:{business.pk}"
+    base = "/api/v1/me/documents/"
+
+    staff_api = Client(**bearer(staff))
+    # their own store does not list the business's document, the business's does
+    assert staff_api.get(base).json()["count"] == 0
+    listing = staff_api.get(base, {"owner": owner}).json()
+    assert [row["id"] for row in listing["results"]] == [document.pk]
+    assert listing["results"][0]["owner"] == owner
+    assert listing["results"][0]["download"].endswith(f"/download/?owner={owner}")
+    assert staff_api.get(f"{base}{document.pk}/", {"owner": owner}).status_code == 200
+    assert staff_api.get(f"{base}{document.pk}/").status_code == 404  # not in their own store
+    download = staff_api.get(f"{base}{document.pk}/download/?owner={owner}")
+    assert download.status_code == 200 and _body(download) == stored.file.open("rb").read()
+    assert Read.objects.filter(document=document, reader=staff, channel="api").count() == 2
+    # a member reads; only the legal representative hides and shares
+    hide = f"{base}{document.pk}/hide/?owner={owner}"
+    share = f"{base}{document.pk}/share/?owner={owner}"
+    assert (
+        staff_api.post(hide, {"hidden": True}, content_type="application/json").status_code == 404
+    )
+    assert staff_api.post(share, {"hours": 2}, content_type="application/json").status_code == 404
+    representative_api = Client(**bearer(representative))
+    hidden = representative_api.post(hide, {"hidden": True}, content_type="application/json")
+    assert hidden.status_code == 200 and hidden.json()["hidden"] is True
+    shared = representative_api.post(share, {"hours": 2}, content_type="application/json")
+    assert shared.status_code == 201
+
+    # a person who is not a member, a business that does not exist, another business: 404
+    for client, value in (
+        (Client(**bearer(stranger())), owner),
+        (Client(**bearer(sw.world.applicant)), owner),
+        (staff_api, f"business:{other_business.pk}"),
+        (staff_api, "business:999999999"),
+    ):
+        assert client.get(base, {"owner": value}).status_code == 404
+        assert client.get(f"{base}{document.pk}/", {"owner": value}).status_code == 404
+        assert client.get(f"{base}{document.pk}/download/", {"owner": value}).status_code == 404
+        refused = client.post(
+            f"{base}{document.pk}/hide/?owner={value}",
+            {"hidden": False},
+            content_type="application/json",
+        )
+        assert refused.status_code == 404
+    document.refresh_from_db()
+    assert document.is_hidden  # nobody outside changed it
+    # a malformed owner is a clear 400
+    for value in ("business:", "business:x", "someone", "business:١٢", "business:" + "9" * 30):
+        answer = staff_api.get(base, {"owner": value})
+        assert answer.status_code == 400 and "owner" in answer.json()
+    # a revoked role: out of reach at the next request
+    membership.revoked_at = timezone.now()
+    membership.save()
+    assert staff_api.get(base, {"owner": owner}).status_code == 404
+
+
+def test_the_owner_parameter_is_in_the_openapi_schema(db: None) -> None:
+    schema = Client().get("/api/v1/schema/", {"format": "json"}).json()
+    checked = 0
+    for path, methods in schema["paths"].items():
+        if not path.startswith("/api/v1/me/documents/"):
+            continue
+        for method, operation in methods.items():
+            names = [parameter["name"] for parameter in operation.get("parameters", [])]
+            assert "owner" in names, (path, method)
+            checked += 1
+    assert checked == 5  # list, show, download, share, hide
+    listed = schema["components"]["schemas"]["Document"]["properties"]
+    assert "owner" in listed
