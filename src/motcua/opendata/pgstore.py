@@ -310,6 +310,96 @@ _TABLE_NAME = re.compile(
 _NAME_KEYS = {"Relation Name", "Schema", "Alias", "Index Name", "CTE Name", "Subplan Name"}
 
 
+# Words that may stand before "(" in a query without being a function: keywords, and type
+# names with a modifier (numeric(10, 2)).
+_NOT_FUNCTIONS = frozenset(
+    """
+    in values using over filter exists as group on and or not select where from by case when
+    then else end any all some array row lateral join union except intersect limit offset
+    having partition rows range groups between is distinct like ilike similar to cast within
+    window with recursive materialized fetch only order asc desc nulls first last cross inner
+    left right full outer natural escape collate at zone
+    numeric decimal varchar char character varying int integer bigint smallint float real
+    double precision timestamp time interval date bit varbit text boolean bool
+    """.split()  # noqa: SIM905 (a list of words reads better as words)
+)
+_TOKENS = re.compile(
+    r"""
+    (?P<comment>--[^\n]*|/\*)
+    | (?P<estring>[eE]'(?:[^'\\]|\\.|'')*')
+    | (?P<string>'(?:[^']|'')*')
+    | (?P<dollar>\$(?:[A-Za-z_][A-Za-z0-9_]*)?\$)
+    | (?P<quoted>"(?:[^"]|"")*")
+    | (?P<word>[A-Za-z_][A-Za-z0-9_$]*)
+    | (?P<open>\()
+    | (?P<space>\s+)
+    | (?P<other>.)
+    """,
+    re.VERBOSE | re.DOTALL,
+)
+
+
+def _skip_block_comment(sql: str, position: int) -> int:
+    """The position after a (nested) /* comment that starts at ``position``."""
+    depth = 0
+    while position < len(sql):
+        if sql.startswith("/*", position):
+            depth += 1
+            position += 2
+        elif sql.startswith("*/", position):
+            depth -= 1
+            position += 2
+            if depth == 0:
+                return position
+        else:
+            position += 1
+    return position
+
+
+def words_before_parentheses(sql: str) -> set[str]:
+    """Every word of the query text (quoted or not) that stands before "(", comments and
+    string literals left out: the functions the query may call, wherever they are (the plan
+    does not show every expression, LIMIT's for one)."""
+    found: set[str] = set()
+    previous: str | None = None
+    position = 0
+    while position < len(sql):
+        match = _TOKENS.match(sql, position)
+        assert match is not None  # the last alternative matches any character
+        kind = match.lastgroup
+        if kind == "comment":
+            if match.group().startswith("/*"):
+                position = _skip_block_comment(sql, position)
+            else:
+                position = match.end()
+            continue
+        if kind == "dollar":
+            end = sql.find(match.group(), match.end())
+            position = len(sql) if end < 0 else end + len(match.group())
+            previous = None
+            continue
+        position = match.end()
+        if kind == "space":
+            continue
+        if kind == "open" and previous is not None:
+            found.add(previous)
+        if kind == "word":
+            previous = match.group().lower()
+        elif kind == "quoted":
+            previous = match.group()[1:-1].replace('""', '"').lower()
+        else:
+            previous = None
+    return found
+
+
+def check_text(sql: str) -> None:
+    refused = sorted(words_before_parentheses(sql) - ALLOWED_FUNCTIONS - _NOT_FUNCTIONS)
+    if refused:
+        raise NotAuthorized(
+            _("These functions may not be used: %(names)s") % {"names": ", ".join(refused)}
+        )
+
+
 def named_tables(sql: str) -> list[str]:
     return sorted({name.lower() for name in _TABLE_NAME.findall(sql)})
 
@@ -364,6 +454,7 @@ def check_plan(plan: Any, allowed_tables: set[str]) -> None:
 
 def run_sql(sql: str, allowed_tables: set[str], max_rows: int) -> tuple[list[str], list[Any]]:
     """The query's columns and at most ``max_rows + 1`` rows; errors as CKAN's refusals."""
+    check_text(sql)
     body = sql.strip().rstrip(";").strip()
     # The query becomes a subquery with a bound LIMIT: one SELECT, and a bound parameter makes
     # psycopg use the extended protocol, where PostgreSQL refuses more than one statement.

@@ -458,6 +458,7 @@ def test_sql_cannot_reach_beyond_public_datastore_tables(
     refused = [
         f'SELECT * FROM "{rid}" JOIN datastore."{secret}" s USING (_id)',  # named, not quoted
         f'SELECT * FROM "{rid}" WHERE _id IN (SELECT id FROM auth_user)',
+        f'SELECT * FROM "{rid}" WHERE _id IN (SELECT id FROM public.auth_user)',
         f'SELECT * FROM "{rid}", public.opendata_apitoken',
         f'SELECT * FROM "{rid}", pg_catalog.pg_authid',
         f'SELECT *, (SELECT count(*) FROM pg_tables) FROM "{rid}"',
@@ -474,6 +475,11 @@ def test_sql_cannot_reach_beyond_public_datastore_tables(
         f'CREATE TABLE x AS SELECT * FROM "{rid}"',
         f'EXPLAIN ANALYZE SELECT * FROM "{rid}"',
         f"SELECT nextval('opendata_dataset_id_seq') FROM \"{rid}\"",
+        # Expressions EXPLAIN does not print are read from the text.
+        f"SELECT * FROM \"{rid}\" LIMIT length(query_to_xml('select * from auth_user', "
+        f"true, true, '')::text)",
+        f'SELECT * FROM "{rid}" OFFSET pg_sleep /* */ (1)::text::int',
+        f'SELECT sum(_id) OVER (ROWS "pg_advisory_lock"(1)::int PRECEDING) FROM "{rid}"',
     ]
     for sql in refused:
         status, body = call(client, "datastore_search_sql", sql=sql)
@@ -492,6 +498,23 @@ def test_sql_cannot_reach_beyond_public_datastore_tables(
         sql=f'SELECT count(*) FROM "{rid}", generate_series(1, 100000000)',
     )
     assert status == 409 and "quá thời gian" in json.dumps(body["error"], ensure_ascii=False)
+
+
+def test_functions_are_read_from_the_text_without_comments_and_literals() -> None:
+    from motcua.opendata.pgstore import words_before_parentheses
+
+    sql = (
+        "SELECT count (*), \"Query_To_Xml\"(x), a/**/(b), 'f(', E'\\'g(', $q$ h( $q$, "
+        "numeric(10,2) FROM t WHERE x IN (1) -- z(\n LIMIT length/* /* */ */(y)"
+    )
+    assert words_before_parentheses(sql) == {
+        "count",
+        "query_to_xml",
+        "a",
+        "numeric",
+        "in",
+        "length",
+    }
 
 
 def test_functions_are_read_from_the_plan_without_literals_and_casts() -> None:
