@@ -72,9 +72,9 @@ def _cell(field: dict[str, Any], value: Any) -> Any:
         return None
     kind = field["type"]
     if kind == ColumnType.TEXT:
-        if isinstance(value, (datetime.date, datetime.time)):
-            return value.isoformat()
-        return value if isinstance(value, str) else str(value)
+        from .datastore import text_of  # the datastore module imports this one
+
+        return value if isinstance(value, str) else text_of(value)
     if kind == ColumnType.TIMESTAMP and isinstance(value, datetime.datetime) and value.tzinfo:
         # timestamp without time zone: the wall-clock time as written in the file.
         return value.replace(tzinfo=None)
