@@ -103,8 +103,9 @@ def _json_value(value: Any) -> Any:
 def text_of(value: Any) -> str:
     """A value frictionless read with a type the datastore keeps as text, written as in a file
     (a year-month is 2026-12, not its Python repr)."""
-    if hasattr(value, "year") and hasattr(value, "month") and isinstance(value, tuple):
-        return f"{value.year:04d}-{value.month:02d}"
+    year, month = getattr(value, "year", None), getattr(value, "month", None)
+    if isinstance(value, tuple) and isinstance(year, int) and isinstance(month, int):
+        return f"{year:04d}-{month:02d}"
     if isinstance(value, (datetime.date, datetime.time)):
         return value.isoformat()
     return str(value)

@@ -526,3 +526,13 @@ def test_functions_are_read_from_the_plan_without_literals_and_casts() -> None:
     assert functions_called('"substring"((t.quan)::text, 1, 2)') == {"substring"}
     assert functions_called("pg_catalog.query_to_xml('q'::text, true)") == {"query_to_xml"}
     assert functions_called("(x)::timestamp(3) without time zone AND pg_sleep(1)") == {"pg_sleep"}
+
+
+def test_a_year_month_column_reads_as_written(table: dict[str, Any]) -> None:
+    """frictionless infers "2026-01" as a year-month, which the datastore keeps as text as
+    written (it was the Python repr of frictionless' tuple)."""
+    resource = csv_resource(
+        dataset(table["agency"], name="thang", title="Tháng"), b"thang,so\n2026-01,1\n2026-02,2\n"
+    )
+    found = datastore.search(resource, filters={"thang": "2026-02"})
+    assert [r["thang"] for r in found["records"]] == ["2026-02"]
