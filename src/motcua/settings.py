@@ -685,6 +685,9 @@ MOTCUA_OPENDATA_SQL_MAX_SOURCE_ROWS = int(
 )
 # datastore_search on PostgreSQL: past this many matching rows (the planner's estimate), `total`
 # is that estimate (`total_was_estimated`), as CKAN's total_estimation_threshold; empty: exact.
+# A PostgreSQL role datastore_search_sql runs as (SET ROLE): granted SELECT on each datastore
+# table as it is loaded and nothing else; the platform's database user must be a member of it.
+MOTCUA_OPENDATA_SQL_ROLE = os.environ.get("MOTCUA_OPENDATA_SQL_ROLE", "")
 _TOTAL_ESTIMATION = os.environ.get("MOTCUA_OPENDATA_TOTAL_ESTIMATION_THRESHOLD", "10000")
 MOTCUA_OPENDATA_TOTAL_ESTIMATION_THRESHOLD = int(_TOTAL_ESTIMATION) if _TOTAL_ESTIMATION else None
 # The statistics the platform publishes about itself leave every count below this empty (and a

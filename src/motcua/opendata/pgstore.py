@@ -9,9 +9,10 @@ batches and is renamed to the resource's id in the transaction that makes it liv
 is dropped and the previous table keeps answering.
 
 ``datastore_search_sql`` runs the caller's SELECT in PostgreSQL's dialect on these tables only:
-in a read-only savepoint with ``statement_timeout``, as one statement (the extended protocol
-refuses several), after ``EXPLAIN (VERBOSE, FORMAT JSON)`` showed that every relation it reads
-is a datastore table the caller may read and every function it calls is on an allow-list.
+in a read-only savepoint with ``statement_timeout`` (as ``MOTCUA_OPENDATA_SQL_ROLE`` when set),
+as one statement (the extended protocol refuses several), after ``EXPLAIN (VERBOSE, FORMAT
+JSON)`` showed that every relation it reads is a datastore table of a public dataset and every
+function it calls, there or in the query's text, is on an allow-list.
 """
 
 from __future__ import annotations
@@ -140,6 +141,11 @@ class TableWriter:
                     f"CREATE INDEX {quote(f'i{self.table_pk}_{position}')} "
                     f'ON {self.name} ({quote(field["id"])}, "_id")'
                 )
+            reader = settings.MOTCUA_OPENDATA_SQL_ROLE
+            if reader:
+                # The role datastore_search_sql runs as reads datastore tables and nothing else.
+                cursor.execute(f"GRANT USAGE ON SCHEMA {SCHEMA} TO {quote(reader)}")
+                cursor.execute(f"GRANT SELECT ON {self.name} TO {quote(reader)}")
             if connection.get_autocommit():
                 # Outside a transaction: VACUUM also marks the pages all-visible, so counting
                 # the rows that match a filter reads the index only.
@@ -470,6 +476,8 @@ def run_sql(sql: str, allowed_tables: set[str], max_rows: int) -> tuple[list[str
                     "set_config('search_path', %s, true)",
                     [f"{int(settings.MOTCUA_OPENDATA_SQL_TIMEOUT_MS)}ms", f"{SCHEMA}, pg_catalog"],
                 )
+                if settings.MOTCUA_OPENDATA_SQL_ROLE:
+                    cursor.execute(f"SET LOCAL ROLE {quote(settings.MOTCUA_OPENDATA_SQL_ROLE)}")
             raw = connection.connection
             assert raw is not None
             with psycopg.Cursor(raw) as cursor:

@@ -536,3 +536,34 @@ def test_a_year_month_column_reads_as_written(table: dict[str, Any]) -> None:
     )
     found = datastore.search(resource, filters={"thang": "2026-02"})
     assert [r["thang"] for r in found["records"]] == ["2026-02"]
+
+
+@postgres_only
+def test_sql_runs_as_the_reader_role_when_one_is_set(
+    client: Client, table: dict[str, Any], settings: Any
+) -> None:
+    from django.db import DatabaseError
+
+    reader = "motcua_datastore_reader_test"
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = "
+                f"'{reader}') THEN CREATE ROLE {reader} NOLOGIN; END IF; END $$"
+            )
+    except DatabaseError:
+        pytest.skip("this database user cannot create roles")
+    settings.MOTCUA_OPENDATA_SQL_ROLE = reader
+    resource = csv_resource(dataset(table["agency"], name="vai-tro", title="Vai trò"), CSV)
+    sql = f'SELECT count(*) AS n FROM "{resource.pk}"'
+    status, body = call(client, "datastore_search_sql", sql=sql)
+    assert status == 200 and body["result"]["records"] == [{"n": 4}]
+    with connection.cursor() as cursor:
+        cursor.execute(f'REVOKE SELECT ON datastore."{resource.pk}" FROM {reader}')
+    status, body = call(client, "datastore_search_sql", sql=sql)
+    assert status == 403  # the role, not the platform's user, reads the table
+    # The table loaded before the role was set was never granted to it.
+    status, body = call(
+        client, "datastore_search_sql", sql=f'SELECT count(*) FROM "{table["resource"].pk}"'
+    )
+    assert status == 403
