@@ -122,12 +122,15 @@ class TableWriter:
         connection.ensure_connection()
         raw = connection.connection
         assert raw is not None
-        with (
-            raw.cursor() as cursor,
-            cursor.copy(f"COPY {self.name} ({columns}) FROM STDIN") as copy,
-        ):
-            for row in self.batch:
-                copy.write_row(row)
+        try:
+            with (
+                raw.cursor() as cursor,
+                cursor.copy(f"COPY {self.name} ({columns}) FROM STDIN") as copy,
+            ):
+                for row in self.batch:
+                    copy.write_row(row)
+        except psycopg.Error as exc:  # e.g. an integer past bigint: the load fails, reported
+            raise ValueError(exc.diag.message_primary or str(exc)) from None
         if connection.get_autocommit():
             raw.commit()  # a COPY outside a transaction block is its own transaction
         self.batch = []

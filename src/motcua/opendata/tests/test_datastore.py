@@ -567,3 +567,18 @@ def test_sql_runs_as_the_reader_role_when_one_is_set(
         client, "datastore_search_sql", sql=f'SELECT count(*) FROM "{table["resource"].pk}"'
     )
     assert status == 403
+
+
+@postgres_only
+def test_values_or_names_postgresql_cannot_hold_fail_the_load_with_a_reason(
+    table: dict[str, Any],
+) -> None:
+    ds = dataset(table["agency"], name="qua-lon", title="Quá lớn")
+    huge = csv_resource(ds, b"ma,so\na,1\nb,99999999999999999999999\n")
+    reserved = csv_resource(ds, b"_id,so\n1,2\n", name="trung.csv")
+    for resource, words in ((huge, "out of range"), (reserved, "_id")):
+        latest = datastore.latest_table(resource)
+        assert latest is not None and latest.status == LoadStatus.FAILED
+        assert words in latest.errors[0]["reason"]
+        assert datastore.live_table(resource) is None
+    assert not any(name.startswith("_load_") for name in _datastore_tables())
