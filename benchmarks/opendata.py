@@ -12,7 +12,9 @@ kept-alive connection each:
   ``fq`` on an agency or a format for one query in three, ``facet.field`` on organization,
   groups, tags, res_format and license_id, ``rows=10``;
 * ``datastore_search`` on the large table with a filter on one column, a sort on the amount and
-  ``limit=100``.
+  ``limit=100`` (``total`` estimated past ``MOTCUA_OPENDATA_TOTAL_ESTIMATION_THRESHOLD``), the
+  same with ``total_estimation_threshold`` empty (an exact count on every call);
+* ``datastore_search_sql`` with the same filter, sort and limit in SQL.
 
 Every answer must be a 200 with ``success: true``; failures are counted. It prints figures only
 (requests, requests/s, p50/p90/p99/max in ms) and never fails on speed; the issue's target is
@@ -244,11 +246,22 @@ def main() -> None:
             )
             for _ in range(args.requests * 2)
         ]
+        exact = [path + "&total_estimation_threshold=" for path in tables]
+        table_sql = f'SELECT * FROM "{loaded["resource"]}" WHERE quan = '  # noqa: S608
+        queries = [
+            "/api/3/action/datastore_search_sql?"
+            + urlencode(
+                {"sql": table_sql + f"'{random.choice(DISTRICTS)}' ORDER BY so_tien DESC LIMIT 100"}
+            )
+            for _ in range(args.requests * 2)
+        ]
         options = ["--workers", str(args.workers), "--threads", str(args.threads)]
         with serve(env, workdir / "gunicorn.log", options) as (base, _pid):
             figures = {
                 "package_search + facets": measure(base, searches, args.requests, args.concurrency),
                 "datastore_search": measure(base, tables, args.requests, args.concurrency),
+                "  with an exact total": measure(base, exact, args.requests, args.concurrency),
+                "datastore_search_sql": measure(base, queries, args.requests, args.concurrency),
             }
     finally:
         shutil.rmtree(workdir, ignore_errors=True)

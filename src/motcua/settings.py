@@ -683,6 +683,18 @@ MOTCUA_OPENDATA_SQL_TIMEOUT_MS = int(os.environ.get("MOTCUA_OPENDATA_SQL_TIMEOUT
 MOTCUA_OPENDATA_SQL_MAX_SOURCE_ROWS = int(
     os.environ.get("MOTCUA_OPENDATA_SQL_MAX_SOURCE_ROWS", "200000")
 )
+# datastore_search on PostgreSQL: past this many matching rows (the planner's estimate), `total`
+# is that estimate (`total_was_estimated`), as CKAN's total_estimation_threshold; empty: exact.
+# A PostgreSQL role datastore_search_sql runs as (SET ROLE): granted SELECT on each datastore
+# table as it is loaded and nothing else; the platform's database user must be a member of it.
+MOTCUA_OPENDATA_SQL_ROLE = os.environ.get("MOTCUA_OPENDATA_SQL_ROLE", "")
+_TOTAL_ESTIMATION = os.environ.get("MOTCUA_OPENDATA_TOTAL_ESTIMATION_THRESHOLD", "10000")
+MOTCUA_OPENDATA_TOTAL_ESTIMATION_THRESHOLD = int(_TOTAL_ESTIMATION) if _TOTAL_ESTIMATION else None
+# The statistics the platform publishes about itself leave every count below this empty (and a
+# whole row whose group is smaller), so that no one in a small group can be identified.
+MOTCUA_OPENDATA_SMALL_COUNT_THRESHOLD = int(
+    os.environ.get("MOTCUA_OPENDATA_SMALL_COUNT_THRESHOLD", "5")
+)
 MOTCUA_OPENDATA_DCAT_PAGE_SIZE = int(os.environ.get("MOTCUA_OPENDATA_DCAT_PAGE_SIZE", "100"))
 
 # Feedback and petitions (motcua.petitions). The legal times of Decree 20/2008/NĐ-CP on

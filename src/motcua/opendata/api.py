@@ -12,6 +12,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Count, Q
 from django.http import HttpRequest, JsonResponse
 from django.urls import reverse
@@ -23,7 +24,14 @@ from motcua.agencies.models import Agency
 from . import datastore, selectors, services
 from .access import ANONYMOUS, Actor, can_read, readable, token_for_key
 from .constants import DatasetState
-from .errors import BadRequest, DatasetNotFound, InvalidInput, NotAuthorized, OpendataError
+from .errors import (
+    BadRequest,
+    DatasetNotFound,
+    InvalidInput,
+    NotAuthorized,
+    OpendataError,
+    SearchQueryError,
+)
 from .forms import DatasetForm, ResourceForm
 from .models import Dataset, Resource, Tag, Theme
 from .serialization import (
@@ -561,7 +569,20 @@ def datastore_search(call: Call) -> dict[str, Any]:
         limit=call.integer("limit", 100),
         offset=call.integer("offset", 0),
         include_total=call.boolean("include_total", True),
+        total_estimation_threshold=_estimation_threshold(call),
     )
+
+
+def _estimation_threshold(call: Call) -> int | None:
+    """CKAN's ``total_estimation_threshold``: the setting when absent, exact when null/empty."""
+    if "total_estimation_threshold" not in call.data:
+        return settings.MOTCUA_OPENDATA_TOTAL_ESTIMATION_THRESHOLD
+    if call.data["total_estimation_threshold"] in (None, ""):
+        return None
+    threshold = call.integer("total_estimation_threshold", 0)
+    if threshold < 0:
+        raise SearchQueryError(_("total_estimation_threshold cannot be negative."))
+    return threshold
 
 
 @action("datastore_search_sql")

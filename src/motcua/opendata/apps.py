@@ -9,11 +9,12 @@ class OpendataConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_delete
 
-        from .datastore import drop_indexes
+        from .datastore import drop_stored_rows
         from .models import DatastoreTable
 
-        def forget_indexes(sender: object, instance: DatastoreTable, **kwargs: object) -> None:
-            # A table deleted along with its resource takes its per-column indexes with it.
-            drop_indexes(instance)
+        def forget_rows(sender: object, instance: DatastoreTable, **kwargs: object) -> None:
+            # A table deleted (replaced, or along with its resource) takes its PostgreSQL table
+            # with it.
+            drop_stored_rows(instance)
 
-        post_delete.connect(forget_indexes, sender=DatastoreTable, weak=False)
+        post_delete.connect(forget_rows, sender=DatastoreTable, weak=False)

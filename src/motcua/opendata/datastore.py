@@ -4,7 +4,8 @@ A CSV or XLSX resource is read by the background worker with ``frictionless``, w
 each column's type (or uses the type a steward chose), checks every cell against it and
 reports each problem with its row, column and reason. A load goes into a new table; only a
 load without problems replaces the live one, so a bad file never takes a good table offline.
-Rows are kept as JSON in the database, which both SQLite and PostgreSQL query.
+On PostgreSQL each resource gets a real typed table (``pgstore``); on SQLite rows are kept
+as JSON in ``DatastoreRow`` (ADR 0011).
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.db.models import F, FloatField, QuerySet, TextField
 from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Cast
@@ -32,7 +33,8 @@ from django.utils.translation import gettext as _
 from motcua.catalog.text import fold, terms
 from motcua.notifications.services import enqueue_with_transaction
 
-from .access import Actor, can_read, can_write
+from . import pgstore
+from .access import Actor, can_write
 from .constants import ColumnType, LoadStatus, ResourceFormat, RevisionAction
 from .errors import DatasetNotFound, InvalidInput, NotAuthorized, SearchQueryError
 from .models import DatastoreRow, DatastoreTable, Resource
@@ -95,6 +97,17 @@ def _json_value(value: Any) -> Any:
         return value.isoformat()
     if isinstance(value, (str, int, float, bool)) or value is None:
         return value
+    return text_of(value)
+
+
+def text_of(value: Any) -> str:
+    """A value frictionless read with a type the datastore keeps as text, written as in a file
+    (a year-month is 2026-12, not its Python repr)."""
+    year, month = getattr(value, "year", None), getattr(value, "month", None)
+    if isinstance(value, tuple) and isinstance(year, int) and isinstance(month, int):
+        return f"{year:04d}-{month:02d}"
+    if isinstance(value, (datetime.date, datetime.time)):
+        return value.isoformat()
     return str(value)
 
 
@@ -128,6 +141,7 @@ def load_now(table_id: int) -> bool:
     problems: list[dict[str, Any]] = []
     fields: list[dict[str, Any]] = chosen
     count = 0
+    writer: pgstore.TableWriter | None = None
     try:
         with _local_copy(resource) as path:
             options: dict[str, Any] = {"path": path.name, "basepath": str(path.parent)}
@@ -146,6 +160,8 @@ def load_now(table_id: int) -> bool:
                 ]
                 fields = _fields_of(tabular.schema, chosen)
                 names = [f["id"] for f in fields]
+                if _typed_tables():
+                    writer = pgstore.TableWriter(table.pk, fields)
                 batch: list[DatastoreRow] = []
                 for row in tabular.row_stream:
                     for error in row.errors:
@@ -162,15 +178,15 @@ def load_now(table_id: int) -> bool:
                         continue  # keep reading to count and report, write nothing more
                     values = row.to_dict()
                     data = {name: _json_value(values.get(name)) for name in names}
+                    search_text = fold(" ".join(str(v) for v in data.values() if v is not None))[
+                        :2000
+                    ]
+                    if writer is not None:
+                        if writer.add(count, values, search_text):
+                            DatastoreTable.objects.filter(pk=table.pk).update(rows_loaded=count)
+                        continue
                     batch.append(
-                        DatastoreRow(
-                            table=table,
-                            number=count,
-                            data=data,
-                            search_text=fold(
-                                " ".join(str(v) for v in data.values() if v is not None)
-                            )[:2000],
-                        )
+                        DatastoreRow(table=table, number=count, data=data, search_text=search_text)
                     )
                     if len(batch) >= BATCH:
                         DatastoreRow.objects.bulk_create(batch)
@@ -178,15 +194,25 @@ def load_now(table_id: int) -> bool:
                         DatastoreTable.objects.filter(pk=table.pk).update(rows_loaded=count)
                 if batch and not problems:
                     DatastoreRow.objects.bulk_create(batch)
+                if writer is not None and not problems:
+                    writer.flush()
+                    writer.index()
     except FrictionlessException as exc:
         problems.append(
             {"row": None, "column": "", "reason": exc.error.type + ": " + exc.error.note}
         )
     except (OSError, ValueError) as exc:
         problems.append({"row": None, "column": "", "reason": str(exc)})
-    if not problems:
-        _index_columns(table, fields)
+    except DatabaseError as exc:  # e.g. two column names PostgreSQL cuts to the same 63 bytes
+        problems.append({"row": None, "column": "", "reason": str(exc).strip()})
+    if problems and _typed_tables():
+        pgstore.drop_load(table.pk)
     return _finish(table, fields, count, problems)
+
+
+def _typed_tables() -> bool:
+    """Whether resources are real tables (PostgreSQL) rather than JSON rows (SQLite)."""
+    return connection.vendor == "postgresql"
 
 
 def _labels(options: dict[str, Any]) -> list[str]:
@@ -197,40 +223,15 @@ def _labels(options: dict[str, Any]) -> list[str]:
         return list(tabular.header.labels)
 
 
-def _index_name(table: DatastoreTable, position: int) -> str:
-    return f"opendata_dsr_{table.pk}_{position}"
-
-
-def _column_expression(field: dict[str, Any]) -> str:
-    """The SQL of a column's value as ``search`` filters and sorts on it (same text, so that
-    PostgreSQL matches the index to the query)."""
-    name = str(field["id"]).replace("\x00", "").replace("'", "''")
-    text = f"(data ->> '{name}')"
-    return f"({text}::double precision)" if field["type"] in NUMERIC else text
-
-
-def _index_columns(table: DatastoreTable, fields: list[dict[str, Any]]) -> None:
-    """On PostgreSQL, one partial index per column of this table: a filter on one column and a
-    sort on another read a few index entries instead of the whole table."""
-    if connection.vendor != "postgresql":
+def drop_stored_rows(table: DatastoreTable) -> None:
+    """On PostgreSQL, the real table of a datastore table being deleted (the JSON rows of
+    SQLite go by the foreign key's cascade)."""
+    if not _typed_tables():
         return
-    concurrently = "" if connection.in_atomic_block else "CONCURRENTLY "
-    with connection.cursor() as cursor:
-        for position, field in enumerate(fields):
-            cursor.execute(
-                f'CREATE INDEX {concurrently}IF NOT EXISTS "{_index_name(table, position)}" '
-                f"ON opendata_datastorerow ({_column_expression(field)}) "
-                f"WHERE table_id = {int(table.pk)}"
-            )
-        cursor.execute("ANALYZE opendata_datastorerow")
-
-
-def drop_indexes(table: DatastoreTable) -> None:
-    if connection.vendor != "postgresql":
-        return
-    with connection.cursor() as cursor:
-        for position in range(len(table.fields) or 0):
-            cursor.execute(f'DROP INDEX IF EXISTS "{_index_name(table, position)}"')
+    if table.live:
+        pgstore.drop_live(table.resource_id)
+    else:
+        pgstore.drop_load(table.pk)
 
 
 def _reason(error: Any) -> str:
@@ -262,14 +263,13 @@ def _finish(
         table.errors = problems
         table.save(update_fields=["fields", "finished_at", "status", "errors"])
         table.rows.all().delete()
-        drop_indexes(table)
         return True
     replaced = DatastoreTable.objects.filter(resource_id=table.resource_id, live=True).exclude(
         pk=table.pk
     )
-    for old in replaced:
-        drop_indexes(old)
-    replaced.delete()
+    replaced.delete()  # on PostgreSQL its table is dropped with it (signals.py)
+    if _typed_tables():
+        pgstore.make_live(table.pk, table.resource_id)
     table.status = LoadStatus.DONE
     table.live = True
     table.row_count = count
@@ -371,28 +371,62 @@ def _typed(field: dict[str, Any], value: Any) -> Any:
 
 
 def _comparable(field: dict[str, Any], value: Any) -> Any:
-    """A filter value as the column's expression gives it: a number, or JSON's text of it."""
+    """A filter value as the JSON rows' expression gives it (SQLite): a number, or text."""
     typed = _typed(field, value)
     if field["type"] in NUMERIC:
         return float(typed)
     if isinstance(typed, bool):
-        # PostgreSQL's ->> gives JSON's text, SQLite's json_extract gives 1 or 0.
-        if connection.vendor == "postgresql":
-            return "true" if typed else "false"
-        return int(typed)
+        return int(typed)  # SQLite's json_extract gives 1 or 0
     return typed
 
 
 def _sort_key(field: dict[str, Any]) -> Any:
-    """The column's value as filters and sorts use it: on PostgreSQL exactly the expression of
-    its index (``_column_expression``)."""
+    """The column's value of the JSON rows (SQLite) as filters and sorts use it."""
     text = KeyTextTransform(field["id"], "data")
     if field["type"] in NUMERIC:
         return Cast(text, FloatField())
-    if connection.vendor != "postgresql":
-        # SQLite's JSON lookups would read a compared value as JSON; a plain text value compares.
-        return Cast(text, TextField())
-    return text
+    # SQLite's JSON lookups would read a compared value as JSON; a plain text value compares.
+    return Cast(text, TextField())
+
+
+def _typed_filter_value(field: dict[str, Any], value: Any) -> Any:
+    """A filter value as the typed column of PostgreSQL compares it."""
+    typed = _typed(field, value)
+    if typed is None or field["type"] in {ColumnType.INTEGER, ColumnType.BOOLEAN}:
+        return typed
+    if field["type"] == ColumnType.NUMERIC:
+        return decimal.Decimal(str(typed))
+    try:
+        if field["type"] == ColumnType.DATE:
+            return datetime.date.fromisoformat(typed)
+        if field["type"] == ColumnType.TIMESTAMP:
+            return datetime.datetime.fromisoformat(typed).replace(tzinfo=None)
+    except ValueError:
+        raise InvalidInput(
+            {
+                "filters": [
+                    _("%(value)s is not a value of %(name)s")
+                    % {"value": value, "name": field["id"]}
+                ]
+            }
+        ) from None
+    return typed
+
+
+def _sort_order(table: DatastoreTable, sort: str) -> list[tuple[str, bool]]:
+    """CKAN's ``sort`` ("col desc, other") as (column, descending) pairs."""
+    order: list[tuple[str, bool]] = []
+    for part in sort.split(","):
+        words = part.split()
+        if not words:
+            continue
+        if len(words) > 2 or (len(words) == 2 and words[1].lower() not in {"asc", "desc"}):
+            raise InvalidInput({"sort": [_("Cannot sort by “%(sort)s”.") % {"sort": part.strip()}]})
+        name = words[0].strip('"')
+        if name != "_id":
+            _column(table, name, "sort")
+        order.append((name, len(words) == 2 and words[1].lower() == "desc"))
+    return order
 
 
 def search(
@@ -405,7 +439,10 @@ def search(
     limit: int = 100,
     offset: int = 0,
     include_total: bool = True,
+    total_estimation_threshold: int | None = None,
 ) -> dict[str, Any]:
+    """CKAN's datastore_search. Past ``total_estimation_threshold`` matching rows (PostgreSQL
+    only), ``total`` is the planner's estimate and ``total_was_estimated`` is true."""
     table = _live_or_refuse(resource)
     if limit < 0 or limit > MAX_LIMIT:
         raise SearchQueryError(_("limit must be between 0 and %(max)s.") % {"max": MAX_LIMIT})
@@ -413,36 +450,33 @@ def search(
         raise SearchQueryError(_("offset cannot be negative."))
     if not isinstance(filters, dict):
         raise InvalidInput({"filters": [_("A JSON object")]})
-    rows: QuerySet[DatastoreRow] = DatastoreRow.objects.filter(table=table)
-    for name, wanted in filters.items():
+    wanted: list[tuple[dict[str, Any], list[Any]]] = []
+    for name, value in filters.items():
         field = _column(table, name, "filters")
-        values = wanted if isinstance(wanted, list) else [wanted]
-        alias = f"filter_{len(rows.query.annotations)}"
-        rows = rows.alias(**{alias: _sort_key(field)})
-        wanted_values = [_comparable(field, value) for value in values]
-        rows = rows.filter(**{f"{alias}__in": wanted_values})
-    for word in terms(q):
-        rows = rows.filter(search_text__contains=word)
-    order: list[Any] = []
-    for part in sort.split(","):
-        words = part.split()
-        if not words:
-            continue
-        if len(words) > 2 or (len(words) == 2 and words[1].lower() not in {"asc", "desc"}):
-            raise InvalidInput({"sort": [_("Cannot sort by “%(sort)s”.") % {"sort": part.strip()}]})
-        if words[0].strip('"') == "_id":
-            key: Any = F("number")
-        else:
-            key = _sort_key(_column(table, words[0].strip('"'), "sort"))
-        descending = len(words) == 2 and words[1].lower() == "desc"
-        order.append(key.desc() if descending else key.asc())
-    rows = rows.order_by(*order, "number")
+        values = value if isinstance(value, list) else [value]
+        typed = [_typed_filter_value(field, v) for v in values]  # a bad value is a 409 on both
+        wanted.append((field, typed if _typed_tables() else values))
+    order = _sort_order(table, sort)
     chosen = [_column(table, name, "fields") for name in fields] if fields else table.fields
-    names = [f["id"] for f in chosen]
-    records = [
-        {"_id": number, **{name: data.get(name) for name in names}}
-        for number, data in rows.values_list("number", "data")[offset : offset + limit]
-    ]
+    total: int | None = None
+    estimated = False
+    if _typed_tables():
+        records, total, estimated = pgstore.search(
+            resource_id=resource.pk,
+            filters=wanted,
+            q=q,
+            columns=chosen,
+            order=order,
+            limit=limit,
+            offset=offset,
+            row_count=table.row_count,
+            include_total=include_total,
+            total_estimation_threshold=total_estimation_threshold,
+        )
+    else:
+        records, total = _search_rows(table, wanted, q, chosen, order, limit, offset)
+        if not include_total:
+            total = None
     result: dict[str, Any] = {
         "resource_id": str(resource.pk),
         "fields": [{"id": "_id", "type": "int"}]
@@ -455,9 +489,45 @@ def search(
         "_links": {"start": "", "next": ""},
     }
     if include_total:
-        result["total"] = rows.count() if (filters or q) else table.row_count
-        result["total_was_estimated"] = False
+        result["total"] = total
+        result["total_was_estimated"] = estimated
+    if total_estimation_threshold is not None:
+        result["total_estimation_threshold"] = total_estimation_threshold
     return result
+
+
+def _search_rows(
+    table: DatastoreTable,
+    wanted: list[tuple[dict[str, Any], list[Any]]],
+    q: str,
+    chosen: list[dict[str, Any]],
+    order: list[tuple[str, bool]],
+    limit: int,
+    offset: int,
+) -> tuple[list[dict[str, Any]], int]:
+    """datastore_search over the JSON rows (SQLite)."""
+    rows: QuerySet[DatastoreRow] = DatastoreRow.objects.filter(table=table)
+    for field, values in wanted:
+        alias = f"filter_{len(rows.query.annotations)}"
+        rows = rows.alias(**{alias: _sort_key(field)})
+        rows = rows.filter(**{f"{alias}__in": [_comparable(field, value) for value in values]})
+    for word in terms(q):
+        rows = rows.filter(search_text__contains=word)
+    keys: list[Any] = []
+    for name, descending in order:
+        key: Any = F("number") if name == "_id" else _sort_key(_column(table, name, "sort"))
+        keys.append(key.desc() if descending else key.asc())
+    # Ties by row number, in the direction of the last key (as on PostgreSQL).
+    if not order or order[-1][0] != "_id":
+        keys.append(F("number").desc() if order and order[-1][1] else F("number").asc())
+    rows = rows.order_by(*keys)
+    names = [f["id"] for f in chosen]
+    records = [
+        {"_id": number, **{name: data.get(name) for name in names}}
+        for number, data in rows.values_list("number", "data")[offset : offset + limit]
+    ]
+    filtered = bool(wanted or terms(q))
+    return records, rows.count() if filtered else table.row_count
 
 
 def info(resource: Resource) -> dict[str, Any]:
@@ -495,9 +565,12 @@ _ALLOWED_ACTIONS = {sqlite3.SQLITE_SELECT, sqlite3.SQLITE_READ, sqlite3.SQLITE_F
 def search_sql(sql: str, *, actor: Actor) -> dict[str, Any]:
     """A read-only SELECT over datastore tables, named by their resource id in double quotes.
 
-    The query runs in a private in-memory SQLite database holding only the tables it names,
-    under an authoriser that allows reading those tables and nothing else (no writes, no
-    PRAGMA, no ATTACH) and a time limit; anything else is refused with a CKAN error.
+    Only tables of public datasets may be read (a steward reads a private table with
+    ``datastore_search``). On PostgreSQL the query runs in PostgreSQL's dialect on the real
+    tables (``pgstore.run_sql``: read-only, time-limited, every relation and function it uses
+    checked in its plan). On SQLite it runs in a private in-memory SQLite database holding only
+    the tables it names, under an authoriser that allows reading those tables and nothing else
+    (no writes, no PRAGMA, no ATTACH) and a time limit. Anything else is a CKAN error.
     """
     if len(sql) > 10_000:
         raise InvalidInput({"sql": [_("The query is too long.")]})
@@ -507,17 +580,25 @@ def search_sql(sql: str, *, actor: Actor) -> dict[str, Any]:
             {"sql": [_("Name a datastore table: its resource id in double quotes.")]}
         )
     tables: dict[str, DatastoreTable] = {}
-    budget = settings.MOTCUA_OPENDATA_SQL_MAX_SOURCE_ROWS
     for name in names:
         resource = Resource.objects.select_related("dataset").filter(pk=name).first()
-        if resource is None or not can_read(actor, resource.dataset):
+        if resource is None or not resource.dataset.is_public:
             raise DatasetNotFound(
                 _('Resource "%(id)s" was not found in the datastore.') % {"id": name}
             )
-        table = _live_or_refuse(resource)
-        budget -= table.row_count
-        tables[name] = table
-    if budget < 0:
+        tables[name] = _live_or_refuse(resource)
+    if _typed_tables():
+        columns, rows = pgstore.run_sql(sql, set(tables), MAX_LIMIT)
+        records = [dict(zip(columns, row, strict=True)) for row in rows]
+        return {
+            "sql": sql,
+            "records": records[:MAX_LIMIT],
+            "fields": [{"id": c} for c in columns],
+            "records_truncated": len(records) > MAX_LIMIT,
+        }
+    if sum(table.row_count for table in tables.values()) > (
+        settings.MOTCUA_OPENDATA_SQL_MAX_SOURCE_ROWS
+    ):
         raise InvalidInput(
             {"sql": [_("The tables named are too large for SQL queries; use datastore_search.")]}
         )

@@ -5,6 +5,13 @@ on time per procedure, agency and month (city-wide, and one dataset per agency t
 dossiers, so that every such agency publishes without extra work). Only aggregates and public
 catalogue facts are written: no name, identity number, address or form answer of anyone.
 A file whose content did not change since the last run is left alone (no new revision).
+
+Small counts are suppressed (``MOTCUA_OPENDATA_SMALL_COUNT_THRESHOLD``, 5 by default): in the
+dossier statistics a count from 1 to the threshold less one is published empty, and a row whose
+group received fewer dossiers than the threshold has every count empty (even a zero: "none of
+the 3 was on time" tells something about each of the 3). ``so_lieu_an`` marks such rows and
+``ghi_chu`` says why, so that no one can be picked out of a group of a procedure, an agency and a
+month with few dossiers.
 """
 
 from __future__ import annotations
@@ -33,7 +40,7 @@ from motcua.dossiers.selectors import late
 
 from . import datastore
 from .access import Actor
-from .constants import DatasetState, Frequency, ResourceFormat, RevisionAction
+from .constants import ColumnType, DatasetState, Frequency, ResourceFormat, RevisionAction
 from .models import Dataset, Resource, Tag
 from .selectors import folded_text
 from .serialization import org_name
@@ -52,6 +59,9 @@ class Table:
     header: list[str]
     rows: Iterable[list[Any]]
     tags: tuple[str, ...]
+    # Each column's datastore type: codes and phone numbers stay text ("2.000480", "0236…"),
+    # which inference would read as numbers.
+    types: tuple[str, ...] = ()
 
 
 def procedure_catalogue() -> Table:
@@ -92,6 +102,7 @@ def procedure_catalogue() -> Table:
             for p in procedures.iterator(chunk_size=500)
         ),
         tags=("thủ tục hành chính", "dịch vụ công"),
+        types=(*[ColumnType.TEXT] * 6, ColumnType.INTEGER, ColumnType.NUMERIC),
     )
 
 
@@ -106,11 +117,31 @@ def administrative_units() -> Table:
         header=["ma_don_vi_hanh_chinh", "ten", "ma_tinh", "ma_co_quan", "dia_chi", "dien_thoai"],
         rows=([w.ward_code, w.name, w.province_code, w.code, w.address, w.phone] for w in wards),
         tags=("đơn vị hành chính",),
+        types=(ColumnType.TEXT,) * 6,
     )
+
+
+SUPPRESSED_NOTE = (
+    "Số liệu nhỏ hơn {threshold} được để trống để không thể nhận diện cá nhân "
+    "(numbers below {threshold} are left empty so that no one can be identified)."
+)
+
+
+def suppress_small_counts(counts: list[int], threshold: int) -> tuple[list[int | str], str]:
+    """The counts of one row as published (the first is the group's size, the dossiers
+    received) and the row's note: empty where a count could single someone out."""
+    if threshold <= 1:
+        return list(counts), ""
+    if counts and counts[0] < threshold:
+        shown: list[int | str] = ["" for _count in counts]
+    else:
+        shown = ["" if 0 < count < threshold else count for count in counts]
+    return shown, SUPPRESSED_NOTE.format(threshold=threshold) if "" in shown else ""
 
 
 def dossier_statistics(now: datetime.datetime, agency: Agency | None = None) -> Table:
     dossiers = Dossier.objects.all()
+    threshold = settings.MOTCUA_OPENDATA_SMALL_COUNT_THRESHOLD
     suffix_vi, suffix_en, name = "", "", "thong-ke-ho-so"
     if agency is not None:
         dossiers = dossiers.filter(receiving_agency=agency)
@@ -135,7 +166,8 @@ def dossier_statistics(now: datetime.datetime, agency: Agency | None = None) -> 
         notes="Số hồ sơ tiếp nhận, đã giải quyết và giải quyết đúng hạn theo thủ tục, cơ quan "
         "tiếp nhận và tháng tiếp nhận (đúng hạn theo Quyết định 766/QĐ-TTg: xong trước ngày hẹn "
         "đầu tiên, không yêu cầu bổ sung quá một lần). Chỉ có số liệu tổng hợp, không có dữ liệu "
-        "cá nhân.",
+        f"cá nhân; số liệu nhỏ hơn {threshold} được để trống (cột so_lieu_an, ghi_chu) để không "
+        "thể nhận diện người nộp hồ sơ trong một nhóm nhỏ.",
         header=[
             "thang",
             "ma_co_quan",
@@ -145,6 +177,8 @@ def dossier_statistics(now: datetime.datetime, agency: Agency | None = None) -> 
             "tiep_nhan_truc_tuyen",
             "da_giai_quyet",
             "dung_han",
+            "so_lieu_an",
+            "ghi_chu",
         ],
         rows=(
             [
@@ -152,14 +186,24 @@ def dossier_statistics(now: datetime.datetime, agency: Agency | None = None) -> 
                 row["receiving_agency__code"],
                 row["procedure__code"],
                 row["procedure__name"],
-                row["received"],
-                row["online"],
-                row["finished"],
-                row["on_time"],
+                *shown,
+                "true" if note else "false",
+                note,
             ]
             for row in counts.iterator(chunk_size=2000)
+            for shown, note in [
+                suppress_small_counts(
+                    [row["received"], row["online"], row["finished"], row["on_time"]], threshold
+                )
+            ]
         ),
         tags=("hồ sơ", "thống kê", "chỉ số phục vụ"),
+        types=(
+            *[ColumnType.TEXT] * 4,
+            *[ColumnType.INTEGER] * 4,
+            ColumnType.BOOLEAN,
+            ColumnType.TEXT,
+        ),
     )
 
 
@@ -223,7 +267,16 @@ def publish(table: Table, publisher: Agency) -> bool:
             PLATFORM,
         )
         previous = datastore.live_table(resource)
-        datastore.request_load(resource, previous.fields if previous else None)
+        info = {f["id"]: f.get("info") for f in previous.fields} if previous else {}
+        fields = (
+            [
+                {"id": name, "type": kind, **({"info": info[name]} if info.get(name) else {})}
+                for name, kind in zip(table.header, table.types, strict=True)
+            ]
+            if table.types
+            else []
+        )
+        datastore.request_load(resource, fields or (previous.fields if previous else None))
         return True
     finally:
         content.close()
