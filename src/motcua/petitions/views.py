@@ -178,18 +178,26 @@ def _input(form: ReportForm) -> services.ReportInput:
     )
 
 
-def _suggestions(request: HttpRequest) -> list[selectors.Similar] | None:
-    """Similar open reports for what the GET step typed (None: nothing asked yet)."""
-    if "check" not in request.GET:
-        return None
-    probe = ReportForm(request.GET)
+def _suggestions(data: Any) -> list[selectors.Similar]:
+    """Similar open reports for the point and the procedure typed so far."""
+    probe = ReportForm(data)
     probe.is_valid()  # partial: only the point and the procedure are read
-    data = probe.cleaned_data
+    cleaned = probe.cleaned_data
     return selectors.similar_open(
-        latitude=data.get("latitude"),
-        longitude=data.get("longitude"),
-        procedure_code=data.get("procedure_code") or "",
+        latitude=cleaned.get("latitude"),
+        longitude=cleaned.get("longitude"),
+        procedure_code=cleaned.get("procedure_code") or "",
     )
+
+
+def _typed(data: Any) -> dict[str, Any]:
+    """What was typed, as the form's initial values (ticked boxes as ticked, not as "on")."""
+    typed: dict[str, Any] = {
+        key: value for key, value in data.items() if key not in {"csrfmiddlewaretoken", "check"}
+    }
+    for box in ("name_public", "is_public"):
+        typed[box] = box in data
+    return typed
 
 
 @require_http_methods(["GET", "POST"])
@@ -200,7 +208,14 @@ def file(request: HttpRequest) -> HttpResponse:
         return redirect("petitions:verify_phone")
     problem = ""
     status = 200
-    if request.method == "POST":
+    suggestions = None
+    if request.method == "POST" and "check" in request.POST:
+        # "Check for similar reports" comes before the text and photos: it is a POST so that
+        # what was typed (names, the text) and the form's token never travel in a URL, and the
+        # form comes back with everything typed, without errors yet.
+        form = ReportForm(initial=_typed(request.POST))
+        suggestions = _suggestions(request.POST)
+    elif request.method == "POST":
         form = ReportForm(request.POST, request.FILES)
         if form.is_valid():
             try:
@@ -222,12 +237,8 @@ def file(request: HttpRequest) -> HttpResponse:
                 return redirect("petitions:track", code=report.code)
         else:
             status = 400
-        suggestions = None
     else:
-        initial = {"is_public": True, "subject": "place"}
-        # The GET step ("check for similar reports") keeps what was typed, without errors yet.
-        form = ReportForm(initial={**initial, **request.GET.dict()})
-        suggestions = _suggestions(request)
+        form = ReportForm(initial={"is_public": True, "subject": "place"})
     return render(
         request,
         "petitions/file.html",

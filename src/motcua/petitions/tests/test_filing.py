@@ -123,14 +123,32 @@ def test_similar_open_reports_nearby_or_on_the_same_procedure_are_suggested() ->
     far = file_report(the_topic=the_topic, point=(16.0700, 108.2208), text="Xa 240 m")
     hidden = file_report(the_topic=the_topic, point=TRAN_PHU, text="Riêng tư", is_public=False)
     client = verified_client()
-    page = client.get(
-        "/phan-anh/gui/",
-        {"check": "1", "latitude": "16,0678", "longitude": "108.2208", "topic": str(the_topic.pk)},
-    )
+    typed = {
+        "check": "1",
+        "latitude": "16,0678",
+        "longitude": "108.2208",
+        "topic": str(the_topic.pk),
+        "title": "Ổ gà trước nhà",
+        "is_public": "on",
+    }
+    page = client.post("/phan-anh/gui/", typed)
     body = page.content.decode()
     assert page.status_code == 200
     assert near.code in body and far.code not in body and hidden.code not in body
-    assert "16,0678" in body  # what was typed stays in the form
+    # What was typed stays in the form, without errors for what is not typed yet, and nothing
+    # is filed: the check is a step before sending.
+    assert "16,0678" in body and "Ổ gà trước nhà" in body
+    assert "error-summary" not in body
+    assert Report.objects.count() == 3
+
+
+def test_checking_for_similar_reports_puts_nothing_typed_in_a_url() -> None:
+    # The check was a GET: the text, the name and the form's token went into the address
+    # (browser history, access logs). It is a POST now, and the page's form says so.
+    client = verified_client()
+    page = client.get("/phan-anh/gui/").content.decode()
+    assert 'formmethod="get"' not in page
+    assert 'name="check"' in page
 
 
 def test_a_signed_in_citizen_files_and_chooses_to_show_their_name() -> None:
@@ -259,5 +277,5 @@ def test_open_reports_about_the_same_procedure_are_suggested() -> None:
     # Routed to the agency implementing the procedure, not the topic's default agency.
     assert same.procedure == world.procedure and same.agency == world.agency
     client = verified_client()
-    body = client.get("/phan-anh/gui/", {"check": "1", "procedure_code": code}).content.decode()
+    body = client.post("/phan-anh/gui/", {"check": "1", "procedure_code": code}).content.decode()
     assert same.code in body and other.code not in body
