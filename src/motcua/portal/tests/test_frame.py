@@ -58,3 +58,16 @@ def test_the_language_switch_needs_no_token_and_pages_set_no_csrf_cookie() -> No
     # Only a path of this site is followed back.
     away = visitor.post("/i18n/setlang/", {"language": "vi", "next": "https://example.com/"})
     assert away["Location"] == "/"
+
+
+def test_the_administrators_link_is_in_staff_menus_only(client: Client) -> None:
+    # The menu is rendered without the request: the staff-only link, written against the
+    # request, was shown to nobody. Staff first, so a menu kept for staff would reach others.
+    admin = User.objects.create_user("admin", password="a-long-passphrase-1", is_staff=True)
+    citizen = User.objects.create_user("citizen", password="a-long-passphrase-1")
+    client.force_login(admin)
+    assert "/can-bo/dong-bo-quoc-gia/" in menu(client.get("/thu-tuc/").text)
+    client.force_login(citizen)
+    assert "/can-bo/dong-bo-quoc-gia/" not in menu(client.get("/thu-tuc/").text)
+    client.logout()
+    assert "/can-bo/dong-bo-quoc-gia/" not in menu(client.get("/thu-tuc/").text)
