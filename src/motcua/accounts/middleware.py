@@ -41,7 +41,10 @@ class OfficerSecondFactorMiddleware:
             and not path.startswith(OPEN_PATHS)
             and needs_second_factor(request)
         ):
-            target = reverse("accounts:second_factor") + "?" + urlencode({"next": path})
+            # The page asked for, with its query (a list's filter, a search) when it can be
+            # asked for again: a GET.
+            wanted = request.get_full_path() if request.method == "GET" else path
+            target = reverse("accounts:second_factor") + "?" + urlencode({"next": wanted})
             return HttpResponseRedirect(target)
         if _asks_officer_scope(request) and needs_second_factor(request):
             # An app asks for officer powers: the authorization server grants them only in a

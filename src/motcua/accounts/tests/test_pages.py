@@ -219,3 +219,22 @@ def test_admin_role_changes_are_audited(client: Client) -> None:
     assert AgencyMembership.objects.filter(user=officer, role="processor").exists()
     event = AuditEvent.objects.get(action=AuditAction.ROLE_GRANTED, subject_user=officer)
     assert event.actor == admin and event.detail["agency"] == agency.code
+
+
+def test_the_second_factor_leads_back_to_the_page_asked_for_with_its_query(
+    client: Client,
+) -> None:
+    # An officer following a link to a filtered list came back to the list unfiltered: the
+    # query was dropped on the way through the second factor.
+    officer = _officer()
+    device = TOTPDevice.objects.create(user=officer, name="x", confirmed=True)
+    client.force_login(officer)
+    asked = client.get("/can-bo/ho-so/?list=to_receive")
+    assert asked.status_code == 302
+    form = client.get(asked.headers["Location"])
+    assert 'value="/can-bo/ho-so/?list=to_receive"' in form.text
+    token = f"{totp(device.bin_key, step=device.step, digits=device.digits):06d}"
+    opened = client.post(
+        "/accounts/second-factor/", {"token": token, "next": "/can-bo/ho-so/?list=to_receive"}
+    )
+    assert opened.headers["Location"] == "/can-bo/ho-so/?list=to_receive"
