@@ -67,12 +67,12 @@ def messages() -> dict[tuple[str | None, str], str]:
         elif path.suffix in {".html", ".txt"} and "templates" in parts:
             code_text = templatize(path.read_text(encoding="utf-8"), origin=str(path))
             for call in TEMPLATE_CALL.finditer(code_text):
-                first = ast.literal_eval(call.group(2))
-                second = ast.literal_eval(call.group(3)) if call.group(3) else None
-                with_context = call.group(1).startswith(("pgettext", "npgettext"))
-                context, text = (first, second) if with_context else (None, first)
-                if text:
-                    found.setdefault((context, text), where)
+                first = str(ast.literal_eval(call.group(2)))
+                second = str(ast.literal_eval(call.group(3))) if call.group(3) else ""
+                if call.group(1).startswith(("pgettext", "npgettext")):
+                    found.setdefault((first, second), where)
+                elif first:
+                    found.setdefault((None, first), where)
     return found
 
 

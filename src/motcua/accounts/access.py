@@ -14,12 +14,11 @@ from typing import Any
 from django.contrib.auth.views import redirect_to_login
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect
 from rest_framework.permissions import BasePermission
 
 from motcua.agencies.models import Agency
 
-from .middleware import needs_second_factor
+from .middleware import needs_second_factor, redirect_to_second_factor
 from .models import AgencyMembership, User
 from .second_factor import passed_second_factor
 
@@ -56,7 +55,7 @@ def officer_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpRes
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
         if needs_second_factor(request):
-            return redirect("accounts:second_factor")
+            return redirect_to_second_factor(request)
         if not active_memberships(request.user).exists():
             raise Http404
         return view(request, *args, **kwargs)

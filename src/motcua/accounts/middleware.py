@@ -18,6 +18,15 @@ OFFICER_PREFIXES = ("/can-bo/", "/admin/")
 OPEN_PATHS = ("/admin/login/", "/admin/logout/", "/admin/jsi18n/")
 
 
+def redirect_to_second_factor(request: HttpRequest) -> HttpResponseRedirect:
+    """To the second factor, then back to the page asked for, with its query (a list's filter,
+    a search) when it can be asked for again: a GET."""
+    wanted = request.get_full_path() if request.method == "GET" else request.path
+    return HttpResponseRedirect(
+        reverse("accounts:second_factor") + "?" + urlencode({"next": wanted})
+    )
+
+
 def needs_second_factor(request: HttpRequest) -> bool:
     user = request.user
     if not user.is_authenticated:
@@ -41,11 +50,7 @@ class OfficerSecondFactorMiddleware:
             and not path.startswith(OPEN_PATHS)
             and needs_second_factor(request)
         ):
-            # The page asked for, with its query (a list's filter, a search) when it can be
-            # asked for again: a GET.
-            wanted = request.get_full_path() if request.method == "GET" else path
-            target = reverse("accounts:second_factor") + "?" + urlencode({"next": wanted})
-            return HttpResponseRedirect(target)
+            return redirect_to_second_factor(request)
         if _asks_officer_scope(request) and needs_second_factor(request):
             # An app asks for officer powers: the authorization server grants them only in a
             # session that passed the second factor, so ask for it before the consent page.

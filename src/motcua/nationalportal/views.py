@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_GET, require_POST
 
-from motcua.accounts.middleware import needs_second_factor
+from motcua.accounts.middleware import needs_second_factor, redirect_to_second_factor
 from motcua.accounts.models import User
 
 from . import selectors, services
@@ -34,7 +34,7 @@ def administrator_required(view: Callable[..., HttpResponse]) -> Callable[..., H
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
         if needs_second_factor(request):
-            return redirect("accounts:second_factor")
+            return redirect_to_second_factor(request)
         check_administrator(request.user)
         return view(request, *args, **kwargs)
 

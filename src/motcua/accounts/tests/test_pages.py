@@ -238,3 +238,19 @@ def test_the_second_factor_leads_back_to_the_page_asked_for_with_its_query(
         "/accounts/second-factor/", {"token": token, "next": "/can-bo/ho-so/?list=to_receive"}
     )
     assert opened.headers["Location"] == "/can-bo/ho-so/?list=to_receive"
+
+
+def test_pages_outside_the_officers_prefix_also_lead_back_after_the_second_factor(
+    client: Client,
+) -> None:
+    # The open-data steward's pages ask for the second factor themselves (their address is
+    # the portal's): they sent the officer to the back office's home afterwards.
+    officer = _officer()
+    TOTPDevice.objects.create(user=officer, name="x", confirmed=True)
+    client.force_login(officer)
+    asked = client.get("/du-lieu-mo/quan-ly/tao/")
+    assert asked.status_code == 302
+    assert (
+        asked.headers["Location"]
+        == "/accounts/second-factor/?next=%2Fdu-lieu-mo%2Fquan-ly%2Ftao%2F"
+    )
