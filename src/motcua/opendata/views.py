@@ -16,6 +16,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from motcua.accounts.access import officer_required
@@ -25,7 +26,7 @@ from motcua.security import file_response
 from . import datastore, dcat, previews, selectors, services
 from .access import Actor, can_read, can_write, readable, steward_agency_ids
 from .constants import MEDIA_TYPES
-from .errors import OpendataError
+from .errors import OpendataError, UploadTooLarge
 from .forms import ColumnForm, DatasetForm, ResourceForm
 from .models import ApiToken, Dataset, Resource
 from .uploads import guard_upload
@@ -346,9 +347,37 @@ def dataset_edit(request: HttpRequest, name: str) -> HttpResponse:
     )
 
 
+@csrf_exempt  # checked by _resource_add, once the upload's size limit is in place
 @officer_required
 @require_http_methods(["GET", "POST"])
 def resource_add(request: HttpRequest, name: str) -> HttpResponse:
+    # The CSRF check reads the form, which reads the upload: the size limit's handler must be
+    # set before it (Django refuses to change the handlers of a read upload).
+    try:
+        guard_upload(request)
+        return _resource_add(request, name)
+    except UploadTooLarge as exc:  # declared too large, or found so while the check read it
+        return _refused_upload(request, name, exc)
+
+
+def _refused_upload(request: HttpRequest, name: str, exc: OpendataError) -> HttpResponse:
+    """Over the size limit before anything was read: the page again, saying so (the form's
+    other answers cannot be read without reading the upload)."""
+    _steward_only(request)
+    dataset = _dataset_for(request, name)
+    if not can_write(_actor(request), dataset):
+        raise Http404
+    form = ResourceForm(data={})
+    form.is_valid()
+    form.errors.clear()  # only the upload is wrong; nothing else could be read
+    form.add_error("upload", str(exc))
+    return render(
+        request, "opendata/resource_form.html", {"form": form, "dataset": dataset}, status=400
+    )
+
+
+@csrf_protect
+def _resource_add(request: HttpRequest, name: str) -> HttpResponse:
     _steward_only(request)
     dataset = _dataset_for(request, name)
     if not can_write(_actor(request), dataset):
@@ -356,7 +385,6 @@ def resource_add(request: HttpRequest, name: str) -> HttpResponse:
     form = ResourceForm()
     if request.method == "POST":
         try:
-            guard_upload(request)
             form = ResourceForm(request.POST, request.FILES)
             if form.is_valid():
                 upload = form.cleaned_data.pop("upload")
