@@ -61,6 +61,8 @@ def test_a_second_dossier_reuses_the_first_ones_result(live_server: Any, page: A
     # the review page offers the stored extract instead of an upload; preview it first
     page.locator("a[href$='/kho/0/']").click()
     assert stored.sha256 in page.inner_text("main")
+    # The checksum wraps: the preview does not scroll sideways on a phone (WCAG 1.4.10).
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
     page.locator("form:has(input[name=document]) button[type=submit]").first.click()
     assert page.url.endswith("/hoan-tat/")
     assert stored.title in page.inner_text("main")

@@ -180,9 +180,6 @@ class StoredDocument(models.Model):
             return False
         return digest.hexdigest() == self.sha256
 
-    def data_items(self) -> list[tuple[str, Any]]:
-        return sorted((str(k), v) for k, v in (self.data or {}).items() if v not in ("", None))
-
 
 class ShareLink(models.Model):
     """A time-limited link through which anyone holding it downloads one document."""

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db.models import QuerySet
 
 from motcua.catalog.rules import ComponentRule
 from motcua.dossiers.models import Dossier, DossierDraft
+from motcua.results.services import result_template
 
 from . import services
 from .access import Owner
@@ -88,3 +90,28 @@ def offers_for(
 
 def reuses_of(dossier: Dossier) -> QuerySet[Reuse]:
     return Reuse.objects.filter(dossier=dossier).select_related("document")
+
+
+def facts(document: StoredDocument) -> list[tuple[str, Any]]:
+    """The document's structured data as (label, value), labelled as the procedure that issued
+    it labels them: the e-form's field titles and the result's decision fields. A key neither
+    names (a deposit's data) is shown as it is."""
+    labels: dict[str, str] = {}
+    dossier = document.origin_dossier
+    if dossier is not None:
+        properties = dossier.rules.eform.get("properties", {})
+        labels.update(
+            {
+                str(key): str(spec["title"])
+                for key, spec in properties.items()
+                if isinstance(spec, dict) and spec.get("title")
+            }
+        )
+        template = result_template(dossier)
+        if template is not None:
+            labels.update({field.name: field.label for field in template.fields})
+    return [
+        (labels.get(str(key), str(key)), value)
+        for key, value in sorted((document.data or {}).items())
+        if value not in ("", None)
+    ]

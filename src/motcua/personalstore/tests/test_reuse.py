@@ -49,6 +49,9 @@ def test_a_result_is_reused_in_a_later_procedure_without_upload(
     preview = client.get(f"/ho-so/nhap/{draft.pk}/kho/0/")
     assert preview.status_code == 200
     assert stored.sha256 in preview.content.decode() and "Nguyễn Văn An" in preview.content.decode()
+    # The data is labelled as the issuing procedure's form labels it, not by its keys.
+    assert "<dt>Họ và tên</dt><dd>Nguyễn Văn An</dd>" in preview.content.decode()
+    assert "<dt>ho_ten</dt>" not in preview.content.decode()
     assert Read.objects.filter(document=stored, purpose=Purpose.PREVIEW).count() == 1
 
     used = client.post(f"/ho-so/nhap/{draft.pk}/kho/0/", {"document": stored.pk})
