@@ -215,6 +215,10 @@ def file(request: HttpRequest) -> HttpResponse:
         # form comes back with everything typed, without errors yet.
         form = ReportForm(initial=_typed(request.POST))
         suggestions = _suggestions(request.POST)
+        if request.FILES:
+            # A page cannot give a chosen file back to the browser: say so rather than lose
+            # it silently.
+            problem = _("The files you chose were not kept by the check: choose them again.")
     elif request.method == "POST":
         form = ReportForm(request.POST, request.FILES)
         if form.is_valid():

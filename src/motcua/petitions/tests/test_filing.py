@@ -142,6 +142,17 @@ def test_similar_open_reports_nearby_or_on_the_same_procedure_are_suggested() ->
     assert Report.objects.count() == 3
 
 
+def test_files_chosen_before_the_check_are_asked_for_again_not_lost_silently() -> None:
+    client = verified_client()
+    page = client.post(
+        "/phan-anh/gui/",
+        {"check": "1", "latitude": "16,0678", "longitude": "108.2208", "photos": png()},
+    )
+    assert page.status_code == 200
+    assert "hãy chọn lại" in page.content.decode()
+    assert not Report.objects.exists()
+
+
 def test_checking_for_similar_reports_puts_nothing_typed_in_a_url() -> None:
     # The check was a GET: the text, the name and the form's token went into the address
     # (browser history, access logs). It is a POST now, and the page's form says so.
