@@ -55,8 +55,10 @@ class Row:
     check: ComponentCheck | None
     # The identity card a level-2 e-ID proves: not asked for, so neither missing nor unchecked.
     proved_by_eid: bool = False
-    # Given without an upload by a component source: how ("From the applicant's data store…").
+    # Given without an upload by a component source: how ("From the applicant's data store…")
+    # and where the officer opens it.
     provided_by: str = ""
+    provided_url: str = ""
 
     @property
     def received(self) -> bool:
@@ -102,7 +104,8 @@ def rows(dossier: Dossier) -> list[Row]:
                 and position not in files
                 and position not in provided
             ),
-            provided_by=provided.get(position, ""),
+            provided_by=provided[position].text if position in provided else "",
+            provided_url=provided[position].url if position in provided else "",
         )
         for position, component in enumerate(dossier.rules.components)
     ]

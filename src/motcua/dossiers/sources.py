@@ -11,7 +11,8 @@ as panels and transition handlers are. A source says
 - ``offers(draft, user, components)``: what the review page shows under each component (an
   offer to use a document already held, the one in use), by position, each with its template;
 - ``provided(dossier)``: for a filed dossier, the positions it gave (or the agency fetched)
-  with a line saying how, so the officer's checklist counts them as received.
+  with a line saying how and where the officer opens it, so the officer's checklist counts them
+  as received and links to them.
 """
 
 from __future__ import annotations
@@ -34,9 +35,17 @@ class Offer:
     context: dict[str, Any]
 
 
+@dataclass(frozen=True)
+class Given:
+    """How a source gave a component to a filed dossier, and where the officer opens it."""
+
+    text: str
+    url: str = ""
+
+
 Satisfied = Callable[[DossierDraft], set[int]]
 Offers = Callable[[DossierDraft, User, Sequence[ComponentRule]], dict[int, list[Offer]]]
-Provided = Callable[[Dossier], dict[int, str]]
+Provided = Callable[[Dossier], dict[int, Given]]
 
 
 def _no_offers(
@@ -45,7 +54,7 @@ def _no_offers(
     return {}
 
 
-def _nothing_provided(dossier: Dossier) -> dict[int, str]:
+def _nothing_provided(dossier: Dossier) -> dict[int, Given]:
     return {}
 
 
@@ -94,9 +103,9 @@ class SourceRegistry:
                 shown.setdefault(position, []).extend(offers)
         return shown
 
-    def provided(self, dossier: Dossier) -> dict[int, str]:
+    def provided(self, dossier: Dossier) -> dict[int, Given]:
         """Position → how a source gave it to the filed dossier (the first source's line)."""
-        given: dict[int, str] = {}
+        given: dict[int, Given] = {}
         for source in self:
             for position, how in source.provided(dossier).items():
                 given.setdefault(position, how)

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from motcua.accounts.models import User
 from motcua.catalog.rules import ComponentRule
 from motcua.dossiers.models import Dossier, DossierDraft
-from motcua.dossiers.sources import ComponentSource, Offer, register
+from motcua.dossiers.sources import ComponentSource, Given, Offer, register
 
 from . import selectors, services
 from .connectors.base import for_document_type
@@ -43,10 +44,11 @@ def _offers(
     return shown
 
 
-def _provided(dossier: Dossier) -> dict[int, str]:
+def _provided(dossier: Dossier) -> dict[int, Given]:
     """What the filed dossier was given from the store, or the agency fetched, by position:
-    received without an upload (the officer's checklist)."""
-    given: dict[int, str] = {}
+    received without an upload (the officer's checklist), opened through the dossier (its
+    read is logged for the owner)."""
+    given: dict[int, Given] = {}
     for reuse in selectors.reuses_of(dossier):
         document = reuse.document
         values = {"title": document.title, "number": document.number, "issuer": document.issuer}
@@ -56,7 +58,8 @@ def _provided(dossier: Dossier) -> dict[int, str]:
             how = _("From the applicant's data store: %(title)s no. %(number)s") % values
         else:
             how = _("From the applicant's data store: %(title)s") % values
-        given.setdefault(reuse.component_position, how)
+        url = reverse("personalstore:officer_read", args=[dossier.code, reuse.pk])
+        given.setdefault(reuse.component_position, Given(how, url))
     return given
 
 

@@ -76,11 +76,14 @@ def test_a_duplicate_source_is_refused(source: sources.ComponentSource) -> None:
 
 
 def test_what_a_source_provided_counts_as_received_in_the_checklist() -> None:
-    def given(dossier: Dossier) -> dict[int, str]:
-        return {0: "from the test source", 5: "no such component"}
+    def given(dossier: Dossier) -> dict[int, sources.Given]:
+        return {
+            0: sources.Given("from the test source", "/where/it/is/"),
+            5: sources.Given("no such component"),
+        }
 
-    def later(dossier: Dossier) -> dict[int, str]:
-        return {0: "said second", 1: "from the later source"}
+    def later(dossier: Dossier) -> dict[int, sources.Given]:
+        return {0: sources.Given("said second"), 1: sources.Given("from the later source")}
 
     sources.register(sources.ComponentSource("given", _first, provided=given, order=1))
     sources.register(sources.ComponentSource("later", _first, provided=later, order=2))
@@ -91,9 +94,9 @@ def test_what_a_source_provided_counts_as_received_in_the_checklist() -> None:
         services.save_draft(draft=draft, user=who, values={"from_source": True})
         dossier = services.submit(draft=draft, user=who, form_errors={})
         assert sources.registry.provided(dossier) == {
-            0: "from the test source",  # the first source's line
-            1: "from the later source",
-            5: "no such component",
+            0: sources.Given("from the test source", "/where/it/is/"),  # the first source's
+            1: sources.Given("from the later source"),
+            5: sources.Given("no such component"),
         }
         rows = checklist.rows(dossier)
         assert [row.received for row in rows] == [True, True]
@@ -101,6 +104,7 @@ def test_what_a_source_provided_counts_as_received_in_the_checklist() -> None:
             "from the test source",
             "from the later source",
         ]
+        assert [row.provided_url for row in rows] == ["/where/it/is/", ""]
         assert checklist.supplement_reason(rows) == ""
     finally:
         sources.registry.unregister("given")

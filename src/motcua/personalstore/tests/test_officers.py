@@ -107,10 +107,16 @@ def test_the_officers_checklist_counts_a_reused_document_as_received(
     assert rows[0].received and not rows[0].files  # given from the store, nothing uploaded
     assert stored.title in rows[0].provided_by and stored.number in rows[0].provided_by
     assert not rows[1].received  # the optional form was not sent
-    page = client_for(sw.world.receiver, officer=True).get(f"/can-bo/ho-so/{dossier.code}/")
+    desk = client_for(sw.world.receiver, officer=True)
+    page = desk.get(f"/can-bo/ho-so/{dossier.code}/")
     table = page.content.decode().split('id="checklist"')[1].split("</table>")[0]
     first, second = table.split("<tbody>")[1].split("</tr>")[:2]
     assert "From the applicant&#x27;s data store" in first and "<strong>No</strong>" not in first
+    # The line opens the document through the dossier, as the store's panel does (logged).
+    reuse = Reuse.objects.get(dossier=dossier)
+    opened = f"/can-bo/ho-so/{dossier.code}/kho/{reuse.pk}/"
+    assert f'<a href="{opened}">' in first
+    assert desk.get(opened).status_code == 200
     assert "<strong>No</strong>" in second
     # a supplement request asks only for what is really missing
     assert "Giấy khai sinh" not in checklist.supplement_reason(rows)
