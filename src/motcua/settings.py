@@ -481,6 +481,10 @@ MOTCUA_PERIODIC_TASKS: dict[str, dict[str, object]] = {
         "task": "motcua.nationalportal.tasks.sweep_sync_task",
         "every": int(os.environ.get("MOTCUA_NATIONAL_SYNC_EVERY", "300")),
     },
+    "sweep-open-data-loads": {
+        "task": "motcua.opendata.tasks.sweep_abandoned_loads_task",
+        "every": int(os.environ.get("MOTCUA_OPENDATA_LOAD_SWEEP_EVERY", "900")),
+    },
     "escalate-petitions": {
         "task": "motcua.petitions.tasks.escalate_overdue_task",
         "every": int(os.environ.get("MOTCUA_PETITION_ESCALATE_EVERY", "900")),
@@ -680,6 +684,8 @@ MOTCUA_OPENDATA_MAX_UPLOAD_BYTES = int(
     os.environ.get("MOTCUA_OPENDATA_MAX_UPLOAD_BYTES", str(500 * 1024 * 1024))
 )
 MOTCUA_OPENDATA_SQL_TIMEOUT_MS = int(os.environ.get("MOTCUA_OPENDATA_SQL_TIMEOUT_MS", "5000"))
+# A load that wrote no rows for this long was left by a worker that ended: it fails, with a reason.
+MOTCUA_OPENDATA_LOAD_STALE_MINUTES = int(os.environ.get("MOTCUA_OPENDATA_LOAD_STALE_MINUTES", "30"))
 MOTCUA_OPENDATA_SQL_MAX_SOURCE_ROWS = int(
     os.environ.get("MOTCUA_OPENDATA_SQL_MAX_SOURCE_ROWS", "200000")
 )

@@ -135,7 +135,8 @@ def load_now(table_id: int) -> bool:
         if table.status != LoadStatus.WAITING:
             return False
         table.status = LoadStatus.RUNNING
-        table.save(update_fields=["status"])
+        table.progress_at = timezone.now()
+        table.save(update_fields=["status", "progress_at"])
     resource = table.resource
     chosen = table.fields
     problems: list[dict[str, Any]] = []
@@ -183,7 +184,7 @@ def load_now(table_id: int) -> bool:
                     ]
                     if writer is not None:
                         if writer.add(count, values, search_text):
-                            DatastoreTable.objects.filter(pk=table.pk).update(rows_loaded=count)
+                            _progress(table, count)
                         continue
                     batch.append(
                         DatastoreRow(table=table, number=count, data=data, search_text=search_text)
@@ -191,7 +192,7 @@ def load_now(table_id: int) -> bool:
                     if len(batch) >= BATCH:
                         DatastoreRow.objects.bulk_create(batch)
                         batch = []
-                        DatastoreTable.objects.filter(pk=table.pk).update(rows_loaded=count)
+                        _progress(table, count)
                 if batch and not problems:
                     DatastoreRow.objects.bulk_create(batch)
                 if writer is not None and not problems:
@@ -208,6 +209,56 @@ def load_now(table_id: int) -> bool:
     if problems and _typed_tables():
         pgstore.drop_load(table.pk)
     return _finish(table, fields, count, problems)
+
+
+def _progress(table: DatastoreTable, count: int) -> None:
+    DatastoreTable.objects.filter(pk=table.pk).update(rows_loaded=count, progress_at=timezone.now())
+
+
+def sweep_abandoned_loads(*, now: datetime.datetime | None = None) -> int:
+    """Fail the loads a worker left running (killed or restarted mid-load): their rows go, the
+    live table answers on, and the steward reads why and loads the file again. A running load
+    writes progress every batch, so one that has not moved for
+    ``MOTCUA_OPENDATA_LOAD_STALE_MINUTES`` is not coming back (the task is not run twice: a
+    second run finds it taken). On PostgreSQL, load tables no waiting or running load owns are
+    dropped too. Returns how many loads were failed."""
+    now = now or timezone.now()
+    stale = now - datetime.timedelta(minutes=settings.MOTCUA_OPENDATA_LOAD_STALE_MINUTES)
+    failed = 0
+    for pk in DatastoreTable.objects.filter(
+        status=LoadStatus.RUNNING, progress_at__lt=stale
+    ).values_list("pk", flat=True):
+        with transaction.atomic():
+            table = (
+                DatastoreTable.objects.select_for_update()
+                .filter(pk=pk, status=LoadStatus.RUNNING, progress_at__lt=stale)
+                .first()
+            )
+            if table is None:
+                continue  # it moved, or finished, meanwhile
+            table.status = LoadStatus.FAILED
+            table.finished_at = now
+            table.errors = [
+                {
+                    "row": None,
+                    "column": "",
+                    "reason": _(
+                        "The load stopped before it finished (the worker ended); the previous "
+                        "version stays live. Add the file again to load it."
+                    ),
+                }
+            ]
+            table.save(update_fields=["status", "finished_at", "errors"])
+            table.rows.all().delete()
+            if _typed_tables():
+                pgstore.drop_load(table.pk)
+        failed += 1
+    if _typed_tables():
+        owned = DatastoreTable.objects.filter(
+            status__in=[LoadStatus.WAITING, LoadStatus.RUNNING]
+        ).values_list("pk", flat=True)
+        pgstore.drop_load_tables_except(set(owned))
+    return failed
 
 
 def _typed_tables() -> bool:

@@ -281,6 +281,9 @@ class DatastoreTable(models.Model):
     rows_loaded = models.PositiveIntegerField(_("rows loaded so far"), default=0)
     errors = models.JSONField(_("problems found"), default=list)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
+    # When the running load last wrote rows: a load that stops moving was left by a worker
+    # that ended (datastore.sweep_abandoned_loads).
+    progress_at = models.DateTimeField(_("last progress"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
 
     class Meta:

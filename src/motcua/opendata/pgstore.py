@@ -179,6 +179,24 @@ def drop_load(table_pk: int) -> None:
         cursor.execute(f"DROP TABLE IF EXISTS {load_name(table_pk)}")
 
 
+def drop_load_tables_except(owned: set[int]) -> list[int]:
+    """Drop the load tables of loads that are not waiting or running (left by a worker that
+    ended); returns the loads whose tables went."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT tablename FROM pg_tables WHERE schemaname = %s AND tablename LIKE %s",
+            [SCHEMA, r"\_load\_%"],
+        )
+        names = [row[0] for row in cursor.fetchall()]
+    dropped = []
+    for name in names:
+        suffix = name.removeprefix("_load_")
+        if suffix.isdigit() and int(suffix) not in owned:
+            drop_load(int(suffix))
+            dropped.append(int(suffix))
+    return dropped
+
+
 # datastore_search ------------------------------------------------------------------------------
 
 

@@ -120,9 +120,10 @@ def numbers(schema: Mapping[str, Any]) -> st.SearchStrategy[float | int]:
 
 
 def dates() -> st.SearchStrategy[str]:
-    return st.dates(datetime.date(1900, 1, 1), datetime.date(2100, 12, 31)).map(
-        datetime.date.isoformat
-    )
+    # Up to today: forms ask for dates of birth, death, registration, all "not after today"
+    # (x-rules against $today). Dates past it only made the rules refuse most drawn documents,
+    # and Hypothesis' health check failed the demo's death registration now and then.
+    return st.dates(datetime.date(1900, 1, 1), datetime.date.today()).map(datetime.date.isoformat)
 
 
 def date_times() -> st.SearchStrategy[str]:

@@ -582,3 +582,67 @@ def test_values_or_names_postgresql_cannot_hold_fail_the_load_with_a_reason(
         assert words in latest.errors[0]["reason"]
         assert datastore.live_table(resource) is None
     assert not any(name.startswith("_load_") for name in _datastore_tables())
+
+
+def test_a_load_left_running_by_a_worker_that_ended_fails_with_a_reason(
+    table: dict[str, Any], settings: Any
+) -> None:
+    # A worker killed mid-load left the load "running" for good (a second run of the task
+    # finds it taken), the steward's page saying "loading" forever and, on PostgreSQL, its
+    # half-written table behind.
+    import datetime
+
+    from django.utils import timezone
+
+    from motcua.opendata.models import DatastoreTable
+
+    resource: Resource = table["resource"]
+    live = datastore.live_table(resource)
+    assert live is not None
+    stopped = DatastoreTable.objects.create(
+        resource=resource,
+        status=LoadStatus.RUNNING,
+        rows_loaded=2000,
+        progress_at=timezone.now() - datetime.timedelta(minutes=45),
+    )
+    moving = DatastoreTable.objects.create(
+        resource=table["secret"], status=LoadStatus.RUNNING, progress_at=timezone.now()
+    )
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f'CREATE TABLE datastore."_load_{stopped.pk}" ("_id" bigint)')
+            cursor.execute(f'CREATE TABLE datastore."_load_{moving.pk}" ("_id" bigint)')
+            cursor.execute('CREATE TABLE datastore."_load_999999" ("_id" bigint)')  # no owner
+
+    settings.MOTCUA_OPENDATA_LOAD_STALE_MINUTES = 30
+    assert datastore.sweep_abandoned_loads() == 1
+
+    stopped.refresh_from_db()
+    moving.refresh_from_db()
+    assert stopped.status == LoadStatus.FAILED and stopped.finished_at is not None
+    assert "worker ended" in stopped.errors[0]["reason"] or "dừng" in stopped.errors[0]["reason"]
+    assert moving.status == LoadStatus.RUNNING  # still writing rows: left alone
+    assert datastore.live_table(resource) == live  # the live version answers on
+    assert datastore.search(resource, filters={})["total"] == 4
+    if connection.vendor == "postgresql":
+        left = _datastore_tables()
+        assert f"_load_{stopped.pk}" not in left and "_load_999999" not in left
+        assert f"_load_{moving.pk}" in left
+    assert datastore.sweep_abandoned_loads() == 0  # once
+
+
+def test_a_problem_of_the_whole_load_is_shown_without_a_row(table: dict[str, Any]) -> None:
+    from motcua.accounts.tests.factories import sign_in_with_second_factor
+    from motcua.opendata.models import DatastoreTable
+
+    resource: Resource = table["resource"]
+    DatastoreTable.objects.create(
+        resource=resource,
+        status=LoadStatus.FAILED,
+        errors=[{"row": None, "column": "", "reason": "Tệp không đọc được."}],
+    )
+    client = Client()
+    sign_in_with_second_factor(client, steward(table["agency"]))
+    page = client.get("/du-lieu-mo/dataset/ho-so/").content.decode()
+    assert "<li>Tệp không đọc được.</li>" in page
+    assert "None" not in page
