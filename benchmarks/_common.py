@@ -232,3 +232,27 @@ def forget_cache(env: dict[str, str]) -> None:
         keys = list(client.scan_iter(match=f"{env['CACHE_KEY_PREFIX']}:*", count=1000))
         for start in range(0, len(keys), 1000):
             client.delete(*keys[start : start + 1000])
+
+
+@contextmanager
+def database(pg_url: str | None, workdir: Path) -> Iterator[str]:
+    """SQLite in ``workdir``, or a fresh PostgreSQL database dropped afterwards."""
+    if not pg_url:
+        yield f"sqlite:///{workdir / 'bench.sqlite3'}"
+        return
+    import psycopg
+
+    parts = urlsplit(pg_url)
+    name = parts.path.lstrip("/")
+    if not name.replace("_", "").isalnum():
+        raise SystemExit(f"Refusing an unusual database name in {pg_url!r}")
+    admin = urlunsplit((parts.scheme, parts.netloc, "/postgres", "", ""))
+    drop = f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(drop)  # type: ignore[arg-type]
+        conn.execute(f'CREATE DATABASE "{name}"')  # type: ignore[arg-type]
+    try:
+        yield pg_url
+    finally:
+        with suppress(Exception), psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(drop)  # type: ignore[arg-type]

@@ -33,13 +33,19 @@ import shutil
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager, suppress
+from contextlib import suppress
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
-from _common import ROOT, bounded, django_env, machine, run, serve  # benchmarks/ is on sys.path
+from _common import (  # benchmarks/ is on sys.path
+    ROOT,
+    bounded,
+    database,
+    django_env,
+    machine,
+    run,
+    serve,
+)
 
 MANAGE = ROOT / "manage.py"
 CHANGES_PER_DOSSIER = 5
@@ -120,29 +126,6 @@ def cpu_seconds(pid: int) -> float:
             fields = Path(f"/proc/{one}/stat").read_text().rsplit(")", 1)[1].split()
             total += sum(int(value) for value in fields[11:15]) / ticks
     return total
-
-
-@contextmanager
-def database(pg_url: str | None, workdir: Path) -> Iterator[str]:
-    if not pg_url:
-        yield f"sqlite:///{workdir / 'bench.sqlite3'}"
-        return
-    import psycopg
-
-    parts = urlsplit(pg_url)
-    name = parts.path.lstrip("/")
-    if not name.replace("_", "").isalnum():
-        raise SystemExit(f"Refusing an unusual database name in {pg_url!r}")
-    admin = urlunsplit((parts.scheme, parts.netloc, "/postgres", "", ""))
-    drop = f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(drop)  # type: ignore[arg-type]
-        conn.execute(f'CREATE DATABASE "{name}"')  # type: ignore[arg-type]
-    try:
-        yield pg_url
-    finally:
-        with suppress(Exception), psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute(drop)  # type: ignore[arg-type]
 
 
 def child(env: dict[str, str], *args: str) -> dict[str, Any]:

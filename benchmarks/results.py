@@ -39,15 +39,13 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import AbstractContextManager, contextmanager, suppress
+from contextlib import AbstractContextManager, suppress
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
 import requests
-from _common import ROOT, bounded, django_env, run, serve  # benchmarks/ is on sys.path
+from _common import ROOT, bounded, database, django_env, run, serve  # benchmarks/ is on sys.path
 
 positive = bounded(1_000_000)
 MANAGE = ROOT / "manage.py"
@@ -143,30 +141,6 @@ def sign_in_process(count: int, pdf_out: str) -> dict[str, Any]:
 
 
 # --- processes --------------------------------------------------------------------------------
-
-
-@contextmanager
-def database(pg_url: str | None, workdir: Path) -> Iterator[str]:
-    """SQLite in ``workdir``, or a fresh PostgreSQL database dropped afterwards."""
-    if not pg_url:
-        yield f"sqlite:///{workdir / 'bench.sqlite3'}"
-        return
-    import psycopg
-
-    parts = urlsplit(pg_url)
-    name = parts.path.lstrip("/")
-    if not name.replace("_", "").isalnum():
-        raise SystemExit(f"Refusing an unusual database name in {pg_url!r}")
-    admin = urlunsplit((parts.scheme, parts.netloc, "/postgres", "", ""))
-    drop = f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(drop)  # type: ignore[arg-type]
-        conn.execute(f'CREATE DATABASE "{name}"')  # type: ignore[arg-type]
-    try:
-        yield pg_url
-    finally:
-        with suppress(Exception), psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute(drop)  # type: ignore[arg-type]
 
 
 def gunicorn(

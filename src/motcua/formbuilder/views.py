@@ -342,15 +342,21 @@ def change_step(request: HttpRequest, code: str, position: int, index: int) -> H
 # --- conditions and rules --------------------------------------------------------------------
 
 
+def _group_fields(params: Any, draft: Any) -> tuple[str, Any]:
+    """The group a condition or rule is written in (``?group=``) and its fields; 404 for a
+    group the form does not have."""
+    group = str(params.get("group", ""))
+    try:
+        return group, design.siblings(draft.schema, group)
+    except design.DesignError:
+        raise Http404 from None
+
+
 @officer_required
 def add_condition(request: HttpRequest, code: str, position: int) -> HttpResponse:
     case, draft = _open(request, code, position)
     params = request.POST if request.method == "POST" else request.GET
-    group = params.get("group", "")
-    try:
-        siblings = design.siblings(draft.schema, group)
-    except design.DesignError:
-        raise Http404 from None
+    group, siblings = _group_fields(params, draft)
     tested = next((n for n in siblings if n.key == params.get("field")), None)
     form = ConditionForm(
         request.POST if request.method == "POST" and tested else None,
@@ -396,11 +402,7 @@ def remove_condition(request: HttpRequest, code: str, position: int, index: int)
 def add_rule(request: HttpRequest, code: str, position: int) -> HttpResponse:
     case, draft = _open(request, code, position)
     params = request.POST if request.method == "POST" else request.GET
-    group = params.get("group", "")
-    try:
-        siblings = design.siblings(draft.schema, group)
-    except design.DesignError:
-        raise Http404 from None
+    group, siblings = _group_fields(params, draft)
     form = RuleForm(request.POST or None, siblings=siblings)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

@@ -8,7 +8,7 @@ import datetime
 from django.test import Client
 from django.utils import timezone
 
-from motcua.accounts.models import Business, BusinessMembership, BusinessRole
+from motcua.accounts.models import Business, BusinessMembership, BusinessRole, User
 from motcua.accounts.tests.factories import UserFactory
 from motcua.dossiers.tests.factories import bearer
 from motcua.personalstore.models import Purpose, Read, ShareLink, StoredDocument
@@ -154,9 +154,13 @@ def test_another_citizen_cannot_withdraw_a_link(sw: StoreWorld, stored: StoredDo
     assert link.is_live
 
 
-def test_a_business_store_by_role(sw: StoreWorld) -> None:
+def business_store(
+    tax_code: str, like: StoredDocument | None = None
+) -> tuple[Business, User, User, BusinessMembership, StoredDocument]:
+    """A business with its legal representative and a staff member, and one document in its
+    store (with ``like``'s file when given)."""
     business = Business.objects.create(
-        tax_code="0401234567", name="Công ty Sông Hàn", representative_name="Trần Thị B"
+        tax_code=tax_code, name=f"Công ty {tax_code}", representative_name="Trần Thị B"
     )
     representative, staff = UserFactory.create(), UserFactory.create()
     BusinessMembership.objects.create(
@@ -174,9 +178,17 @@ def test_a_business_store_by_role(sw: StoreWorld) -> None:
         issued_on=datetime.date(2024, 1, 2),
         source="national",
         content_type="application/pdf",
-        size=0,
-        sha256="0" * 64,
+        size=like.size if like else 0,
+        sha256=like.sha256 if like else "0" * 64,
     )
+    if like is not None:
+        document.file.name = like.file.name
+        document.save()
+    return business, representative, staff, membership, document
+
+
+def test_a_business_store_by_role(sw: StoreWorld) -> None:
+    business, representative, staff, membership, document = business_store("0401234567")
 
     def acting(user: object) -> Client:
         client = client_for(user)  # type: ignore[arg-type]
@@ -200,33 +212,10 @@ def test_a_business_store_by_role(sw: StoreWorld) -> None:
 def test_the_api_reaches_the_store_of_a_business_the_person_acts_for(
     sw: StoreWorld, stored: StoredDocument
 ) -> None:
-    business = Business.objects.create(
-        tax_code="0401234568", name="Công ty Hàn Giang", representative_name="Lê Văn C"
-    )
+    business, representative, staff, membership, document = business_store("0401234568", stored)
     other_business = Business.objects.create(
         tax_code="0401234569", name="Công ty khác", representative_name="Phạm D"
     )
-    representative, staff = UserFactory.create(), UserFactory.create()
-    BusinessMembership.objects.create(
-        business=business, user=representative, role=BusinessRole.LEGAL_REPRESENTATIVE
-    )
-    membership = BusinessMembership.objects.create(
-        business=business, user=staff, role=BusinessRole.AUTHORISED_STAFF
-    )
-    document = StoredDocument.objects.create(
-        owner_user=representative,
-        owner_business=business,
-        document_type="GCN_DKDN",
-        title="Giấy chứng nhận đăng ký doanh nghiệp",
-        issuer="Sở Tài chính",
-        issued_on=datetime.date(2024, 1, 2),
-        source="national",
-        content_type="application/pdf",
-        size=stored.size,
-        sha256=stored.sha256,
-    )
-    document.file.name = stored.file.name
-    document.save()
     owner = f"business:{business.pk}"
     base = "/api/v1/me/documents/"
 
